@@ -1,0 +1,266 @@
+"""What sendtracker stores.
+
+Two layers:
+- `Document` and `SourceLetter`: what was uploaded and every letter the parser
+  found in it (the parsed facts as JSON, with character spans). Nothing here is
+  ever merged or guessed.
+- The fact tables (`Inspection`, `WrittenStatementOfAction`, `Revisit`,
+  `SignificantWeakness`, `ProgressJudgement`): a projection of an area's source
+  letters, reconciled by natural key (see inspections/pipeline/write.py), so
+  ingesting letters in any order, or twice, gives the same rows.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Framework(models.TextChoices):
+    F2016 = "2016", "2016–2022 framework"
+    F2023 = "2023", "2023 framework"
+
+
+class SourceKind(models.TextChoices):
+    LETTER = "letter", "Inspection letter or report"
+    SECONDARY = "secondary", "Secondary source (council report)"
+
+
+class Document(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        PROCESSING = "processing", "Processing"
+        DONE = "done", "Done"
+        NEEDS_REVIEW = "needs_review", "Needs review"
+        FAILED = "failed", "Failed"
+        REJECTED = "rejected", "Rejected (not a SEND inspection document)"
+        DUPLICATE = "duplicate", "Duplicate"
+
+    file = models.FileField(upload_to="documents/%Y/%m/", max_length=500, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True, help_text="Why the document failed or was rejected, in plain words.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text="0–100 while processing.")
+    parser_version = models.CharField(max_length=32, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One stored copy per content; a re-upload is recorded as a duplicate row pointing at it.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=~Q(status="duplicate"), name="document_unique_sha256"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SourceLetter(models.Model):
+    """One letter (or council summary) found inside a document, as parsed."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="letters")
+    position = models.PositiveSmallIntegerField(help_text="Order of the letter within the document.")
+    kind = models.CharField(max_length=32)
+    framework = models.CharField(max_length=4, choices=Framework.choices)
+    source_kind = models.CharField(max_length=16, choices=SourceKind.choices, default=SourceKind.LETTER)
+    area = models.ForeignKey("areas.LocalArea", null=True, blank=True, on_delete=models.PROTECT, related_name="source_letters")
+    area_name_printed = models.CharField(max_length=255, blank=True)
+    fingerprint = models.CharField(max_length=64, db_index=True, help_text="sha256 of the normalised letter text.")
+    span_start = models.PositiveIntegerField()
+    span_end = models.PositiveIntegerField()
+    data = models.JSONField(help_text="The ParsedLetter, as JSON.")
+    confidence = models.FloatField(default=1.0)
+    needs_review = models.BooleanField(default=False)
+    review_reasons = models.JSONField(default=list, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
+        help_text="Set when the same letter text appears earlier in this document.",
+    )
+
+    class Meta:
+        ordering = ["document_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="sourceletter_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.area_name_printed}) in {self.document}"
+
+
+class SourcedFact(models.Model):
+    """Provenance shared by every extracted fact: where it was read, and how sure we are."""
+
+    source_document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    source_kind = models.CharField(max_length=16, choices=SourceKind.choices, default=SourceKind.LETTER)
+    confidence = models.FloatField(default=1.0)
+    needs_review = models.BooleanField(default=False)
+    review_reasons = models.JSONField(default=list, blank=True)
+    # Fields an analyst corrected: {field: {"by": username, "at": iso, "from": old}}. Re-processing never overwrites them.
+    locked_fields = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def source_text(self) -> str:
+        if self.source_document is None or self.span_start is None or self.span_end is None:
+            return ""
+        return self.source_document.text[self.span_start : self.span_end]
+
+
+class Inspection(SourcedFact):
+    class Kind(models.TextChoices):
+        INITIAL = "initial_inspection", "Initial inspection (2016 framework)"
+        FULL = "full_inspection", "Area SEND inspection (2023 framework)"
+
+    class Outcome(models.TextChoices):
+        WSOA_REQUIRED = "wsoa_required", "Written statement of action required"
+        NO_WSOA = "no_wsoa", "No written statement of action"
+        POSITIVE = "positive", "Typically positive experiences and outcomes"
+        INCONSISTENT = "inconsistent", "Inconsistent experiences and outcomes"
+        SYSTEMIC_FAILINGS = "systemic_failings", "Widespread and/or systemic failings"
+
+    area = models.ForeignKey("areas.LocalArea", on_delete=models.PROTECT, related_name="inspections")
+    framework = models.CharField(max_length=4, choices=Framework.choices)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    period_text = models.CharField(max_length=100, blank=True, help_text="When only a loose period is known, e.g. 'February and March 2018'.")
+    letter_date = models.DateField(null=True, blank=True)
+    published_date = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
+    outcome_text = models.TextField(blank=True)
+    lead_inspector = models.CharField(max_length=200, blank=True)
+    inspection_team = models.JSONField(default=list, blank=True)
+    findings = models.JSONField(default=dict, blank=True, help_text="Main findings, strengths and areas for development per section.")
+    next_inspection_text = models.CharField(max_length=255, blank=True)
+    previous_inspection = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="later_inspections")
+    previous_inspection_start = models.DateField(null=True, blank=True)
+    previous_inspection_end = models.DateField(null=True, blank=True)
+    is_placeholder = models.BooleanField(
+        default=False, help_text="Known only from a later document (no letter of its own yet)."
+    )
+
+    class Meta:
+        ordering = ["area__name", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "framework", "kind", "start_date"], name="inspection_natural_key"),
+            models.UniqueConstraint(
+                fields=["area", "framework", "kind"], condition=Q(start_date__isnull=True), name="inspection_one_undated"
+            ),
+        ]
+        indexes = [models.Index(fields=["framework", "outcome"]), models.Index(fields=["start_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.get_kind_display()} {self.start_date or self.period_text}"
+
+    @property
+    def wsoa_required(self) -> bool | None:
+        if self.outcome == self.Outcome.WSOA_REQUIRED:
+            return True
+        if self.outcome == self.Outcome.NO_WSOA:
+            return False
+        return None
+
+
+class WrittenStatementOfAction(SourcedFact):
+    inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, related_name="wsoa")
+    required_on = models.DateField(null=True, blank=True, help_text="The letter date that required it.")
+    responsible_bodies = models.CharField(max_length=500, blank=True)
+    fit_for_purpose_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "written statement of action"
+
+    def __str__(self) -> str:
+        return f"WSOA for {self.inspection}"
+
+
+class Revisit(SourcedFact):
+    class Kind(models.TextChoices):
+        REVISIT = "revisit", "Revisit (2016 framework)"
+        MONITORING = "monitoring_inspection", "Monitoring inspection (2023 framework)"
+
+    class Overall(models.TextChoices):
+        SUFFICIENT_ALL = "sufficient_all", "Sufficient progress in every weakness"
+        SUFFICIENT_SOME = "sufficient_some", "Sufficient progress in some weaknesses"
+        SUFFICIENT_NONE = "sufficient_none", "Sufficient progress in none"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="revisits")
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.REVISIT)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    letter_date = models.DateField(null=True, blank=True)
+    overall = models.CharField(max_length=32, choices=Overall.choices, blank=True)
+    overall_text = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    lead_inspector = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["inspection__area__name", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "kind", "start_date"], name="revisit_natural_key"),
+            models.UniqueConstraint(
+                fields=["inspection", "kind"], condition=Q(start_date__isnull=True), name="revisit_one_undated"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.inspection} on {self.start_date}"
+
+
+class SignificantWeakness(SourcedFact):
+    class Kind(models.TextChoices):
+        SIGNIFICANT_WEAKNESS = "significant_weakness", "Area of significant weakness"
+        PRIORITY_ACTION = "priority_action", "Area for priority action"
+        IMPROVEMENT_AREA = "improvement_area", "Area for improvement"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="weaknesses")
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.SIGNIFICANT_WEAKNESS)
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    responsible_bodies = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["inspection_id", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "kind", "number"], name="weakness_natural_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:60]}"
+
+
+class ProgressJudgement(SourcedFact):
+    revisit = models.ForeignKey(Revisit, on_delete=models.CASCADE, related_name="judgements")
+    weakness = models.ForeignKey(SignificantWeakness, on_delete=models.CASCADE, related_name="judgements")
+    sufficient_progress = models.BooleanField(null=True, blank=True)
+    text_as_restated = models.TextField(blank=True, help_text="The weakness as the revisit document words it.")
+    match_score = models.FloatField(null=True, blank=True, help_text="Fuzzy similarity of the restated weakness to the matched one (0–100).")
+
+    class Meta:
+        ordering = ["revisit_id", "weakness__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["revisit", "weakness"], name="judgement_natural_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weakness}: {self.sufficient_progress}"

@@ -1,0 +1,153 @@
+"""Typed values passed between pipeline stages. No Django here."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+LetterKind = Literal["initial_inspection", "revisit", "full_inspection", "monitoring_inspection"]
+Framework = Literal["2016", "2023"]
+SourceKind = Literal["letter", "secondary"]
+WeaknessKind = Literal["significant_weakness", "priority_action", "improvement_area"]
+
+
+class PipelineError(Exception):
+    """A document cannot be processed. `message` is shown to people as is."""
+
+    status = "failed"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ExtractionError(PipelineError):
+    """The file could not be read (corrupt, encrypted, empty, too big, unknown type)."""
+
+
+class NotSendDocument(PipelineError):
+    """The document reads fine but is not a local area SEND inspection document."""
+
+    status = "rejected"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets into the document's extracted text: text[start:end]."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class ExtractedText:
+    text: str
+    content_type: str
+    pages: int = 0
+
+
+@dataclass
+class LetterChunk:
+    """A stretch of the document text that holds one letter (or one council summary)."""
+
+    span: Span
+    text: str
+
+
+@dataclass
+class Classified:
+    chunk: LetterChunk
+    kind: LetterKind
+    framework: Framework
+    source_kind: SourceKind
+
+
+@dataclass
+class ParsedWeakness:
+    number: int
+    text: str
+    span: Span
+    kind: WeaknessKind = "significant_weakness"
+    responsible_bodies: str = ""
+
+
+@dataclass
+class ParsedJudgement:
+    """A revisit/monitoring judgement on one weakness, as restated by the document."""
+
+    weakness_text: str
+    sufficient_progress: bool | None
+    span: Span
+    number: int | None = None  # position in the document's own list
+
+
+@dataclass
+class ParsedLetter:
+    kind: LetterKind
+    framework: Framework
+    source_kind: SourceKind
+    span: Span
+    area_name: str = ""
+    area_span: Span | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    dates_span: Span | None = None
+    letter_date: date | None = None
+    letter_date_span: Span | None = None
+    published_date: date | None = None
+    outcome: str = ""  # wsoa_required | no_wsoa | positive | inconsistent | systemic_failings
+    outcome_text: str = ""
+    outcome_span: Span | None = None
+    wsoa_bodies: str = ""
+    wsoa_fit_for_purpose: date | None = None
+    lead_inspector: str = ""
+    inspection_team: list[dict[str, str]] = field(default_factory=list)
+    findings: dict[str, Any] = field(default_factory=dict)
+    weaknesses: list[ParsedWeakness] = field(default_factory=list)
+    judgements: list[ParsedJudgement] = field(default_factory=list)
+    # Revisit / monitoring: what is said about the inspection being followed up.
+    overall: str = ""  # sufficient_all | sufficient_some | sufficient_none
+    overall_text: str = ""
+    next_steps: str = ""
+    initial_start_date: date | None = None
+    initial_end_date: date | None = None
+    initial_period_text: str = ""
+    initial_letter_published: date | None = None
+    # 2023: the previous inspection and what comes next.
+    previous_start_date: date | None = None
+    previous_end_date: date | None = None
+    next_inspection_text: str = ""
+    confidence: float = 1.0
+    review_reasons: list[str] = field(default_factory=list)
+
+    def flag(self, reason: str, confidence: float = 0.5) -> None:
+        """Record doubt instead of guessing: the record will be marked needs_review."""
+        self.review_reasons.append(reason)
+        self.confidence = min(self.confidence, confidence)
+
+    def to_json(self) -> dict[str, Any]:
+        return _jsonable(dataclasses.asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass
+class IngestReport:
+    """What one run of the pipeline did to one document, for people to read."""
+
+    document_id: int
+    status: str
+    message: str = ""
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
