@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from inspections.views.dashboard import dashboard
+from inspections.views.search import search
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("search/", search, name="search"),
+]

@@ -1,3 +1,10 @@
 from django.urls import path
 
-urlpatterns: list = []
+from inspections.views.exports import export_csv
+from inspections.views.lists import inspection_list, weakness_list
+
+urlpatterns = [
+    path("inspections/", inspection_list, name="inspection_list"),
+    path("weaknesses/", weakness_list, name="weakness_list"),
+    path("exports/<slug:name>.csv", export_csv, name="export_csv"),
+]

@@ -1,11 +1,128 @@
-"""Stage 4: what kind of letter each chunk is; non-SEND documents are rejected here."""
+"""Stage 4: what kind of letter each chunk is; non-SEND documents are rejected here.
+
+Decided from the text's own wording (titles and the fixed sentences Ofsted/CQC use), never from a file name.
+Order matters: a SEND letter's title wins; then other Ofsted document kinds are named in the reason, so a
+person sees *what* the file is rather than a bare "not recognised".
+"""
 
 from __future__ import annotations
 
+import re
+
+from .split import TITLE_2016, TITLE_2023
 from .types import Classified, LetterChunk, NotSendDocument
+
+_HEAD = 4000  # titles and opening sentences sit in the first few thousand characters
+
+_REVISIT_BODY = re.compile(r"\brevisited\s+the\s+(?:local\s+)?area\s+of\b|\bSEND\s+re-?visit\b", re.I)
+_INITIAL_BODY = re.compile(r"conducted\s+a\s+joint\s+inspection\s+of\s+the\s+local\s+area\s+of\b", re.I)
+_2023_BODY = re.compile(r"\blocal\s+area\s+partnership\b", re.I)
+_2023_MONITORING = re.compile(r"\bmonitoring\s+(?:inspection|visit)\b", re.I)
+
+# Council reports about a SEND inspection/revisit, in their own words (no letter inside).
+_COUNCIL = re.compile(
+    r"\b(?:Report\s+of|Report\s+from|Submitted\s+to|Executive\s+(?:Member|Director)|Overview\s+and\s+Scrutiny|"
+    r"Cabinet|Committee|Recommendations?|Proposed\s+decision|Background\s+papers|Agenda\s+item|Key\s+decision)\b",
+    re.I,
+)
+_SEND_INSPECTION_TOPIC = re.compile(
+    r"(?:\bSEND\b|special\s+educational\s+needs)[\s\S]{0,400}?\b(?:inspect(?:ed|ion)|revisit(?:ed)?)\b"
+    r"|\b(?:inspect(?:ed|ion)|revisit(?:ed)?)\b[\s\S]{0,400}?(?:\bSEND\b|special\s+educational\s+needs)",
+    re.I,
+)
+_OFSTED_CQC = re.compile(r"Ofsted[\s\S]{0,80}?(?:CQC|Care\s+Quality\s+Commission)|(?:CQC|Care\s+Quality\s+Commission)[\s\S]{0,80}?Ofsted", re.I)
+_WSOA_OR_WEAKNESS = re.compile(r"written\s+statement\s+of\s+action|significant\s+(?:weakness|concern)|sufficient\s+progress", re.I)
+_REVISIT_WORD = re.compile(r"\brevisit(?:ed)?\b|\bre-visit(?:ed)?\b", re.I)
+
+# Other inspection documents, named so the reason is useful.
+_NOT_SEND = [
+    (
+        re.compile(
+            r"Inspection\s+of\s+(?:[\w\s-]{0,60}?\s)?local\s+authority\s+children['’]s\s+services"
+            r"|Inspection\s+of\s+children['’]s\s+social\s+care\s+services"
+            r"|services\s+for\s+children\s+in\s+need\s+of\s+help\s+and\s+protection,?\s+children\s+looked\s+after\s+and\s+care\s+leavers"
+            r"|\bILACS\b",
+            re.I,
+        ),
+        "This is an Ofsted inspection of local authority children's services (ILACS), not a local area SEND inspection.",
+    ),
+    (
+        re.compile(r"(?:Focused|Monitoring)\s+visit\s+(?:to|of)\s+[\w\s,'’&-]{0,80}?children['’]s\s+services", re.I),
+        "This is an Ofsted focused or monitoring visit to local authority children's services (ILACS), not a local area SEND inspection.",
+    ),
+    (
+        re.compile(r"Joint\s+targeted\s+area\s+inspection|\bJTAI\b", re.I),
+        "This is a joint targeted area inspection (JTAI) letter, not a local area SEND inspection.",
+    ),
+    (
+        re.compile(r"Unique\s+reference\s+number[\s\S]{0,2000}?(?:Headteacher|Head\s+teacher|Principal|School\s+report)|School\s+report\b|Inspection\s+of\s+[\w\s'’-]{2,80}?\s(?:School|Academy|College)\b", re.I),
+        "This is an Ofsted inspection report on a school or college, not a local area SEND inspection.",
+    ),
+    (
+        re.compile(r"(?:jointly\s+)?evaluated\s+the\s+written\s+statement\s+of\s+action|statement\s+of\s+action\s+is\s+deemed\s+to\s+be\s+fit\s+for\s+purpose", re.I),
+        "This is Ofsted and the CQC's evaluation of a written statement of action (a fit-for-purpose letter), not an "
+        "inspection or revisit letter; sendtracker does not record these yet.",
+    ),
+]
 
 
 def classify(chunk: LetterChunk) -> Classified:
     """Raise NotSendDocument (with a reason a person understands) when the chunk is not a SEND
     inspection letter, report or council summary of one."""
-    raise NotSendDocument("Classification is not implemented yet.")
+    text = chunk.text
+    head = text[:_HEAD]
+    title16 = TITLE_2016.search(head)
+    title23 = TITLE_2023.search(head)
+    # Another kind of Ofsted document names itself before any SEND title it might quote.
+    first_title = min((t.start() for t in (title16, title23) if t), default=None)
+    _reject_other_documents(head[: min(first_title, 1500)] if first_title is not None else "")
+    if title23 and (not title16 or title23.start() < title16.start()):
+        kind = "monitoring_inspection" if _2023_MONITORING.search(title23["what"]) else "full_inspection"
+        return Classified(chunk=chunk, kind=kind, framework="2023", source_kind="letter")
+    if title16:
+        what = title16["what"].lower()
+        kind = "revisit" if "visit" in what else "initial_inspection"
+        return Classified(chunk=chunk, kind=kind, framework="2016", source_kind="letter")
+    # No title line (a letter with its letterhead and title cut off): its fixed opening sentence.
+    if _REVISIT_BODY.search(head):
+        return Classified(chunk=chunk, kind="revisit", framework="2016", source_kind="letter")
+    if _INITIAL_BODY.search(head):
+        return Classified(chunk=chunk, kind="initial_inspection", framework="2016", source_kind="letter")
+    _reject_other_documents(head)
+    if re.search(r"Area\s+SEND\s+(?:inspection|monitoring)", head, re.I) and _2023_BODY.search(head):
+        kind = "monitoring_inspection" if _2023_MONITORING.search(head[:600]) else "full_inspection"
+        return Classified(chunk=chunk, kind=kind, framework="2023", source_kind="letter")
+    if _is_council_summary(text):
+        kind = "revisit" if _REVISIT_WORD.search(text) and re.search(r"sufficient\s+progress", text, re.I) else "initial_inspection"
+        return Classified(chunk=chunk, kind=kind, framework="2016", source_kind="secondary")
+    if _SEND_INSPECTION_TOPIC.search(text):
+        raise NotSendDocument(
+            "The text mentions SEND and inspections but holds no local area SEND inspection letter, revisit letter, "
+            "area SEND report, or a council report summarising one (no title such as 'Joint local area SEND "
+            "inspection in …' and no inspection outcome was found)."
+        )
+    raise NotSendDocument(
+        "This is not a local area SEND inspection document: no SEND inspection letter, revisit letter, area SEND "
+        "report or council summary of one was found in the text."
+    )
+
+
+def names_another_document(text: str) -> bool:
+    """True when the text names itself as another kind of Ofsted document (ILACS, JTAI, school report, ...)."""
+    return any(rx.search(text) for rx, _ in _NOT_SEND)
+
+
+def _reject_other_documents(text: str) -> None:
+    for rx, reason in _NOT_SEND:
+        if rx.search(text):
+            raise NotSendDocument(reason)
+
+
+def _is_council_summary(text: str) -> bool:
+    """A council's own report on a SEND inspection or revisit, with outcome facts (WSOA, weaknesses, progress)."""
+    return bool(
+        len(_COUNCIL.findall(text)) >= 2
+        and _OFSTED_CQC.search(text)
+        and _SEND_INSPECTION_TOPIC.search(text)
+        and _WSOA_OR_WEAKNESS.search(text)
+    )

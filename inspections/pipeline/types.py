@@ -79,8 +79,10 @@ class ParsedJudgement:
 
     weakness_text: str
     sufficient_progress: bool | None
-    span: Span
+    span: Span  # the verdict sentence ("The area has made sufficient progress ...")
     number: int | None = None  # position in the document's own list
+    weakness_span: Span | None = None  # the weakness as restated; clean_fragment(text[span]) == weakness_text
+    verdict_text: str = ""
 
 
 @dataclass

@@ -1,0 +1,160 @@
+"""Server-side page timings and export memory on a synthetic national dataset, in a throwaway database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/st_h7bench .venv/bin/python manage.py bench_pages
+
+Creates the test database (test_<name>, like the test runner), fills it with bench/pages_data.py at
+--scale (10 = ten times today's national size), times every page through Django's test Client
+(request -> response fully rendered or streamed; no network, no browser), then grows the weakness
+table to measure the peak Python memory (tracemalloc) of streaming its CSV export, and drops the
+database. DEBUG is switched off so query logging does not distort the numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import statistics
+import time
+import tracemalloc
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
+
+LIST_PATHS = ["/areas/", "/inspections/", "/weaknesses/"]  # /weaknesses/ carries the judgements too
+CSV_LINK = re.compile(r'href="([^"]*(?:\.csv|export|format=csv)[^"]*)"')
+
+
+class Command(BaseCommand):
+    help = "Benchmark the dashboard, a timeline, the lists and the exports on a synthetic 10x dataset (throwaway DB)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=10.0, help="1 = today's national size (150 areas).")
+        parser.add_argument("--repeat", type=int, default=30, help="Requests per page (after one warm-up).")
+        parser.add_argument("--export-repeat", type=int, default=5)
+        parser.add_argument("--memory-rows", default="10000,30000,100000",
+                            help="Weakness-table sizes for the export memory curve (comma-separated).")
+        parser.add_argument("--keepdb", action="store_true", help="Keep the benchmark database afterwards.")
+
+    def handle(self, *args, scale, repeat, export_repeat, memory_rows, keepdb, **options):
+        settings.DEBUG = False
+        logging.getLogger("django.request").setLevel(logging.ERROR)  # a missing page is shown in the table
+        config = setup_databases(verbosity=1, interactive=False, keepdb=keepdb, aliases={"default"})
+        try:
+            self._run(scale, repeat, export_repeat, [int(n) for n in memory_rows.split(",") if n])
+        finally:
+            if not keepdb:
+                teardown_databases(config, verbosity=1)
+
+    def _run(self, scale, repeat, export_repeat, memory_rows):
+        from bench.pages_data import add_weaknesses, build_dataset
+        from inspections.models import Inspection
+
+        started = time.perf_counter()
+        size = build_dataset(scale=scale)
+        self.stdout.write(
+            f"dataset ({connection.vendor}, scale {scale:g}): {size.areas} areas, {size.inspections} inspections, "
+            f"{size.weaknesses} weaknesses, {size.revisits} revisits, {size.judgements} judgements, "
+            f"{size.documents} documents; built in {time.perf_counter() - started:.1f} s"
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")  # as autovacuum would: flushes GIN pending lists
+
+        client = Client()
+        # An area in the middle of the register with a full 2016 path (WSOA and revisit) and a 2023 inspection.
+        revisited = Inspection.objects.filter(revisits__isnull=False).select_related("area").order_by("area__name")
+        timeline_area = revisited[revisited.count() // 2].area
+        pages = [("dashboard", "/"), (f"timeline {timeline_area.gss_code}", f"/areas/{timeline_area.gss_code}/")]
+        pages += [(f"list {p}", p) for p in LIST_PATHS]
+        pages += [("list /areas/ filtered", "/areas/?region=North+East&stage=wsoa_open"),
+                  ("list /inspections/ filtered", "/inspections/?framework=2016&outcome=wsoa_required&year=2017"),
+                  ("list /weaknesses/ filtered", "/weaknesses/?judgement=insufficient&text=co-production"), ("search", "/search/?q=co-production")]
+
+        rows = []
+        exports = []
+        for label, url in pages:
+            row = self._time(client, label, url, repeat)
+            rows.append(row)
+            if label.startswith("list") and row["status"] == 200 and "?" not in url:
+                match = CSV_LINK.search(row["html"])
+                if match:
+                    exports.append((f"export {url}", urljoin(url, match.group(1).replace("&amp;", "&"))))
+        for label, url in exports:
+            rows.append(self._time(client, label, url, export_repeat))
+
+        self.stdout.write("")
+        self.stdout.write(f"{'page':44} {'status':>6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} {'size':>10}")
+        for row in rows:
+            self.stdout.write(
+                f"{row['label'][:44]:44} {row['status']:>6} {row['queries']:>7} {row['p50']:>8.1f} {row['p95']:>8.1f} "
+                f"{_human(row['bytes']):>10}"
+            )
+        missing = [p for p in LIST_PATHS if not any(label == f"export {p}" for label, _ in exports)]
+        if missing:
+            self.stdout.write(f"(no CSV link found on: {', '.join(missing)})")
+
+        weakness_export = next((url for label, url in exports if label == "export /weaknesses/"), None)
+        if not weakness_export:
+            self.stdout.write("No weaknesses export link found: skipping the export memory curve.")
+            return
+        self.stdout.write("")
+        self.stdout.write(f"export memory: {weakness_export}")
+        self.stdout.write(f"{'rows':>8} {'csv lines':>10} {'bytes':>10} {'peak py MB':>11} {'seconds':>8}")
+        for target in memory_rows:
+            have = add_weaknesses(total=target)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE inspections_significantweakness")
+            lines, nbytes, peak, seconds = _export_memory(client, weakness_export)
+            self.stdout.write(f"{have:>8} {lines:>10} {_human(nbytes):>10} {peak / 1e6:>11.2f} {seconds:>8.2f}")
+
+    def _time(self, client, label, url, repeat):
+        with CaptureQueriesContext(connection) as queries:
+            first = client.get(url)
+            body = _consume(first)
+        query_count = len(queries)  # read now: the next request resets the connection's query log
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            _consume(client.get(url))
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        return {
+            "label": label, "status": first.status_code, "queries": query_count, "bytes": len(body),
+            "p50": statistics.median(timings), "p95": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
+            "html": body.decode("utf-8", "replace") if first.get("Content-Type", "").startswith("text/html") else "",
+        }
+
+
+def _consume(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _export_memory(client, url) -> tuple[int, int, int, float]:
+    """(csv lines, bytes, peak traced bytes, seconds) of streaming one export without keeping it."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    started = time.perf_counter()
+    response = client.get(url)
+    lines = nbytes = 0
+    for chunk in response.streaming_content if response.streaming else [response.content]:
+        nbytes += len(chunk)
+        lines += chunk.count(b"\n")
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return lines, nbytes, peak, seconds
+
+
+def _human(n: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)

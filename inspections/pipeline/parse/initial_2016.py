@@ -1,0 +1,247 @@
+"""2016-framework initial inspection letter ("Joint local area SEND inspection in X") -> ParsedLetter."""
+
+from __future__ import annotations
+
+import re
+
+from ..split import TITLE_2016, TITLE_2023
+from ..types import Classified, ParsedLetter, ParsedWeakness
+from . import common as cm
+from .common import Cleaned
+
+WSOA_REQUIRED = re.compile(
+    r"Written\s+Statement\s+of\s+Action(?:\s*\(WSOA\))?\s+(?:is|was)\s+required"
+    r"|required\s+to\s+(?:jointly\s+)?(?:produce|submit|prepare)(?:\s+and\s+(?:submit|publish))?\s+a\s+(?:joint\s+)?Written\s+Statement\s+of\s+Action",
+    re.I,
+)
+WSOA_NOT_REQUIRED = re.compile(
+    r"Written\s+Statement\s+of\s+Action(?:\s*\(WSOA\))?\s+(?:is|was)\s+not\s+required"
+    r"|not\s+(?:be\s+)?required\s+to\s+(?:produce|submit)\s+a\s+Written\s+Statement",
+    re.I,
+)
+WSOA_BODIES = re.compile(
+    r"determined\s+that\s+(?P<bodies>[^.]{5,300}?)\s+(?:are|were|is|was)\s+(?:jointly\s+)?responsible\s+for\s+"
+    r"(?:submitting|producing)",
+    re.I,
+)
+WEAKNESS_INTRO = re.compile(
+    r"(?:tackle|address)\s+the\s+following\s+(?:areas?\s+of\s+significant\s+weakness(?:es)?|significant\s+weaknesses)\s*:?"
+    r"|following\s+areas?\s+of\s+significant\s+weakness(?:es)?\s*:",
+    re.I,
+)
+BODY_AREA = re.compile(r"(?:inspection|revisited|re-visited)\s+(?:of\s+)?the\s+(?:local\s+)?area\s+of\s+(?P<area>[^.]{2,80}?)\s+to\s+(?:judge|decide)", re.I)
+MAIN_FINDINGS = re.compile(r"^[ \t]*Main[ \t]+findings[ \t]*$", re.I | re.M)
+SECTION = re.compile(
+    r"^[ \t]*The[ \t]+effectiveness[ \t]+of[ \t]+the[ \t]+local[ \t]+area[ \t]+in\s+(?P<what>identif\w*|assessing\s+and\s+meeting|meeting|improving)",
+    re.I | re.M,
+)
+SECTION_KEYS = {"identif": "identification", "assessing": "assessing_and_meeting_needs", "meeting": "assessing_and_meeting_needs", "improving": "improving_outcomes"}
+STRENGTHS = re.compile(r"^[ \t]*Strengths[ \t]*$", re.I | re.M)
+DEVELOPMENT = re.compile(r"^[ \t]*Areas[ \t]+for[ \t]+(?:development|improvement)[ \t]*$", re.I | re.M)
+FINDINGS_END = re.compile(
+    r"^[ \t]*(?:The\s+inspection\s+raises|Yours\s+(?:sincerely|faithfully)|The\s+local\s+area\s+is\s+required)", re.I | re.M
+)
+PUBLISHED = re.compile(
+    r"(?:letter|report)[^.]{0,80}?published\s+(?:on\s+(?:the\s+)?Ofsted(?:['’]s)?\s+website\s+)?on\s+(?:the\s+)?(?P<date>"
+    + cm.DATE
+    + ")",
+    re.I,
+)
+
+
+def parse_initial(item: Classified, document_text: str) -> ParsedLetter:
+    chunk = item.chunk
+    c = cm.clean(document_text, chunk.span.start, chunk.span.end)
+    letter = ParsedLetter(kind=item.kind, framework=item.framework, source_kind=item.source_kind, span=chunk.span)
+    title = TITLE_2016.search(c.text)
+    body_from = title.end() if title else 0
+    read_area(letter, c, title)
+    read_dates(letter, c, body_from)
+    read_letter_date(letter, c, title)
+    read_outcome(letter, c)
+    read_weaknesses(letter, c)
+    read_people(letter, c)
+    letter.findings = read_findings(c)
+    read_council_preface(letter, document_text, chunk.span.start)
+    if letter.outcome == "wsoa_required" and not letter.weaknesses:
+        letter.flag("A written statement of action is required but no list of significant weaknesses was found.")
+    if letter.outcome == "no_wsoa" and letter.weaknesses:
+        letter.flag("Significant weaknesses were listed although no written statement of action was found to be required.")
+    return letter
+
+
+def read_area(letter: ParsedLetter, c: Cleaned, title: re.Match[str] | None) -> None:
+    title_area = _area_text(title["area"]) if title else ""
+    body = BODY_AREA.search(c.text)
+    body_area = _area_text(body["area"]) if body else ""
+    if title_area and body_area and title_area != body_area:
+        if body_area.startswith(title_area.rstrip("-")):
+            title_area = ""  # the title's name was cut by a line break; the sentence holds all of it
+        elif _key(title_area) != _key(body_area) and _key(body_area) not in _key(title_area) and _key(title_area) not in _key(body_area):
+            letter.flag(f"The area is named '{title_area}' in the title but '{body_area}' in the letter.")
+    if title_area:
+        letter.area_name = title_area
+        letter.area_span = c.span(title.start("area"), title.start("area") + len(title["area"].rstrip()))
+    elif body_area:
+        letter.area_name = body_area
+        letter.area_span = c.span(body.start("area"), body.end("area"))
+    else:
+        letter.flag("The local area's name was not found.")
+
+
+def _area_text(raw: str) -> str:
+    text = cm.join_lines(raw).strip(" *.:,")
+    return re.sub(r"^the\s+", "", text, flags=re.I)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower().replace("&", "and"))
+
+
+def read_dates(letter: ParsedLetter, c: Cleaned, body_from: int) -> None:
+    # The opening sentence: "During/Between <dates>, Ofsted and the CQC conducted/revisited ...".
+    window_end = min(len(c.text), body_from + 1500)
+    rng = cm.find_date_range(c.text, body_from, window_end)
+    if rng is None:
+        rng = cm.find_date_range(c.text, 0, len(c.text))
+        if rng is not None:
+            letter.flag("The inspection dates were not in the letter's opening sentence; taken from later text.")
+    if rng is None:
+        letter.flag("The inspection dates were not found.")
+        return
+    letter.start_date, letter.end_date = rng.start, rng.end
+    letter.dates_span = c.span(rng.match_start, rng.match_end)
+
+
+def read_letter_date(letter: ParsedLetter, c: Cleaned, title: re.Match[str] | None) -> None:
+    limit = title.start() if title else min(len(c.text), 1500)
+    dear = cm.DEAR_RE.search(c.text, 0, limit)
+    if dear:
+        limit = dear.start()
+    letter.letter_date, letter.letter_date_span = cm.letter_date(c, 0, limit)
+    if letter.letter_date and letter.end_date and letter.letter_date < letter.end_date:
+        letter.flag("The letter is dated before the inspection ended.")
+
+
+def read_outcome(letter: ParsedLetter, c: Cleaned) -> None:
+    required = WSOA_REQUIRED.search(c.text)
+    not_required = WSOA_NOT_REQUIRED.search(c.text)
+    if required and not_required:
+        letter.flag("The letter says both that a written statement of action is and is not required.")
+    if required and not not_required:
+        letter.outcome = "wsoa_required"
+        s, e = cm.sentence_around(c.text, required.start())
+        letter.outcome_text = cm.join_lines(c.text[s:e])
+        letter.outcome_span = c.span(s, e)
+    elif not_required:
+        letter.outcome = "no_wsoa"
+        s, e = cm.sentence_around(c.text, not_required.start())
+        letter.outcome_text = cm.join_lines(c.text[s:e])
+        letter.outcome_span = c.span(s, e)
+    elif re.search(r"written\s+statement|significant\s+weakness", c.text, re.I):
+        letter.flag("The letter mentions a written statement or significant weaknesses but its outcome sentence was not recognised.")
+    else:
+        # Letters without a WSOA do not mention one at all.
+        letter.outcome = "no_wsoa"
+    bodies = WSOA_BODIES.search(c.text)
+    if bodies and letter.outcome == "wsoa_required":
+        letter.wsoa_bodies = cm.join_lines(bodies["bodies"])
+
+
+def read_weaknesses(letter: ParsedLetter, c: Cleaned) -> None:
+    intro = WEAKNESS_INTRO.search(c.text)
+    if not intro:
+        return
+    end_m = cm.LIST_END.search(c.text, intro.end())
+    end = end_m.start() if end_m else len(c.text)
+    for item in cm.list_items(c, intro.end(), end):
+        text = cm.item_text(c, item)
+        if not text:
+            continue
+        letter.weaknesses.append(
+            ParsedWeakness(number=len(letter.weaknesses) + 1, text=text, span=c.span(item.start, item.end))
+        )
+    if not end_m:
+        letter.flag("The end of the list of significant weaknesses was not found; the last item may run on.")
+    if len(letter.weaknesses) > 15:
+        letter.flag(f"{len(letter.weaknesses)} significant weaknesses found: more than any letter is expected to list.")
+
+
+def read_people(letter: ParsedLetter, c: Cleaned) -> None:
+    signed = re.search(r"Yours\s+(?:sincerely|faithfully)", c.text, re.I)
+    start = signed.start() if signed else max(0, len(c.text) - 3000)
+    lead, team, lead_span = cm.team_and_lead(c, start, len(c.text))
+    signer, signer_span = cm.signatory(c, start, len(c.text))
+    letter.inspection_team = team
+    if lead and signer and _key(lead) != _key(signer):
+        # The lead inspector signs 2016-framework letters; a team table garbled by conversion is the likelier error.
+        letter.flag(f"The letter is signed by {signer} but the team lists {lead} as lead inspector.")
+    letter.lead_inspector = signer or lead
+    if not letter.lead_inspector:
+        letter.flag("The lead inspector was not found.")
+
+
+def read_findings(c: Cleaned) -> dict:
+    """Main findings, and strengths / areas for development for each of the three sections."""
+    findings: dict = {}
+    end_m = FINDINGS_END.search(c.text)
+    findings_end = end_m.start() if end_m else len(c.text)
+    sections = [m for m in SECTION.finditer(c.text, 0, findings_end)]
+    main = MAIN_FINDINGS.search(c.text, 0, findings_end)
+    if main:
+        main_end = sections[0].start() if sections else findings_end
+        findings["main_findings"] = _items(c, main.end(), main_end)
+    for i, m in enumerate(sections):
+        key = next(v for k, v in SECTION_KEYS.items() if m["what"].lower().startswith(k))
+        sec_end = sections[i + 1].start() if i + 1 < len(sections) else findings_end
+        heading_end = c.text.find("\n", m.end())
+        heading_end = sec_end if heading_end < 0 else heading_end
+        strengths = STRENGTHS.search(c.text, heading_end, sec_end)
+        development = DEVELOPMENT.search(c.text, heading_end, sec_end)
+        entry: dict = {}
+        if strengths and development and strengths.start() < development.start():
+            entry["strengths"] = _items(c, strengths.end(), development.start())
+            entry["areas_for_development"] = _items(c, development.end(), sec_end)
+        elif development and not strengths:
+            entry["areas_for_development"] = _items(c, development.end(), sec_end)
+        else:
+            # Headings lost in conversion: the items are kept but not sorted into strengths and development.
+            entry["items"] = _items(c, strengths.end() if strengths else heading_end, sec_end)
+        findings.setdefault(key, entry)
+    return findings
+
+
+def _items(c: Cleaned, start: int, end: int) -> list[dict]:
+    out = []
+    for item in cm.list_items(c, start, end):
+        text = cm.item_text(c, item)
+        if text:
+            span = c.span(item.start, item.end)
+            out.append({"text": text, "span": [span.start, span.end]})
+    return out
+
+
+def read_council_preface(letter: ParsedLetter, document_text: str, chunk_start: int) -> None:
+    """A council report that embeds the letter says when it was published: take that date from the
+    report's own text before the letter (never from another letter)."""
+    if chunk_start == 0 or not letter.area_name:
+        return
+    floor = 0
+    for rx in (TITLE_2016, TITLE_2023):
+        for m in rx.finditer(document_text, 0, chunk_start):
+            floor = max(floor, m.end())
+    preface = cm.join_lines(cm.clean(document_text, floor, chunk_start).text)
+    if floor or _key(letter.area_name) not in _key(preface):
+        return
+    m = PUBLISHED.search(preface)
+    if not m:
+        return
+    published = cm.parse_date(m["date"])
+    if published and letter.letter_date and published < letter.letter_date:
+        letter.flag(f"The council report says the letter was published on {published}, before its date.")
+        return
+    rng = cm.find_date_range(preface)
+    if rng and letter.start_date and (rng.start, rng.end) != (letter.start_date, letter.end_date):
+        letter.flag("The council report around the letter gives other inspection dates than the letter itself.")
+        return
+    letter.published_date = published

@@ -1,0 +1,466 @@
+"""2023-framework "Area SEND inspection of X Local Area Partnership" reports -> ParsedLetter.
+
+The published report has a fixed shape: title, "Inspection dates:", "Dates of previous inspection:", an
+"Inspection outcome" block (one of three fixed outcome sentences, then when the next inspections are due),
+"Areas for priority action" (a table: responsible body | action) when the outcome is systemic failings,
+"Areas for improvement" (a one-column table), and an "Inspection team" table (Ofsted | CQC columns).
+
+Lists come out of PDFs as lines with no item markers, so item boundaries are read from the layout the text keeps:
+a new item starts on a line that follows a finished sentence which ended short of the column's width (see
+`_paragraph_items`). Where the text cannot settle a question (an unknown outcome sentence, a table row whose
+two cells were printed on one line), the letter is flagged for review rather than guessed silently.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from ..types import Classified, ParsedLetter, ParsedWeakness, Span
+from .common import Cleaned, find_date_range, normalise_ws, parse_date
+from .text_2023 import Line, clean_report, join_item_lines, lines_in
+
+_TITLE_HEAD = r"Area\s+SEND\s+(?:full\s+|monitoring\s+)?(?:inspection|visit)\s+of\s+(?:the\s+)?"
+TITLE_RE = re.compile(_TITLE_HEAD + r"(?P<area>\S.*?)\s+Local\s+Area\s+Partnership\b", re.I | re.S)
+TITLE_LOOSE_RE = re.compile(_TITLE_HEAD + r"(?P<area>[^\n]+)", re.I)
+DATES_RE = re.compile(r"^[ \t]*Inspection\s+dates?\s*:[ \t]*(?P<v>[^\n]*)", re.I | re.M)
+PREVIOUS_RE = re.compile(r"^[ \t]*Dates?\s+of\s+(?:the\s+)?previous\s+inspection\s*:[ \t]*(?P<v>[^\n]*)", re.I | re.M)
+NOT_INSPECTED_RE = re.compile(r"not\s+(?:previously\s+)?inspected|none|n/?a\b|first\s+inspection", re.I)
+
+HEADINGS = {
+    "outcome": r"Inspection\s+outcome",
+    "information": r"Information\s+about\s+the\s+local\s+area\s+partnership",
+    "like": r"What\s+is\s+it\s+like\s+to\s+be\s+a\s+child",
+    "priority": r"Areas?\s+for\s+priority\s+action",
+    "improvement": r"Areas?\s+for\s+improvement",
+    "details": r"Local\s+area\s+partnership\s+details",
+    "about": r"Information\s+about\s+this\s+inspection",
+    "team": r"Inspection\s+team",
+}
+
+OUTCOMES = [
+    ("systemic_failings", re.compile(r"widespread\s+and/or\s+systemic\s+failings|widespread\s+or\s+systemic\s+failings", re.I)),
+    ("inconsistent", re.compile(r"lead\s+to\s+inconsistent\s+experiences\s+and\s+outcomes", re.I)),
+    ("positive", re.compile(r"typically\s+lead\s+to\s+positive\s+experiences\s+and\s+outcomes", re.I)),
+]
+_WITHIN = r"within\s+(?:approximately\s+|about\s+|around\s+)?(?P<within>(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)\s+(?:years?|months?))"
+NEXT_FULL_RE = re.compile(r"[^.]*\bnext\s+full\s+(?:area\s+SEND\s+)?(?:re-?)?inspection\s+will\s+be\s+" + _WITHIN + r"[^.]*\.", re.I)
+MONITORING_RE = re.compile(r"[^.]*\bmonitoring\s+inspection\s+will\s+be\s+(?:carried\s+out\s+)?" + _WITHIN + r"[^.]*\.", re.I)
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18}
+
+# Words that are part of a role, never of a person's name.
+_ROLE_WORD = r"(?:Lead|Inspector|HMI|Ofsted|CQC|Social|Care|Quality|Commission|Senior|Regional|Director|Children['’]s|Services)\b"
+_NAME_WORD = rf"(?!{_ROLE_WORD})[A-Z][\w'’.-]*"
+_NAME = rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+)?{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}}"
+_ROLE_START = r"(?:Ofsted|CQC|Care\s+Quality\s+Commission|HMI|Her\s+Majesty|His\s+Majesty|Lead|Senior|Children['’]s\s+Services)"
+MEMBER_RE = re.compile(
+    rf"(?P<name>{_NAME})(?P<hmi>[ \t]+HMI)?[ \t]*,[ \t]*(?P<role>{_ROLE_START}.*?)"
+    rf"(?=\s+{_NAME}(?:[ \t]+HMI)?[ \t]*,[ \t]*{_ROLE_START}|\s*$)",
+    re.S,
+)
+HONORIFIC_RE = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+")
+
+# Who must act, named in the first words of an area for improvement / priority action.
+ACTOR_RE = re.compile(
+    r"^(?:\S+\s+){0,6}?(?:leaders?|leadership|partnership|partners|commissioners?|board|ICBs?|council|authority|LA|NHS|"
+    r"health|providers?|practitioners|professionals|schools?|services|managers|officers|area)\b",
+    re.I,
+)
+CLEAR_ROOM = 8
+SENTENCE_END = re.compile(r"[.!?][’'”\")]*$")
+
+
+def parse_report(item: Classified, document_text: str) -> ParsedLetter:
+    chunk = item.chunk
+    letter = ParsedLetter(kind="full_inspection", framework="2023", source_kind=item.source_kind, span=chunk.span)
+    c = clean_report(document_text, chunk.span.start, chunk.span.end)
+    heads = _headings(c)
+    _title(c, letter)
+    _dates(c, letter, heads)
+    _outcome(c, letter, heads)
+    letter.weaknesses = _priority_actions(c, letter, heads) + _improvement_areas(c, letter, heads)
+    _team(c, letter, heads)
+    return letter
+
+
+# --- sections ---------------------------------------------------------------------------------------------
+
+
+def _headings(c: Cleaned) -> dict[str, list[int]]:
+    """Clean-text offsets of each heading line (a line holding only the heading)."""
+    found: dict[str, list[int]] = {}
+    for key, rx in HEADINGS.items():
+        for m in re.finditer(rf"^[ \t]*{rx}[ \t]*$", c.text, re.I | re.M):
+            found.setdefault(key, []).append(m.start())
+    return found
+
+
+def _section(c: Cleaned, heads: dict[str, list[int]], key: str) -> tuple[int, int] | None:
+    """Clean-text bounds of a section: from after its (first) heading line to the next other heading."""
+    if key not in heads:
+        return None
+    at = heads[key][0]
+    start = c.text.find("\n", at)
+    start = len(c.text) if start == -1 else start + 1
+    later = [p for other, ps in heads.items() if other != key for p in ps if p > at]
+    return start, min(later) if later else len(c.text)
+
+
+def _title(c: Cleaned, letter: ParsedLetter) -> None:
+    head = c.text[:1500]
+    m = TITLE_RE.search(head)
+    if m and "\n\n" not in m["area"] and len(m["area"]) <= 80:
+        letter.area_name = normalise_ws(m["area"])
+        letter.area_span = c.span(m.start("area"), m.end("area"))
+        return
+    m = TITLE_LOOSE_RE.search(head)
+    if m:
+        letter.area_name = normalise_ws(m["area"])
+        letter.area_span = c.span(m.start("area"), m.end("area"))
+        letter.flag("The title does not end 'Local Area Partnership': the area name is the rest of the title line.")
+    else:
+        letter.flag("No 'Area SEND inspection of …' title was found: the area is unknown.", 0.2)
+
+
+def _dates(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> None:
+    m = DATES_RE.search(c.text)
+    if not m:
+        letter.flag("No 'Inspection dates:' line was found.", 0.3)
+    else:
+        value = m["v"]
+        rng = find_date_range(value)
+        if rng:
+            letter.start_date, letter.end_date = rng.start, rng.end
+            letter.dates_span = c.span(m.start("v") + rng.match_start, m.start("v") + rng.match_end)
+        elif parse_date(value):
+            letter.start_date = letter.end_date = parse_date(value)
+            letter.dates_span = c.span(m.start("v"), m.end("v"))
+        else:
+            letter.flag(f"The inspection dates could not be read: {value.strip()!r}.", 0.3)
+    p = PREVIOUS_RE.search(c.text)
+    if not p:
+        letter.findings["previous_inspection_text"] = ""
+        letter.flag("No 'Dates of previous inspection:' line was found.")
+        return
+    value = normalise_ws(p["v"])
+    letter.findings["previous_inspection_text"] = value
+    rng = find_date_range(value)
+    if rng:
+        letter.previous_start_date, letter.previous_end_date = rng.start, rng.end
+    elif parse_date(value):
+        letter.previous_start_date = letter.previous_end_date = parse_date(value)
+    elif not NOT_INSPECTED_RE.search(value):
+        letter.flag(f"The previous inspection's dates could not be read: {value!r}.")
+    if letter.previous_start_date and letter.start_date and letter.previous_start_date >= letter.start_date:
+        letter.flag("The previous inspection is dated on or after this inspection.")
+
+
+def _outcome(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> None:
+    bounds = _section(c, heads, "outcome")
+    if not bounds:
+        letter.flag("No 'Inspection outcome' section was found.", 0.3)
+        return
+    start, end = bounds
+    block = c.text[start:end]
+    letter.outcome_text = normalise_ws(block)
+    letter.outcome_span = c.span(start, end)
+    hits = [name for name, rx in OUTCOMES if rx.search(block)]
+    if len(hits) == 1:
+        letter.outcome = hits[0]
+    else:
+        letter.flag(
+            "The outcome paragraph does not match exactly one of the three published outcome sentences.", 0.3
+        )
+    sentences = []
+    full = NEXT_FULL_RE.search(letter.outcome_text)
+    monitoring = MONITORING_RE.search(letter.outcome_text)
+    if monitoring:
+        sentences.append(monitoring.group(0).strip())
+        letter.findings["monitoring_inspection_within"] = monitoring["within"]
+        letter.findings["monitoring_inspection_within_months"] = _months(monitoring["within"])
+    if full:
+        sentences.append(full.group(0).strip())
+        letter.findings["next_full_inspection_within"] = full["within"]
+        months = _months(full["within"])
+        letter.findings["next_full_inspection_within_years"] = months // 12 if months and months % 12 == 0 else None
+    else:
+        letter.flag("The outcome block does not say when the next full inspection is due.", 0.8)
+    letter.next_inspection_text = " ".join(sentences)[:255]
+    if letter.outcome == "systemic_failings" and not monitoring:
+        letter.flag("Systemic failings but no monitoring inspection date in the outcome block.", 0.8)
+
+
+def _months(within: str) -> int | None:
+    number, unit = within.split()
+    n = int(number) if number.isdigit() else NUMBERS.get(number.lower())
+    if n is None:
+        return None
+    return n * 12 if unit.lower().startswith("year") else n
+
+
+# --- lists ------------------------------------------------------------------------------------------------
+
+
+def _priority_actions(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> list[ParsedWeakness]:
+    bounds = _section(c, heads, "priority")
+    if not bounds:
+        if letter.outcome == "systemic_failings":
+            letter.flag("Systemic failings but no 'Areas for priority action' section was found.", 0.3)
+        return []
+    lines = [ln for ln in lines_in(c, *bounds) if not _is_header_row(ln.text, r"Areas?\s+for\s+priority\s+action")]
+    if not lines:
+        return []
+    tabbed = [ln for ln in lines if "\t" in c.text[ln.start : ln.end]]
+    header = re.search(r"^[ \t]*Responsible\s+bod(?:y|ies)\b", c.text[bounds[0] : bounds[1]], re.I | re.M)
+    if tabbed:
+        rows = _tabbed_rows(c, lines)
+    elif header:
+        rows = _table_rows(c, letter, lines)
+    else:
+        rows = [(None, item) for item in _paragraph_items(c, letter, lines, "areas for priority action")]
+    out = []
+    for number, (body, item) in enumerate(rows, start=1):
+        out.append(
+            ParsedWeakness(
+                number=number,
+                text=join_item_lines(item),
+                span=c.span(item[0].start, item[-1].end),
+                kind="priority_action",
+                responsible_bodies=body or "",
+            )
+        )
+    if letter.outcome and letter.outcome != "systemic_failings" and out:
+        letter.flag("Areas for priority action were found but the outcome is not systemic failings.")
+    return out
+
+
+def _improvement_areas(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> list[ParsedWeakness]:
+    bounds = _section(c, heads, "improvement")
+    if not bounds:
+        letter.flag("No 'Areas for improvement' section was found.", 0.5)
+        return []
+    lines = [ln for ln in lines_in(c, *bounds) if not _is_header_row(ln.text, r"Areas?\s+for\s+improvement")]
+    items = _paragraph_items(c, letter, lines, "areas for improvement")
+    return [
+        ParsedWeakness(
+            number=n, text=join_item_lines(item), span=c.span(item[0].start, item[-1].end), kind="improvement_area"
+        )
+        for n, item in enumerate(items, start=1)
+    ]
+
+
+def _is_header_row(text: str, heading: str) -> bool:
+    return bool(re.fullmatch(rf"(?:Responsible\s+bod(?:y|ies)\s+)?{heading}", text.strip(), re.I))
+
+
+_NUMBERED = re.compile(r"^(?P<n>\d{1,2})[.)][ \t]+")
+
+
+def _paragraph_items(c: Cleaned, letter: ParsedLetter, lines: list[Line], what: str) -> list[list[Line]]:
+    """Split a one-column list (each item a paragraph, maybe with bullets) into items.
+
+    Numbered items ("1. ...") are split at their numbers. Otherwise a line starts a new item when the line before
+    it ends a sentence AND the first word of the line would have fitted on that line (the line ended short of the
+    column: a paragraph break, not a wrap). Bullet lines never start an item.
+    """
+    if not lines:
+        return []
+    numbered = [i for i, ln in enumerate(lines) if _NUMBERED.match(ln.text) and not ln.bullet]
+    if numbered and numbered[0] == 0 and [int(_NUMBERED.match(lines[i].text)["n"]) for i in numbered] == list(
+        range(1, len(numbered) + 1)
+    ):
+        items = []
+        for k, i in enumerate(numbered):
+            chunk = lines[i : numbered[k + 1] if k + 1 < len(numbered) else len(lines)]
+            first = chunk[0]
+            skip = _NUMBERED.match(first.text).end()
+            chunk = [Line(first.start + skip, first.end, first.text[skip:])] + chunk[1:]
+            items.append(chunk)
+        return items
+    width = _column_width([ln for ln in lines if not ln.bullet])
+    items: list[list[Line]] = [[lines[0]]]
+    doubtful = False
+    for k in range(1, len(lines)):
+        prev, line = lines[k - 1], lines[k]
+        new = False
+        if not line.bullet and re.match(r"[A-Z0-9‘'“\"(]", line.text) and SENTENCE_END.search(prev.text):
+            following = line.text + " " + (lines[k + 1].text if k + 1 < len(lines) else "")
+            actor = bool(ACTOR_RE.match(following))
+            room = width - len(prev.text) - 1 - len(line.text.split()[0])
+            if not prev.bullet and room >= CLEAR_ROOM:
+                new = True  # the line before stopped well short of the column: a paragraph break
+            else:
+                # The line before ran to (or near) the edge, or closed a bullet list: a paragraph break is not
+                # certain. A new area for improvement opens by naming who must act ("Leaders …", "The local
+                # area partnership …"); a sentence that carries on an area does not ("They should also …").
+                new = actor
+                doubtful = doubtful or (not actor and room >= 0)
+        if new:
+            items.append([line])
+        else:
+            items[-1].append(line)
+    if doubtful:
+        letter.flag(f"A paragraph break in the {what} is unclear (a sentence ends near the end of a line).", 0.7)
+    return items
+
+
+def _column_width(lines: list[Line]) -> int:
+    """The column width in characters: the longest lines of a paragraph column run almost to its edge."""
+    lengths = sorted(len(ln.text) for ln in lines)
+    if not lengths:
+        return 90
+    # The 90th percentile, not the maximum: a line PDFium glued together (a hyphen join) can be far longer.
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+def _tabbed_rows(c: Cleaned, lines: list[Line]) -> list[tuple[str, list[Line]]]:
+    """Table rows read from DOCX (cells joined by tabs): 'body<TAB>action'."""
+    rows = []
+    for ln in lines:
+        raw = c.text[ln.start : ln.end]
+        if "\t" not in raw:
+            if rows:
+                rows[-1][1].append(ln)
+            continue
+        body, _, action = raw.partition("\t")
+        offset = ln.start + len(body) + 1
+        rows.append((normalise_ws(body), [Line(offset, ln.end, action.strip())]))
+    return [(b, a) for b, a in rows if a and a[0].text]
+
+
+def _table_rows(c: Cleaned, letter: ParsedLetter, lines: list[Line]) -> list[tuple[str, list[Line]]]:
+    """Rows of the 'Responsible body | Areas for priority action' table, read line by line.
+
+    PDF text gives each row as the body cell's lines (a narrow column) then the action cell's lines (a wide
+    column). A row starts after a finished sentence with a run of short lines followed by a long line.
+    """
+    widths = sorted(len(ln.text) for ln in lines)
+    wide = max(widths) if widths else 60
+    long_lines = [len(ln.text) for ln in lines if len(ln.text) > wide * 0.6]
+    action_width = statistics.median_high(long_lines) if long_lines else wide
+    short = action_width * 0.62
+
+    def is_short(ln: Line) -> bool:
+        return len(ln.text) <= short and not ln.bullet
+
+    def body_run(i: int) -> int:
+        """Index of the action's first line if a body cell starts at line i, else -1."""
+        j = i
+        while j < len(lines) and is_short(lines[j]) and j - i < 8:
+            j += 1
+        if j == i or j >= len(lines):
+            return -1
+        nxt = lines[j]
+        if nxt.bullet or is_short(nxt) or not re.match(r"[A-Z]", nxt.text):
+            return -1
+        return j
+
+    body_widths = []
+    starts: list[tuple[int, int]] = []  # (body start, action start)
+    i = 0
+    while i < len(lines):
+        at_row_start = i == 0 or SENTENCE_END.search(lines[i - 1].text)
+        j = body_run(i) if at_row_start and re.match(r"[A-Z0-9]", lines[i].text) else -1
+        if j != -1:
+            starts.append((i, j))
+            body_widths += [len(ln.text) for ln in lines[i:j]]
+            i = j + 1
+            continue
+        i += 1
+    # A row whose one-line body cell shares a line with the action's first line: "Council Council leaders should".
+    merged: list[int] = []
+    for k, ln in enumerate(lines):
+        if k == 0 or not SENTENCE_END.search(lines[k - 1].text) or len(ln.text) <= action_width * 1.18:
+            continue
+        if any(a <= k < b for a, b in _row_spans(starts, len(lines))) and not any(s == k for s, _ in starts):
+            merged.append(k)
+    rows: list[tuple[str, list[Line]]] = []
+    marks = sorted([(s, a, False) for s, a in starts] + [(k, k, True) for k in merged])
+    if not marks or marks[0][0] != 0:
+        letter.flag("The first row of the areas for priority action table could not be read.", 0.3)
+    for n, (s, a, is_merged) in enumerate(marks):
+        end = marks[n + 1][0] if n + 1 < len(marks) else len(lines)
+        if is_merged:
+            body, first = _split_merged(lines[s], max(body_widths or [28]))
+            letter.flag(
+                "A responsible body and its action were printed on one line; where the body ends was inferred.", 0.6
+            )
+            rows.append((body, [first] + lines[s + 1 : end]))
+        else:
+            rows.append((join_item_lines(lines[s:a]), lines[a:end]))
+    return rows
+
+
+def _row_spans(starts: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    return [(a, starts[k + 1][0] if k + 1 < len(starts) else n) for k, (_, a) in enumerate(starts)]
+
+
+def _split_merged(line: Line, body_width: int) -> tuple[str, Line]:
+    """The longest prefix that fits the body column and leaves an action starting with a capital."""
+    best = None
+    for m in re.finditer(r"\s+", line.text):
+        if m.start() > body_width:
+            break
+        rest = line.text[m.end() :]
+        if re.match(r"[A-Z]", rest):
+            best = m
+    if best is None:
+        return "", line
+    return normalise_ws(line.text[: best.start()]), Line(line.start + best.end(), line.end, line.text[best.end() :])
+
+
+# --- team -------------------------------------------------------------------------------------------------
+
+
+def _team(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> None:
+    if "team" not in heads:
+        letter.flag("No 'Inspection team' section was found.", 0.8)
+        return
+    at = heads["team"][-1]
+    start = c.text.find("\n", at) + 1
+    stop = re.compile(r"^[ \t]*(?:If\s+you\s+are\s+not\s+happy|The\s+Office\s+for\s+Standards|Ofsted\s+Care\s+Quality\s+Commission\s*$)", re.I | re.M)
+    lines = lines_in(c, start, len(c.text))
+    body: list[Line] = []
+    for ln in lines:
+        if re.fullmatch(r"(?:Ofsted|CQC)?\s*(?:Ofsted|Care\s+Quality\s+Commission|CQC)", ln.text, re.I):
+            continue  # column headers
+        if stop.match(ln.text) or re.match(r"If\s+you\s+are\s+not\s+happy|The\s+Office\s+for\s+Standards", ln.text, re.I):
+            break
+        body.append(ln)
+    if not body:
+        letter.flag("The inspection team table is empty.", 0.8)
+        return
+    # One string with a space for each line break; offsets map back through `index`.
+    text = ""
+    index: list[int] = []
+    for ln in body:
+        if text:
+            text += " "
+            index.append(-1)
+        text += ln.text
+        index.extend(range(ln.start, ln.end))
+    team = []
+    leads = []
+    lead_span = None
+    for m in MEMBER_RE.finditer(text):
+        name = normalise_ws(HONORIFIC_RE.sub("", m["name"]))
+        role = normalise_ws((("HMI, " if m["hmi"] else "") + m["role"]).rstrip(" ,;"))
+        organisation = "CQC" if re.search(r"\bCQC\b|Care\s+Quality\s+Commission", role, re.I) else "Ofsted"
+        team.append({"name": name, "role": role, "organisation": organisation})
+        if re.search(r"\blead\b", role, re.I):
+            leads.append(name)
+            if lead_span is None:
+                lead_span = c.span(index[m.start("name")], index[m.end("name") - 1] + 1)
+    leftovers = MEMBER_RE.sub("", text).strip()
+    if leftovers:
+        letter.flag(f"Part of the inspection team table was not read: {leftovers[:80]!r}.", 0.8)
+    letter.inspection_team = team
+    letter.lead_inspector = "; ".join(leads)
+    letter.findings["lead_inspectors"] = leads
+    if not leads:
+        letter.flag("No lead inspector is named in the inspection team table.", 0.8)
+    if lead_span:
+        letter.findings["lead_inspector_span"] = [lead_span.start, lead_span.end]
+
+
+__all__ = ["parse_report", "Span"]

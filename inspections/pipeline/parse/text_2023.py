@@ -1,0 +1,100 @@
+"""Reading the text of 2023-framework area SEND reports (full and monitoring inspections).
+
+The reports are Ofsted PDFs. PDFium's text arrives with:
+- a page footer at the top of every page after the first ("Area SEND inspection report: X Local Area Partnership,
+  11 to 15 March 2024 7"), sometimes wrapped over two or three lines, sometimes prefixed only "Inspection report:",
+  sometimes glued to the first words of the page;
+- a line-end hyphen marked with U+0002 (or U+FFFE) with the halves joined ("neuro\\x02developmental");
+- tables read row by row: a two-column row comes out as all of the left cell's lines, then the right cell's.
+
+`clean_report` drops the footers and page breaks and keeps, for every kept character, its offset in the document
+(`Cleaned` from common.py), so every fact found here still points at the exact source characters.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass
+
+from .common import Cleaned, normalise_ws
+
+# The footer ends at the page number that follows the year of the inspection dates; it may wrap anywhere.
+FOOTER_RE = re.compile(
+    r"^[ \t\f]*(?:Area[ \t]+SEND[ \t]+)?(?:monitoring[ \t]+)?inspection[ \t]+report[ \t]*:"
+    r"[^\n]*?(?:\n[^\n]*?){0,2}?\b(?:19|20)\d\d[ \t]*\n?[ \t]*\d{1,3}[ \t]*(?=\n|$|[A-Z])",
+    re.I | re.M,
+)
+# PDFium's marks for a hyphen at a line end; same length as '-', so offsets do not move.
+_SOFT_HYPHENS = str.maketrans({"\x02": "-", "\ufffe": "-"})
+BULLET_RE = re.compile(r"^[ \t]*[•◼■▪●○◦▫□➢►▶✓·\-−–—][ \t]+|^[ \t]*[•◼■▪●○◦▫□➢►▶✓·−][ \t]*$")
+
+
+_LONE_BULLET = re.compile(r"^[ \t]*[•◼■▪●○◦▫□➢►▶✓·−][ \t]*$")
+
+
+def clean_report(document_text: str, start: int = 0, end: int | None = None) -> Cleaned:
+    """document_text[start:end] without page footers, form feeds and carriage returns."""
+    end = len(document_text) if end is None else end
+    drop: list[tuple[int, int]] = [(m.start(), m.end()) for m in FOOTER_RE.finditer(document_text, start, end)]
+    for ch in "\f\r":
+        at = document_text.find(ch, start, end)
+        while at != -1:
+            drop.append((at, at + 1))
+            at = document_text.find(ch, at + 1, end)
+    drop.sort()
+    parts: list[str] = []
+    pos = array("l")
+    cursor = start
+    for a, b in drop:
+        if a > cursor:
+            parts.append(document_text[cursor:a])
+            pos.extend(range(cursor, a))
+        cursor = max(cursor, b)
+    if cursor < end:
+        parts.append(document_text[cursor:end])
+        pos.extend(range(cursor, end))
+    text = "".join(parts).translate(_SOFT_HYPHENS)
+    return Cleaned(text, pos)
+
+
+@dataclass
+class Line:
+    """One line of clean text: text[start:end] (no newline), stripped of trailing blanks."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def bullet(self) -> bool:
+        return bool(BULLET_RE.match(self.text))
+
+
+def lines_in(c: Cleaned, start: int, end: int) -> list[Line]:
+    """Lines of clean text[start:end] that hold words (not blank, not a bullet glyph alone)."""
+    out = []
+    for m in re.finditer(r"[^\n]+", c.text[start:end]):
+        raw = m.group(0)
+        stripped = raw.rstrip()
+        lead = len(raw) - len(raw.lstrip())
+        if stripped.strip() and not _LONE_BULLET.match(stripped):
+            out.append(Line(start + m.start() + lead, start + m.start() + len(stripped), stripped.strip()))
+    return out
+
+
+def join_item_lines(lines: list[Line]) -> str:
+    """Lines of one list item as one string: bullets become '•', a line-end hyphen between letters joins words."""
+    pieces: list[str] = []
+    for line in lines:
+        text = line.text
+        if line.bullet:
+            body = BULLET_RE.sub("", text, count=1).strip()
+            if not body:
+                continue  # a bullet glyph alone on its line (an empty list item in the source)
+            text = "• " + body
+        if pieces and re.search(r"[A-Za-z]-$", pieces[-1]) and re.match(r"[a-z]", text):
+            pieces[-1] = pieces[-1] + text
+        else:
+            pieces.append(text)
+    return normalise_ws(" ".join(pieces))

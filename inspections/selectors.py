@@ -1,0 +1,392 @@
+"""Read side of the analyst pages: areas with their latest stage, the inspections, weaknesses and
+timeline selectors. Views and exports call these; nothing here writes.
+
+Conventions (for h7 and anyone adding a page):
+- A list selector takes the request's GET data as `filters`, applies the list's one FilterSet
+  (inspections/filters.py) and returns a queryset of plain dicts (`.values()`), already ordered.
+  The page paginates it; the CSV export streams it with `.iterator()`. Both go through the same
+  selector, so the file always holds exactly what the page lists.
+- Every query count is bounded: per-row facts are SQL annotations (subqueries), never per-row lookups.
+- `with_stage(qs)` annotates any LocalArea queryset with its current stage (the same rules as the
+  dashboard's `area_statuses`): `stage`, `latest_outcome`, `latest_2016_*`, `latest_2023_*`,
+  `revisit_*`, `judged_total`, `judged_sufficient`, `latest_date`. `stage_label(row)` words it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, NullIf, Substr
+from django.http import Http404, QueryDict
+
+from areas.models import LocalArea
+from inspections.models import (
+    Framework,
+    Inspection,
+    ProgressJudgement,
+    Revisit,
+    SignificantWeakness,
+    WrittenStatementOfAction,
+)
+
+DAYS_PER_MONTH = 365.2425 / 12
+OUTCOMES_2023 = ("positive", "inconsistent", "systemic_failings")
+
+
+# --- stages -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+
+
+# Same keys as the dashboard's statuses (inspections/selectors_dashboard.py), so a click on the map
+# lands on /areas/?stage=<key> and lists exactly the areas it counted.
+STAGES: tuple[Stage, ...] = (
+    Stage("positive", "2023: typically positive"),
+    Stage("inconsistent", "2023: inconsistent"),
+    Stage("systemic_failings", "2023: widespread or systemic failings"),
+    Stage("no_wsoa", "2016: no WSOA required"),
+    Stage("wsoa_open", "2016: WSOA required, no revisit yet"),
+    Stage("revisit_sufficient", "Revisit: sufficient progress in all"),
+    Stage("revisit_insufficient", "Revisit: not sufficient in all"),
+    Stage("not_inspected", "No inspection on record"),
+)
+STAGE_LABELS = {s.key: s.label for s in STAGES}
+
+
+class _Count(Subquery):
+    """COUNT(*) of a correlated queryset, 0 when empty (no GROUP BY on the outer query)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        counted = queryset.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")
+        super().__init__(counted)
+
+
+def _latest(qs: QuerySet) -> QuerySet:
+    return qs.order_by(F("start_date").desc(nulls_last=True), "-id")
+
+
+def with_stage(qs: QuerySet[LocalArea]) -> QuerySet[LocalArea]:
+    """Annotate areas with where they stand on the inspection path (see module docstring)."""
+    latest_2023 = _latest(Inspection.objects.filter(area=OuterRef("pk"), framework=Framework.F2023, is_placeholder=False))
+    latest_2016 = _latest(Inspection.objects.filter(area=OuterRef("pk"), framework=Framework.F2016, is_placeholder=False))
+    latest_revisit = _latest(Revisit.objects.filter(inspection_id=OuterRef("latest_2016_id")))
+    qs = qs.annotate(
+        latest_2023_id=Subquery(latest_2023.values("id")[:1]),
+        latest_2023_outcome=Subquery(latest_2023.values("outcome")[:1]),
+        latest_2023_start=Subquery(latest_2023.values("start_date")[:1]),
+        latest_2016_id=Subquery(latest_2016.values("id")[:1]),
+        latest_2016_outcome=Subquery(latest_2016.values("outcome")[:1]),
+        latest_2016_start=Subquery(latest_2016.values("start_date")[:1]),
+    ).annotate(
+        revisit_id=Subquery(latest_revisit.values("id")[:1]),
+        revisit_overall=Subquery(latest_revisit.values("overall")[:1]),
+        revisit_start=Subquery(latest_revisit.values("start_date")[:1]),
+    )
+    judgements = ProgressJudgement.objects.filter(revisit_id=OuterRef("revisit_id"))
+    return qs.annotate(
+        judged_total=_Count(judgements),
+        judged_sufficient=_Count(judgements.filter(sufficient_progress=True)),
+        stage=Case(
+            When(latest_2023_outcome__in=OUTCOMES_2023, then=F("latest_2023_outcome")),
+            When(revisit_id__isnull=False, revisit_overall=Revisit.Overall.SUFFICIENT_ALL, then=Value("revisit_sufficient")),
+            When(revisit_id__isnull=False, then=Value("revisit_insufficient")),
+            When(latest_2016_outcome=Inspection.Outcome.WSOA_REQUIRED, then=Value("wsoa_open")),
+            When(latest_2016_outcome=Inspection.Outcome.NO_WSOA, then=Value("no_wsoa")),
+            default=Value("not_inspected"),
+            output_field=CharField(),
+        ),
+        latest_outcome=Coalesce(NullIf(F("latest_2023_outcome"), Value("")), NullIf(F("latest_2016_outcome"), Value(""))),
+        latest_date=Coalesce(F("latest_2023_start"), F("latest_2016_start")),
+        wsoa_open=Case(
+            When(latest_2016_outcome=Inspection.Outcome.WSOA_REQUIRED, revisit_id__isnull=True, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def stage_label(row) -> str:
+    """'2016 inspection, WSOA required', 'Revisit: sufficient progress in 3 of 4', '2023: inconsistent', ...
+
+    `row` is an annotated LocalArea or a dict from `area_rows`.
+    """
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
+    stage = get("stage")
+    if stage in OUTCOMES_2023:
+        return STAGE_LABELS[stage]
+    if stage in ("revisit_sufficient", "revisit_insufficient"):
+        total = get("judged_total") or 0
+        if total:
+            return f"Revisit: sufficient progress in {get('judged_sufficient') or 0} of {total}"
+        overall = get("revisit_overall")
+        return f"Revisit: {dict(Revisit.Overall.choices)[overall].lower()}" if overall else "Revisit: result not recorded"
+    start = get("latest_2016_start")
+    year = f"{start.year} inspection" if start else "2016-framework inspection"
+    if stage == "wsoa_open":
+        return f"{year}, WSOA required"
+    if stage == "no_wsoa":
+        return f"{year}, no WSOA"
+    return STAGE_LABELS["not_inspected"]
+
+
+# --- list selectors ---------------------------------------------------------------------------
+
+AREA_COLUMNS = (
+    "id", "name", "gss_code", "region", "authority_type", "end_date",
+    "stage", "latest_outcome", "latest_date", "latest_2016_start", "latest_2016_outcome", "latest_2023_start",
+    "revisit_overall", "revisit_start", "judged_total", "judged_sufficient", "wsoa_open",
+)
+
+
+def area_list(*, filters: QueryDict | dict | None = None) -> QuerySet:
+    """Areas (as dicts with AREA_COLUMNS) with their stage, filtered and ordered by AreaFilter."""
+    from inspections.filters import AreaFilter
+
+    return AreaFilter.apply(filters, with_stage(LocalArea.objects.all()).values(*AREA_COLUMNS))
+
+
+def _source_columns(prefix: str = "") -> dict:
+    return {
+        "row_source_kind": F(f"{prefix}source_kind"),
+        "source_file": F(f"{prefix}source_document__original_name"),
+        "row_source_document_id": F(f"{prefix}source_document_id"),
+        "row_needs_review": F(f"{prefix}needs_review"),
+    }
+
+
+# Column order matters: the two halves are UNIONed by position.
+INSPECTION_ROW_COLUMNS = (
+    "row_type", "row_id", "area_name", "area_gss_code", "region", "row_framework", "row_kind", "row_start_date", "row_end_date",
+    "row_letter_date", "row_outcome", "wsoa_required", "weakness_count", "row_source_kind", "source_file", "row_source_document_id",
+    "row_needs_review",
+)
+
+
+def _inspection_half() -> QuerySet:
+    return Inspection.objects.annotate(
+        row_type=Value("inspection"),
+        row_id=F("id"),
+        area_name=F("area__name"),
+        area_gss_code=F("area__gss_code"),
+        region=F("area__region"),
+        row_framework=F("framework"),
+        row_kind=F("kind"),
+        row_start_date=F("start_date"),
+        row_end_date=F("end_date"),
+        row_letter_date=F("letter_date"),
+        row_outcome=F("outcome"),
+        wsoa_required=Case(
+            When(outcome=Inspection.Outcome.WSOA_REQUIRED, then=Value("true")),
+            When(outcome=Inspection.Outcome.NO_WSOA, then=Value("false")),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        weakness_count=_Count(SignificantWeakness.objects.filter(inspection_id=OuterRef("pk"))),
+        **_source_columns(),
+    ).filter(is_placeholder=False)
+
+
+def _revisit_half() -> QuerySet:
+    return Revisit.objects.annotate(
+        row_type=Value("revisit"),
+        row_id=F("id"),
+        area_name=F("inspection__area__name"),
+        area_gss_code=F("inspection__area__gss_code"),
+        region=F("inspection__area__region"),
+        row_framework=F("inspection__framework"),
+        row_kind=F("kind"),
+        row_start_date=F("start_date"),
+        row_end_date=F("end_date"),
+        row_letter_date=F("letter_date"),
+        row_outcome=F("overall"),
+        wsoa_required=Value(""),
+        # For a revisit: how many weaknesses it judged.
+        weakness_count=_Count(ProgressJudgement.objects.filter(revisit_id=OuterRef("pk"))),
+        **_source_columns(),
+    )
+
+
+def inspection_rows(*, filters: QueryDict | dict | None = None) -> QuerySet:
+    """Inspections AND revisits/monitoring inspections as one list of dicts (INSPECTION_ROW_COLUMNS),
+    filtered by InspectionFilter and ordered. Columns named row_* are renamed by exports.py."""
+    from inspections.filters import InspectionFilter
+
+    return InspectionFilter.apply_union(filters, [_inspection_half(), _revisit_half()], INSPECTION_ROW_COLUMNS)
+
+
+WEAKNESS_ROW_COLUMNS = (
+    "id", "area_name", "area_gss_code", "region", "framework", "inspection_start_date", "weakness_kind", "number",
+    "text", "judgement", "judged_on", "judgement_id", "revisit_kind", "source_document_id", "needs_review", "source_kind",
+)
+
+
+def weakness_rows(*, filters: QueryDict | dict | None = None) -> QuerySet:
+    """One dict per (weakness, judgement); a weakness never judged gives one row with judgement ''.
+
+    The LEFT JOIN to judgements is made once by annotation, so filters on the judgement refer to the
+    same joined row rather than adding a second join."""
+    from inspections.filters import WeaknessFilter
+
+    qs = SignificantWeakness.objects.annotate(
+        area_name=F("inspection__area__name"),
+        area_gss_code=F("inspection__area__gss_code"),
+        region=F("inspection__area__region"),
+        framework=F("inspection__framework"),
+        inspection_start_date=F("inspection__start_date"),
+        weakness_kind=F("kind"),
+        judgement_id=F("judgements__id"),
+        judged_sufficient=F("judgements__sufficient_progress"),
+        judged_on=F("judgements__revisit__start_date"),
+        revisit_kind=F("judgements__revisit__kind"),
+    ).annotate(
+        judgement=Case(
+            When(judged_sufficient=True, then=Value("sufficient")),
+            When(judged_sufficient=False, then=Value("insufficient")),
+            default=Value("empty"),
+            output_field=CharField(),
+        ),
+    )
+    return WeaknessFilter.apply(filters, qs.values(*WEAKNESS_ROW_COLUMNS))
+
+
+# --- timeline --------------------------------------------------------------------------------
+
+def _with_source_text(qs: QuerySet) -> QuerySet:
+    """The fact's source span, cut in SQL so whole document texts are never loaded."""
+    return qs.select_related(None).annotate(
+        source_snippet=Case(
+            When(
+                source_document__isnull=False, span_start__isnull=False, span_end__isnull=False,
+                then=Substr("source_document__text", F("span_start") + 1, F("span_end") - F("span_start")),
+            ),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        source_name=F("source_document__original_name"),
+    )
+
+
+@dataclass
+class Gap:
+    label: str
+    months: float
+
+
+@dataclass
+class Step:
+    """One stage on the path, in date order. `kind` picks the partial that renders it."""
+
+    kind: str  # initial_inspection | wsoa | revisit | full_inspection | monitoring_inspection
+    date: dt.date | None
+    obj: object
+    area: LocalArea
+    inherited: bool = False  # from a former authority this area replaced
+    gap: Gap | None = None
+
+
+@dataclass
+class AreaTimeline:
+    area: LocalArea
+    steps: list[Step]
+    predecessors: list[LocalArea]
+    successors: list[LocalArea]
+    neighbours: list[dict] = field(default_factory=list)  # area_list-shaped rows, with `label`
+    stage: str = "not_inspected"  # the area's own stage key (STAGES)
+    stage_label: str = ""
+
+
+def months_between(start: dt.date | None, end: dt.date | None) -> float | None:
+    if not start or not end:
+        return None
+    return round((end - start).days / DAYS_PER_MONTH, 1)
+
+
+def area_timeline(*, gss_code: str) -> AreaTimeline:
+    """The area's whole path (and its predecessors'), in a fixed number of queries. 404 if unknown."""
+    try:
+        area = LocalArea.objects.prefetch_related("replaced_by", "replaced").get(gss_code=gss_code)
+    except LocalArea.DoesNotExist as exc:
+        raise Http404(f"No local area with GSS code {gss_code}") from exc
+    predecessors = list(area.replaced.all())
+    successors = list(area.replaced_by.all())
+    areas = {area.id: area, **{p.id: p for p in predecessors}}
+
+    judgements = _with_source_text(ProgressJudgement.objects.all()).select_related("weakness").order_by(
+        "weakness__kind", "weakness__number"
+    )
+    revisits = _with_source_text(Revisit.objects.all()).prefetch_related(Prefetch("judgements", queryset=judgements))
+    inspections = list(
+        _with_source_text(Inspection.objects.filter(area_id__in=areas))
+        .prefetch_related(
+            Prefetch("weaknesses", queryset=_with_source_text(SignificantWeakness.objects.order_by("kind", "number"))),
+            Prefetch("revisits", queryset=revisits),
+        )
+    )
+    wsoas = {w.inspection_id: w for w in _with_source_text(WrittenStatementOfAction.objects.filter(inspection__in=[i.id for i in inspections]))}
+
+    steps: list[Step] = []
+    for inspection in inspections:
+        owner = areas[inspection.area_id]
+        inherited = owner.id != area.id
+        inspection.wsoa_stage = wsoas.get(inspection.id)
+        steps.append(Step(inspection.kind, inspection.start_date, inspection, owner, inherited))
+        wsoa = inspection.wsoa_stage
+        if wsoa is not None or inspection.outcome == Inspection.Outcome.WSOA_REQUIRED:
+            # A required WSOA is a stage even before any document about the statement itself is stored.
+            date = (wsoa.required_on if wsoa else None) or inspection.letter_date or inspection.end_date
+            steps.append(Step("wsoa", date, wsoa, owner, inherited))
+        for revisit in inspection.revisits.all():
+            steps.append(Step(revisit.kind, revisit.start_date, revisit, owner, inherited))
+    steps.sort(key=lambda s: (s.date or dt.date.max, _STEP_ORDER[s.kind]))
+    previous = None
+    for step in steps:
+        if previous is not None and previous.date and step.date:
+            months = months_between(previous.date, step.date)
+            step.gap = Gap(f"{months} months after the {_STEP_NAMES[previous.kind]}", months)
+        previous = step
+
+    # The area's own stage and its statistical neighbours' in one query.
+    codes = [area.gss_code, *area.stat_neighbours]
+    rows = {r["gss_code"]: r for r in with_stage(LocalArea.objects.filter(gss_code__in=codes)).values(*AREA_COLUMNS)}
+    own = rows[area.gss_code]
+    neighbours = [
+        {**rows[code], "label": stage_label(rows[code])}
+        for code in area.stat_neighbours  # closest first, as stored
+        if code in rows and code != area.gss_code
+    ]
+    return AreaTimeline(area, steps, predecessors, successors, neighbours, stage=own["stage"], stage_label=stage_label(own))
+
+
+_STEP_ORDER = {"initial_inspection": 0, "wsoa": 1, "revisit": 2, "full_inspection": 3, "monitoring_inspection": 4}
+_STEP_NAMES = {
+    "initial_inspection": "inspection",
+    "wsoa": "WSOA",
+    "revisit": "revisit",
+    "full_inspection": "inspection",
+    "monitoring_inspection": "monitoring inspection",
+}
+
+__all__ = [
+    "AREA_COLUMNS", "INSPECTION_ROW_COLUMNS", "WEAKNESS_ROW_COLUMNS", "STAGES", "AreaTimeline", "Step",
+    "area_list", "area_timeline", "inspection_rows", "months_between", "stage_label", "weakness_rows", "with_stage",
+]

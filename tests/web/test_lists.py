@@ -1,0 +1,206 @@
+"""/areas/, /inspections/, /weaknesses/: stages, filters, sorting, pagination, access and query bounds."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from inspections.selectors import area_list, inspection_rows, stage_label, weakness_rows
+from tests.factories import (
+    make_area,
+    make_dataset,
+    make_inspection,
+    make_judgement,
+    make_path,
+    make_revisit,
+    make_weakness,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST_MAX_QUERIES = 3  # count + page rows + region choices (anonymous request)
+
+
+@pytest.fixture(autouse=True)
+def _public(settings):
+    settings.PUBLIC_READ = True
+
+
+def _areas(**filters):
+    return {row["name"]: row for row in area_list(filters=filters)}
+
+
+def test_stage_labels_follow_the_path():
+    make_path(make_area("Revisited"), weaknesses=4, sufficient=3)
+    make_path(make_area("Open"), revisit=False)
+    make_path(make_area("Newer"), with_2023=True)
+    make_inspection(make_area("Clean"), outcome="no_wsoa", start_date=dt.date(2016, 11, 7))
+    make_area("Never")
+    rows = _areas()
+    assert stage_label(rows["Revisited"]) == "Revisit: sufficient progress in 3 of 4"
+    assert rows["Revisited"]["stage"] == "revisit_insufficient"
+    assert stage_label(rows["Open"]) == "2017 inspection, WSOA required"
+    assert rows["Open"]["wsoa_open"] is True or rows["Open"]["wsoa_open"] == 1
+    assert stage_label(rows["Newer"]) == "2023: inconsistent"
+    assert stage_label(rows["Clean"]) == "2016 inspection, no WSOA"
+    assert stage_label(rows["Never"]) == "No inspection on record"
+
+
+def test_stage_matches_the_dashboard_status():
+    """A click on a dashboard colour lands on /areas/?stage=<key>: both must count the same areas."""
+    from inspections.selectors_dashboard import area_statuses
+
+    make_dataset(12)
+    statuses, _ = area_statuses()
+    for row in area_list(filters={}):
+        assert statuses[row["id"]] == row["stage"], row["name"]
+
+
+def test_area_filters():
+    make_path(make_area("Hartlepool", region="North East"), revisit=False)
+    make_path(make_area("Medway", region="South East", authority_type="unitary"), weaknesses=2, sufficient=2)
+    make_path(make_area("Kent", region="South East", authority_type="county"), with_2023=True)
+    make_area("Cumbria", region="North West", end_date=dt.date(2023, 3, 31))
+    assert set(_areas(region="South East")) == {"Medway", "Kent"}
+    assert set(_areas(authority_type="county")) == {"Kent"}
+    assert set(_areas(framework="2023")) == {"Kent"}
+    assert set(_areas(stage="wsoa_open")) == {"Hartlepool"}
+    assert set(_areas(wsoa_open="true")) == {"Hartlepool"}
+    assert set(_areas(stage="revisit_sufficient")) == {"Medway"}
+    assert set(_areas(revisit_result="sufficient_all")) == {"Medway"}
+    assert set(_areas(latest_outcome="inconsistent")) == {"Kent"}
+    assert set(_areas(q="medw")) == {"Medway"}
+    assert "Cumbria" not in _areas()
+    assert "Cumbria" in _areas(include_former="true")
+
+
+def test_area_free_text_finds_alternative_names():
+    make_area("Kingston upon Hull, City of", alt_names=["Hull", "Kingston upon Hull"])
+    make_area("Hartlepool")
+    assert set(_areas(q="hull")) == {"Kingston upon Hull, City of"}
+
+
+def test_area_sorting():
+    make_inspection(make_area("B"), start_date=dt.date(2018, 1, 1))
+    make_inspection(make_area("A"), start_date=dt.date(2017, 1, 1))
+    make_area("C")
+    assert list(_areas(sort="-name")) == ["C", "B", "A"]
+    assert list(_areas(sort="-date")) == ["B", "A", "C"]  # never inspected: last either way
+    assert list(_areas(sort="date")) == ["A", "B", "C"]
+
+
+def test_inspection_rows_include_revisits_and_monitoring():
+    path = make_path(make_area("Medway"), weaknesses=4, sufficient=3, with_2023=True)
+    rows = list(inspection_rows(filters={"sort": "date"}))
+    assert [r["row_kind"] for r in rows] == ["initial_inspection", "revisit", "full_inspection", "monitoring_inspection"]
+    initial, revisit, _full, _monitoring = rows
+    assert initial["weakness_count"] == 4 and initial["wsoa_required"] == "true"
+    assert revisit["row_outcome"] == "sufficient_some" and revisit["weakness_count"] == 4
+    assert revisit["row_framework"] == "2016" and revisit["area_gss_code"] == path["area"].gss_code
+    assert initial["source_file"] == path["document"].original_name
+
+
+def test_inspection_filters():
+    make_path(make_area("Hartlepool", region="North East"), sufficient=4, weaknesses=4)
+    secondary = make_inspection(make_area("Middlesbrough", region="North East"), start_date=dt.date(2019, 5, 1),
+                                source_kind="secondary", needs_review=True)
+    make_path(make_area("Medway", region="South East"), with_2023=True, revisit=False)
+
+    def names(**f):
+        return sorted((r["area_name"], r["row_kind"]) for r in inspection_rows(filters=f))
+
+    assert names(kind="revisit") == [("Hartlepool", "revisit")]
+    assert names(outcome="sufficient_all") == [("Hartlepool", "revisit")]
+    assert names(year="2019") == [("Middlesbrough", "initial_inspection")]
+    assert names(source_kind="secondary") == names(needs_review="true") == [("Middlesbrough", "initial_inspection")]
+    assert names(framework="2023") == [("Medway", "full_inspection"), ("Medway", "monitoring_inspection")]
+    assert {n for n, _ in names(region="North East")} == {"Hartlepool", "Middlesbrough"}
+    assert names(area=secondary.area.gss_code) == names(area="middles")
+
+
+def test_weakness_rows_one_per_judgement():
+    area = make_area("Medway")
+    inspection = make_inspection(area)
+    judged_twice, never = make_weakness(inspection, 1), make_weakness(inspection, 2)
+    first = make_revisit(inspection, start_date=dt.date(2018, 10, 1))
+    second = make_revisit(inspection, start_date=dt.date(2020, 2, 3))
+    make_judgement(first, judged_twice, False)
+    make_judgement(second, judged_twice, True)
+    rows = [(r["number"], r["judgement"], r["judged_on"]) for r in weakness_rows(filters={"sort": "judged_on"})]
+    assert sorted(rows, key=lambda r: (r[0], r[2] or dt.date.max)) == [
+        (1, "insufficient", dt.date(2018, 10, 1)),
+        (1, "sufficient", dt.date(2020, 2, 3)),
+        (2, "empty", None),
+    ]
+    assert [r["number"] for r in weakness_rows(filters={"judgement": "empty"})] == [never.number]
+    assert [r["judged_on"] for r in weakness_rows(filters={"judgement": "sufficient"})] == [dt.date(2020, 2, 3)]
+
+
+def test_weakness_filters():
+    make_path(make_area("Hartlepool"), weaknesses=2, sufficient=1)
+    path = make_path(make_area("Kent", region="South East"), revisit=False, with_2023=True)
+    path["weaknesses"][0].text = "Co-production with parents is weak"
+    path["weaknesses"][0].save()
+    assert [r["area_name"] for r in weakness_rows(filters={"text": "co-production"})] == ["Kent"]
+    assert {r["weakness_kind"] for r in weakness_rows(filters={"framework": "2023"})} == {"priority_action"}
+    assert {r["area_name"] for r in weakness_rows(filters={"kind": "priority_action"})} == {"Kent"}
+    assert len(list(weakness_rows(filters={"area": "hartlepool", "judgement": "insufficient"}))) == 1
+    assert {r["area_name"] for r in weakness_rows(filters={"year": "2024"})} == {"Kent"}
+    assert {r["area_name"] for r in weakness_rows(filters={"region": "South East"})} == {"Kent"}
+
+
+@pytest.mark.parametrize("url", ["/areas/", "/inspections/", "/weaknesses/"])
+def test_list_pages_render_filters_sorting_and_csv_link(client, url):
+    make_path(make_area("Hartlepool", region="North East"))
+    response = client.get(url, {"region": "North East", "sort": "-date"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Hartlepool" in html
+    assert "<caption>" in html and 'scope="col"' in html and 'aria-sort="descending"' in html
+    export = url.strip("/")
+    assert f'href="/exports/{export}.csv?region=North+East&amp;sort=-date"' in html
+    assert 'name="region"' in html and "selected" in html
+    assert "[invalid name]" not in html
+
+
+def test_pagination_keeps_filters(client):
+    for i in range(55):
+        make_area(f"Area {i:02d}", region="London")
+    response = client.get("/areas/", {"region": "London", "sort": "name"})
+    html = response.content.decode()
+    assert "Page 1 of 2" in html
+    assert 'href="?region=London&amp;sort=name&amp;page=2"' in html
+    second = client.get("/areas/", {"region": "London", "sort": "name", "page": 2}).content.decode()
+    assert "Area 54" in second and "Area 00" not in second
+
+
+def test_invalid_filter_value_shows_error_not_500(client):
+    make_area("Hartlepool")
+    response = client.get("/inspections/", {"kind": "nonsense", "year": "abc"})
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/areas/", "/inspections/", "/weaknesses/"])
+def test_read_pages_need_login_when_not_public(client, settings, url):
+    settings.PUBLIC_READ = False
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
+    client.force_login(get_user_model().objects.create_user("analyst"))
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/areas/", "/inspections/", "/weaknesses/", "/areas/?stage=revisit_insufficient&framework=2016&q=a"])
+def test_list_queries_bounded_at_1x_and_10x(client, django_assert_max_num_queries, url):
+    counts = []
+    for size in (3, 30):
+        make_dataset(size)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(LIST_MAX_QUERIES):
+        client.get(url)

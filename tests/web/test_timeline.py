@@ -1,0 +1,123 @@
+"""/areas/<GSS code>/: the whole path with durations, sources, history, neighbours; bounded queries."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inspections.selectors import area_timeline, months_between
+from tests.factories import (
+    make_area,
+    make_dataset,
+    make_document,
+    make_inspection,
+    make_path,
+    make_weakness,
+)
+
+pytestmark = pytest.mark.django_db
+
+TIMELINE_MAX_QUERIES = 9
+
+
+@pytest.fixture(autouse=True)
+def _public(settings):
+    settings.PUBLIC_READ = True
+
+
+def test_steps_in_order_with_durations():
+    path = make_path(make_area("Medway", gss_code="E06000035"), weaknesses=4, sufficient=3, with_2023=True)
+    timeline = area_timeline(gss_code="E06000035")
+    assert [s.kind for s in timeline.steps] == [
+        "initial_inspection", "wsoa", "revisit", "full_inspection", "monitoring_inspection"
+    ]
+    revisit_step = timeline.steps[2]
+    assert revisit_step.gap.months == months_between(path["wsoa"].required_on, path["revisit"].start_date)
+    assert "after the WSOA" in revisit_step.gap.label
+    assert timeline.stage == "inconsistent" and timeline.stage_label == "2023: inconsistent"
+
+
+def test_page_shows_facts_judgements_and_source_text(client):
+    document = make_document("Preamble. The area has not made sufficient progress in co-production. End.")
+    area = make_area("Medway", gss_code="E06000035")
+    path = make_path(area, weaknesses=2, sufficient=1, document=document)
+    path["wsoa"].fit_for_purpose_on = dt.date(2017, 9, 1)
+    path["wsoa"].save()
+    judgement = path["judgements"][1]
+    start = document.text.index("The area")
+    judgement.span_start, judgement.span_end = start, start + len("The area has not made sufficient progress in co-production.")
+    judgement.save()
+    html = client.get("/areas/E06000035/").content.decode()
+    assert "Written statement of action" in html and "1 September 2017" in html
+    assert "Sufficient progress" in html and "Insufficient progress" in html
+    assert f'href="/documents/{document.id}/"' in html
+    assert "<details" in html and "The area has not made sufficient progress in co-production." in html
+    # Exactly the span, cut from the document text.
+    assert "<blockquote>The area has not made sufficient progress in co-production.</blockquote>" in html
+    assert "months after the" in html
+
+
+def test_secondary_and_needs_review_are_marked(client):
+    area = make_area("Middlesbrough", gss_code="E06000002")
+    inspection = make_inspection(area, source_kind="secondary", needs_review=True, review_reasons=["date unclear"])
+    make_weakness(inspection, 1)
+    html = client.get("/areas/E06000002/").content.decode()
+    assert "Secondary source" in html
+    assert "Needs review" in html and "date unclear" in html
+
+
+def test_wsoa_required_without_wsoa_row_is_still_a_stage():
+    area = make_area(gss_code="E06000001")
+    make_inspection(area, outcome="wsoa_required")
+    assert [s.kind for s in area_timeline(gss_code="E06000001").steps] == ["initial_inspection", "wsoa"]
+
+
+def test_predecessor_inspections_shown_as_history(client):
+    cumbria = make_area("Cumbria", gss_code="E10000006", authority_type="county", end_date=dt.date(2023, 3, 31))
+    cumberland = make_area("Cumberland", gss_code="E06000063", start_date=dt.date(2023, 4, 1))
+    cumberland.replaced.add(cumbria)
+    make_path(cumbria, revisit=False)
+    html = client.get("/areas/E06000063/").content.decode()
+    assert "Took over SEND duties from" in html and 'href="/areas/E10000006/"' in html
+    assert "Cumbria (former authority)" in html and "inherited" in html
+    old = client.get("/areas/E10000006/").content.decode()
+    assert "Replaced by" in old and 'href="/areas/E06000063/"' in old
+
+
+def test_statistical_neighbours_latest_outcomes(client):
+    near = make_area("Darlington", gss_code="E06000005")
+    make_inspection(near, framework="2023", outcome="positive", start_date=dt.date(2024, 5, 1))
+    make_area("Hartlepool", gss_code="E06000001", stat_neighbours=["E06000005", "E99999999"])
+    timeline = area_timeline(gss_code="E06000001")
+    assert [(n["name"], n["label"]) for n in timeline.neighbours] == [("Darlington", "2023: typically positive")]
+    assert "Statistical neighbours" in client.get("/areas/E06000001/").content.decode()
+
+
+def test_unknown_code_is_404(client):
+    assert client.get("/areas/E06999999/").status_code == 404
+
+
+def test_lower_case_code_works(client):
+    make_area("Hartlepool", gss_code="E06000001")
+    assert client.get("/areas/e06000001/").status_code == 200
+
+
+def test_timeline_queries_bounded(client, django_assert_max_num_queries):
+    """Bigger paths (more weaknesses, revisits, predecessors) do not add queries."""
+    small = make_path(make_area(gss_code="E06000101"), weaknesses=1)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/areas/E06000101/")
+    big_area = make_area(gss_code="E06000102", stat_neighbours=["E06000101"])
+    for _ in range(3):
+        old = make_area(end_date=dt.date(2019, 3, 31))
+        big_area.replaced.add(old)
+        make_path(old, weaknesses=10, sufficient=5, with_2023=True)
+    make_path(big_area, weaknesses=10, sufficient=5, with_2023=True)
+    make_dataset(10)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/areas/E06000102/").status_code == 200
+    assert len(one) == len(many)
+    with django_assert_max_num_queries(TIMELINE_MAX_QUERIES):
+        client.get("/areas/E06000102/")
+    assert small["area"]
