@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Document, Inspection, ProgressJudgement, Revisit, SignificantWeakness, SourceLetter, WrittenStatementOfAction
+from .models import SourceLetter
 
-for model in (Document, SourceLetter, Inspection, WrittenStatementOfAction, Revisit, SignificantWeakness, ProgressJudgement):
-    admin.site.register(model)
+from . import admin_documents  # noqa: E402,F401  Document's admin: upload, status, re-process
+from . import admin_review  # noqa: E402,F401  the facts (rejected ones too) and the correction audit
+
+admin.site.register(SourceLetter)

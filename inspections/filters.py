@@ -29,6 +29,7 @@ from inspections.selectors import STAGES
 
 BOOLEAN_CHOICES = (("", "Any"), ("true", "Yes"), ("false", "No"))
 ANY = "Any"
+NOT_RECORDED = "none"
 
 
 def _region_choices() -> list[tuple[str, str]]:
@@ -123,7 +124,8 @@ class AreaFilter(SortedFilterSet):
         )
 
     def filter_framework(self, queryset, name, value):
-        return queryset.filter(Exists(Inspection.objects.filter(area=OuterRef("pk"), framework=value, is_placeholder=False)))
+        # A placeholder counts: an area whose revisit letter restates its 2016 inspection was inspected under 2016.
+        return queryset.filter(Exists(Inspection.objects.filter(area=OuterRef("pk"), framework=value)))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -142,14 +144,19 @@ class InspectionFilter(SortedFilterSet):
     region = df.ChoiceFilter(choices=_region_choices, label="Region", empty_label=ANY)
     framework = df.ChoiceFilter(field_name="row_framework", choices=Framework.choices, label="Framework", empty_label=ANY)
     kind = df.ChoiceFilter(field_name="row_kind", choices=Inspection.Kind.choices + Revisit.Kind.choices, label="Kind", empty_label=ANY)
-    outcome = df.ChoiceFilter(field_name="row_outcome", choices=Inspection.Outcome.choices + Revisit.Overall.choices,
-                               label="Outcome or revisit result", empty_label=ANY)
+    # "none": no outcome recorded, so the dashboard's "Not recorded" bars link to exactly what they count.
+    outcome = df.ChoiceFilter(field_name="row_outcome", method="filter_outcome",
+                              choices=Inspection.Outcome.choices + Revisit.Overall.choices + [(NOT_RECORDED, "Not recorded")],
+                              label="Outcome or revisit result", empty_label=ANY)
     year = df.NumberFilter(field_name="row_start_date", lookup_expr="year", label="Year started")
     source_kind = df.ChoiceFilter(field_name="row_source_kind", choices=SourceKind.choices, label="Source", empty_label=ANY)
     needs_review = df.TypedChoiceFilter(field_name="row_needs_review", choices=BOOLEAN_CHOICES,
                                         coerce=lambda v: v == "true", label="Needs review")
 
     SORTS = {"area": "area_name", "date": "row_start_date", "kind": "row_kind", "outcome": "row_outcome", "weaknesses": "weakness_count"}
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.filter(row_outcome="" if value == NOT_RECORDED else value)
     DEFAULT_SORT = "-date"
     TIEBREAK = ("area_name", "row_type", "row_id")
 

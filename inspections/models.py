@@ -11,6 +11,7 @@ Two layers:
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 
@@ -103,6 +104,14 @@ class SourceLetter(models.Model):
         return f"{self.kind} ({self.area_name_printed}) in {self.document}"
 
 
+class VisibleFactManager(models.Manager):
+    """The default manager of every fact: rejected facts are left out, so pages, lists, exports and
+    search (which all start from `Model.objects`) never show them. Use `Model.all_objects` to see them."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(rejected=False)
+
+
 class SourcedFact(models.Model):
     """Provenance shared by every extracted fact: where it was read, and how sure we are."""
 
@@ -113,8 +122,17 @@ class SourcedFact(models.Model):
     confidence = models.FloatField(default=1.0)
     needs_review = models.BooleanField(default=False)
     review_reasons = models.JSONField(default=list, blank=True)
-    # Fields an analyst corrected: {field: {"by": username, "at": iso, "from": old}}. Re-processing never overwrites them.
+    # What an analyst decided: {field: {"value": v, "by": username, "at": iso}}, plus "__rejected__" for a
+    # rejected fact. Re-processing never overwrites a locked field (inspections/services/locks.py).
     locked_fields = models.JSONField(default=dict, blank=True)
+    # An analyst said this fact is wrong (e.g. a misread weakness): kept so re-processing does not bring it
+    # back, hidden from every page and export by the default manager.
+    rejected = models.BooleanField(default=False)
+
+    objects = VisibleFactManager()
+    # Rejected facts too: the writer, the review pages and the admin use it. (Forward relations such as
+    # weakness.inspection use Django's plain base manager, so they still reach a rejected parent.)
+    all_objects = models.Manager()
 
     class Meta:
         abstract = True
@@ -264,3 +282,37 @@ class ProgressJudgement(SourcedFact):
 
     def __str__(self) -> str:
         return f"{self.weakness}: {self.sufficient_progress}"
+
+
+class FieldCorrection(models.Model):
+    """The audit history of analysts' decisions on facts: one row per confirm, correction or rejection.
+
+    Generic over the five fact tables (content type + id) so one query gives a fact's history and one
+    table gives the whole audit. `username` is kept beside `user` so the record survives a deleted account.
+    """
+
+    class Action(models.TextChoices):
+        CONFIRM = "confirm", "Confirmed"
+        CORRECT = "correct", "Corrected"
+        REJECT = "reject", "Rejected"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    fact = GenericForeignKey("content_type", "object_id")
+    field = models.CharField(max_length=64, blank=True, help_text="Empty for a decision on the whole fact.")
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    note = models.TextField(blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"], name="correction_fact_idx")]
+        permissions = [("review_fact", "Can confirm, correct or reject extracted facts")]
+
+    def __str__(self) -> str:
+        what = f" {self.field}" if self.field else ""
+        return f"{self.get_action_display()}{what} by {self.username}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 
 from areas.models import LocalArea
@@ -120,6 +120,14 @@ class _Links:
     def inspections(self, **params) -> str:
         return self._url("/inspections/", **params)
 
+    def outcome(self, framework: str, outcome: str, **params) -> str:
+        """Inspections of `framework` with `outcome`; '' (not recorded) names the kind too, because revisits
+        with no recorded result would otherwise be listed with them."""
+        if outcome:
+            return self.inspections(framework=framework, outcome=outcome, **params)
+        kind = Inspection.Kind.INITIAL if framework == Framework.F2016 else Inspection.Kind.FULL
+        return self.inspections(framework=framework, kind=kind.value, outcome="none", **params)
+
 
 def _links() -> _Links:
     return _Links()
@@ -130,17 +138,19 @@ def area_statuses() -> tuple[dict[int, str], list[dict]]:
     areas = list(
         LocalArea.objects.filter(end_date__isnull=True).values("id", "gss_code", "name").order_by("name")
     )
-    inspections = Inspection.objects.filter(is_placeholder=False).values(
-        "id", "area_id", "framework", "kind", "outcome", "start_date"
-    )
+    # Placeholders count here (the revisit of Redcar's 2018 inspection hangs off one), as in with_stage.
+    inspections = Inspection.objects.values("id", "area_id", "framework", "kind", "outcome", "start_date")
     latest: dict[tuple[int, str], dict] = {}
     for row in inspections:
         key = (row["area_id"], row["framework"])
         current = latest.get(key)
-        if current is None or (row["start_date"] or _MIN) >= (current["start_date"] or _MIN):
+        if current is None or _recency(row) > _recency(current):
             latest[key] = row
     revisit_overall: dict[int, str] = {}
-    for row in Revisit.objects.values("inspection_id", "overall", "start_date").order_by("start_date", "id"):
+    revisits = Revisit.objects.values("inspection_id", "overall", "start_date").order_by(
+        F("start_date").asc(nulls_first=True), "id"
+    )
+    for row in revisits:
         revisit_overall[row["inspection_id"]] = row["overall"]  # the latest revisit wins
 
     statuses = {}
@@ -149,6 +159,11 @@ def area_statuses() -> tuple[dict[int, str], list[dict]]:
             latest.get((area["id"], Framework.F2023)), latest.get((area["id"], Framework.F2016)), revisit_overall
         )
     return statuses, areas
+
+
+def _recency(row: dict) -> tuple:
+    """Latest first as in selectors.with_stage: dated before undated, then the later date, then the higher id."""
+    return (row["start_date"] is not None, row["start_date"] or _MIN, row["id"])
 
 
 def _status(latest_2023: dict | None, latest_2016: dict | None, revisit_overall: dict[int, str]) -> str:
@@ -211,7 +226,7 @@ def dashboard_summary() -> Dashboard:
         counts = by_framework.get(fw, Counter())
         outcome_bars[framework_labels[fw]] = _scaled(
             [
-                Bar(outcome_labels.get(o, "Not recorded"), n, links.inspections(framework=fw, outcome=o), o or "none")
+                Bar(outcome_labels.get(o, "Not recorded"), n, links.outcome(fw, o), o or "none")
                 for o, n in sorted(counts.items(), key=lambda item: _outcome_order(item[0]))
             ]
         )
@@ -219,7 +234,7 @@ def dashboard_summary() -> Dashboard:
     largest_year = max((sum(c.values()) for c in by_year.values()), default=0)
     for (year, fw), counts in sorted(by_year.items()):
         bars = [
-            Bar(outcome_labels.get(o, "Not recorded"), n, links.inspections(framework=fw, outcome=o, year=year), o or "none",
+            Bar(outcome_labels.get(o, "Not recorded"), n, links.outcome(fw, o, year=year), o or "none",
                 100.0 * n / largest_year if largest_year else 0)
             for o, n in sorted(counts.items(), key=lambda item: _outcome_order(item[0]))
         ]
@@ -244,7 +259,7 @@ def dashboard_summary() -> Dashboard:
                 Bar(overall_labels[o], counts.get(o, 0), links.inspections(kind=kind, outcome=o), o)
                 for o in Revisit.Overall.values
             ]
-            + ([Bar("Not recorded", counts[""], links.inspections(kind=kind), "none")] if counts.get("") else [])
+            + ([Bar("Not recorded", counts[""], links.inspections(kind=kind, outcome="none"), "none")] if counts.get("") else [])
         )
         values = months.get(kind, [])
         median_months[label] = round(statistics.median(values), 1) if values else None

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Deny by default: every view is read-only (PUBLIC_READ), writing (permissions) or needs a login.
+    "sendtracker.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,6 +150,12 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(CELERY_TASK_TIME_LIMIT * 4)))
 }
+# Documents: the beat job re-queues one stuck in "processing" past the hard limit, up to this many attempts,
+# and re-sends one still "queued" after this long (its broker message was lost).
+DOCUMENT_MAX_ATTEMPTS = int(os.environ.get("DOCUMENT_MAX_ATTEMPTS", "3"))
+DOCUMENT_QUEUED_STALE_SECONDS = int(os.environ.get("DOCUMENT_QUEUED_STALE_SECONDS", "900"))
+# Test-only: seconds a worker waits after claiming a document, so integration tests can kill it mid-task. 0 = off.
+SENDTRACKER_TEST_SLOW_SECONDS = float(os.environ.get("SENDTRACKER_TEST_SLOW_SECONDS", "0"))
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-documents": {
         "task": "inspections.tasks.requeue_stuck_documents",

@@ -53,3 +53,25 @@ def _celery_in_process(request):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_area_register():
+    """The resolver caches the register per process; a rolled-back test must not leave its areas to the next."""
+    from areas.resolver import AreaRegister
+
+    AreaRegister.clear_cache()
+    yield
+    AreaRegister.clear_cache()
+
+
+@pytest.fixture
+def areas(db):
+    """The whole area register (areas/data/local_areas.csv) in the test database, as load_areas loads it:
+    161 rows and their replaced-by links in a few bulk statements. Returns {GSS code: LocalArea}."""
+    from areas.models import LocalArea
+    from areas.register import default_rows
+    from areas.services import area_register_load
+
+    area_register_load(rows=default_rows())
+    return LocalArea.objects.in_bulk(field_name="gss_code")

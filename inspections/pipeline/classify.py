@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .split import TITLE_2016, TITLE_2023
-from .types import Classified, LetterChunk, NotSendDocument
+from .split import _DEAR, _SIGN_OFF, TITLE_2016, TITLE_2023
+from .types import Classified, LetterChunk, NotSendDocument, SourceKind
 
 _HEAD = 4000  # titles and opening sentences sit in the first few thousand characters
 
@@ -59,6 +59,14 @@ _NOT_SEND = [
         "This is an Ofsted inspection report on a school or college, not a local area SEND inspection.",
     ),
     (
+        re.compile(r"^[ \t]*Interim\s+(?:area\s+)?(?:SEND\s+)?visit\s+(?:to|of|in)\b", re.I | re.M),  # its title line only
+        "This is a letter about an interim SEND visit (made during the 2020 pandemic pause), not an inspection or revisit.",
+    ),
+    (
+        re.compile(r"Age\s+group\s*:[\s\S]{0,120}?Published\s*:[\s\S]{0,120}?Reference\s+no", re.I),
+        "This is an Ofsted national or thematic report, not an inspection letter about one local area.",
+    ),
+    (
         re.compile(r"(?:jointly\s+)?evaluated\s+the\s+written\s+statement\s+of\s+action|statement\s+of\s+action\s+is\s+deemed\s+to\s+be\s+fit\s+for\s+purpose", re.I),
         "This is Ofsted and the CQC's evaluation of a written statement of action (a fit-for-purpose letter), not an "
         "inspection or revisit letter; sendtracker does not record these yet.",
@@ -82,12 +90,12 @@ def classify(chunk: LetterChunk) -> Classified:
     if title16:
         what = title16["what"].lower()
         kind = "revisit" if "visit" in what else "initial_inspection"
-        return Classified(chunk=chunk, kind=kind, framework="2016", source_kind="letter")
+        return Classified(chunk=chunk, kind=kind, framework="2016", source_kind=_letter_or_quoted(text))
     # No title line (a letter with its letterhead and title cut off): its fixed opening sentence.
     if _REVISIT_BODY.search(head):
-        return Classified(chunk=chunk, kind="revisit", framework="2016", source_kind="letter")
+        return Classified(chunk=chunk, kind="revisit", framework="2016", source_kind=_letter_or_quoted(text))
     if _INITIAL_BODY.search(head):
-        return Classified(chunk=chunk, kind="initial_inspection", framework="2016", source_kind="letter")
+        return Classified(chunk=chunk, kind="initial_inspection", framework="2016", source_kind=_letter_or_quoted(text))
     _reject_other_documents(head)
     if re.search(r"Area\s+SEND\s+(?:inspection|monitoring)", head, re.I) and _2023_BODY.search(head):
         kind = "monitoring_inspection" if _2023_MONITORING.search(head[:600]) else "full_inspection"
@@ -105,6 +113,20 @@ def classify(chunk: LetterChunk) -> Classified:
         "This is not a local area SEND inspection document: no SEND inspection letter, revisit letter, area SEND "
         "report or council summary of one was found in the text."
     )
+
+
+def _letter_or_quoted(text: str) -> SourceKind:
+    """A 2016-framework letter is written to someone: it has a salutation or a sign-off. Text with neither but with
+    a council report's furniture (report to, committee, recommendations, ...) is a council quoting the letter's
+    title or opening sentence in its own report: a secondary source, never a letter."""
+    if _DEAR.search(text) or _SIGN_OFF.search(text):
+        return "letter"
+    return "secondary" if council_words(text) >= 2 else "letter"
+
+
+def council_words(text: str) -> int:
+    """How many council-report words (report of, committee, recommendations, ...) the text holds."""
+    return len(_COUNCIL.findall(text))
 
 
 def names_another_document(text: str) -> bool:

@@ -89,11 +89,29 @@ def extract_text(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MA
     return result
 
 
+# Typography that changes no meaning but defeats word patterns: ligatures from PDF fonts, Word's non-breaking
+# hyphen, no-break and thin spaces (which `[ \t]` in patterns does not match), zero-width characters.
+_TYPOGRAPHY = {
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
+    "\u2010": "-", "\u2011": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ",
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "",
+}
+_TYPOGRAPHY_RE = re.compile("[" + "".join(_TYPOGRAPHY) + "]")
+_SOFT_HYPHEN_AT_END = re.compile("\u00ad[ \t]*\n")
+
+
 def normalise_text(text: str) -> str:
-    """Line ends to \\n, PDFium's soft hyphen marker to '-', no NULs or BOM."""
+    """Line ends to \\n, PDFium's soft hyphen marker to '-', no NULs or BOM, typography folded (see _TYPOGRAPHY).
+
+    Runs once, before any span is taken: every offset later points into this text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # PDFium marks a hyphen at a line end with U+FFFE and joins the halves; most are real compounds (co-production).
     text = text.replace("\ufffe", "-").replace("\x00", "").replace("\ufeff", "")
+    if "\u00ad" in text:  # a soft hyphen breaking a line is printed as '-'; elsewhere it is invisible
+        text = _SOFT_HYPHEN_AT_END.sub("-\n", text).replace("\u00ad", "")
+    if _TYPOGRAPHY_RE.search(text):
+        text = _TYPOGRAPHY_RE.sub(lambda m: _TYPOGRAPHY[m.group(0)], text)
     return text
 
 
@@ -145,10 +163,12 @@ def _pdf_text(data: bytes, *, max_pages: int) -> ExtractedText:
 def _docx_text(data: bytes) -> ExtractedText:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
     try:
+        _refuse_zip_bomb(data)
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, XMLSyntaxError) as exc:
         raise ExtractionError(f"The Word file is damaged and cannot be opened ({exc}).") from exc
     lines: list[str] = []
     # Body order matters (a letter's list may sit in a table): walk paragraphs and tables as they come.
@@ -165,6 +185,21 @@ def _docx_text(data: bytes) -> ExtractedText:
                             cells.append(" ".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")) for p in cell.iter() if p.tag.endswith("}p")).strip())
                     lines.append("\t".join(cells))
     return ExtractedText(text="\n".join(lines), content_type=DOCX)
+
+
+MAX_DOCX_EXPANDED_BYTES = 100 * 1024 * 1024
+
+
+def _refuse_zip_bomb(data: bytes) -> None:
+    """A DOCX is a zip: a few hundred KB can declare gigabytes of XML. python-docx would inflate it all in
+    memory, so check the sizes the archive declares first (zipfile never reads past a member's declared size)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        expanded = sum(item.file_size for item in archive.infolist())
+    if expanded > MAX_DOCX_EXPANDED_BYTES:
+        raise ExtractionError(
+            f"The Word file expands to {expanded / 1024 / 1024:,.0f} MB, more than the limit of "
+            f"{MAX_DOCX_EXPANDED_BYTES // 1024 // 1024} MB: it is not a single inspection document."
+        )
 
 
 def _html_text(markup: str) -> str:

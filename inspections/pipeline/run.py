@@ -27,15 +27,21 @@ def ingest_document(document_id: int) -> IngestReport:
         status=Document.Status.PROCESSING, started_at=timezone.now(), progress=0, error=""
     )
     try:
-        extracted = extract_text(read_document_bytes(document))
+        data = read_document_bytes(document)
+        _progress(document, 10)
+        extracted = extract_text(data)
         text = extracted.text
         Document.objects.filter(pk=document.pk).update(text=text, content_type=extracted.content_type, progress=30)
         document.text = text
         classified = [classify(chunk) for chunk in split_letters(text)]
+        _progress(document, 50)
         parsed = [parse_letter(item, text) for item in classified]
-        from .write import write_document  # Django-bound stage
+        _progress(document, 70)
+        from .resolve import resolve_letters
+        from .write import write_document  # Django-bound stages
 
-        report = write_document(document=document, letters=parsed)
+        resolved = resolve_letters(parsed, _register())
+        report = write_document(document=document, letters=resolved)
     except PipelineError as exc:
         from .write import forget_document
 
@@ -44,6 +50,17 @@ def ingest_document(document_id: int) -> IngestReport:
         return IngestReport(document_id=document.pk, status=exc.status, message=exc.message)
     _finish(document, report.status, report.message)
     return report
+
+
+def _register():
+    from areas.resolver import AreaRegister  # read from the database once per document
+
+    return AreaRegister.from_db()
+
+
+def _progress(document: Document, percent: int) -> None:
+    """Coarse progress for the status page (a large file spends seconds in each stage)."""
+    Document.objects.filter(pk=document.pk).update(progress=percent, updated_at=timezone.now())
 
 
 def _finish(document: Document, status: str, message: str) -> None:

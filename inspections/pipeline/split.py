@@ -16,22 +16,23 @@ from __future__ import annotations
 
 import re
 
+from .parse.common import LineRx
 from .types import LetterChunk, Span
 
 _AREA_TAIL = r"[ \t]*(?:\n[ \t]*)?(?P<area>[^\n]{2,120})"
 _W = r"(?:[ \t]+(?:\n[ \t]*)?|\n[ \t]*)"  # a title broken over two lines by PDF extraction is still a title
 # 2016 framework: "Joint local area SEND inspection in X", "Local area SEND revisit in X", "Joint area SEND revisit in X".
-TITLE_2016 = re.compile(
-    rf"^[ \t]*(?:\*\*)?(?:Joint{_W}(?:local{_W})?area|Local{_W}area){_W}"
+TITLE_2016 = LineRx(
+    rf"[ \t]*(?:\*\*)?(?:Joint{_W}(?:local{_W})?area|Local{_W}area){_W}"
     rf"(?:SEND|special{_W}educational{_W}needs{_W}(?:and/or|and|or){_W}disabilit(?:y|ies)(?:{_W}?\(SEND\))?){_W}"
     rf"(?P<what>inspection|re-?visit)(?:{_W}letter)?{_W}(?:in|of|for)\b" + _AREA_TAIL,
-    re.I | re.M,
+    re.I,
 )
 # 2023 framework: "Area SEND inspection of X Local Area Partnership", "Area SEND monitoring inspection of X".
-TITLE_2023 = re.compile(
-    rf"^[ \t]*(?:\*\*)?Area{_W}SEND{_W}(?P<what>(?:full{_W})?inspection|monitoring{_W}inspection|monitoring{_W}visit){_W}of\b"
+TITLE_2023 = LineRx(
+    rf"[ \t]*(?:\*\*)?Area{_W}SEND{_W}(?P<what>(?:full{_W})?inspection|monitoring{_W}inspection|monitoring{_W}visit){_W}of\b"
     + _AREA_TAIL,
-    re.I | re.M,
+    re.I,
 )
 # The opening sentence that proves a title belongs to a letter and not to a list of appendices.
 _BODY_2016 = re.compile(
@@ -41,13 +42,13 @@ _BODY_2016 = re.compile(
 )
 _BODY_2023 = re.compile(r"Inspection\s+dates?\s*:|Inspection\s+outcome|Date(?:s)?\s+of\s+(?:the\s+)?previous\s+inspection", re.I)
 
-_LETTERHEAD = re.compile(r"^[ \t]*Ofsted(?:[ \t]*$|[ \t]+Agora)", re.I | re.M)
-_DATE_LINE = re.compile(
-    r"^[ \t]*\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:January|February|March|April|May|June|July|August|September|October|November|December)[ \t]+\d{4}[ \t]*$",
-    re.I | re.M,
+_LETTERHEAD = LineRx(r"[ \t]*Ofsted(?:[ \t]*$|[ \t]+Agora)", re.I)
+_DATE_LINE = LineRx(
+    r"[ \t]*\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:January|February|March|April|May|June|July|August|September|October|November|December)[ \t]+\d{4}[ \t]*$",
+    re.I,
 )
-_DEAR = re.compile(r"^[ \t]*Dear\b", re.I | re.M)
-_REPORT_HEAD = re.compile(r"^[ \t]*Local[ \t]+area[ \t]+partnership[ \t]+report[ \t]*$", re.I | re.M)
+_DEAR = LineRx(r"[ \t]*Dear\b", re.I)
+_REPORT_HEAD = LineRx(r"[ \t]*Local[ \t]+area[ \t]+partnership[ \t]+report[ \t]*$", re.I)
 
 
 def find_titles(text: str) -> list[tuple[re.Match[str], str]]:
@@ -93,7 +94,7 @@ def _letter_start(text: str, title_at: int, floor: int, framework: str) -> int |
     return None
 
 
-_SIGN_OFF = re.compile(r"^[ \t]*Yours[ \t]+(?:sincerely|faithfully)", re.I | re.M)
+_SIGN_OFF = LineRx(r"[ \t]*Yours[ \t]+(?:sincerely|faithfully)", re.I)
 
 
 def _running_header(text: str, previous: re.Match[str], title: re.Match[str]) -> bool:
@@ -122,6 +123,12 @@ def _names_another_document(text: str) -> bool:
     return names_another_document(text)
 
 
+def _council_preamble(text: str) -> bool:
+    from .classify import council_words  # classify imports this module's title patterns
+
+    return council_words(text) >= 2
+
+
 def split_letters(text: str) -> list[LetterChunk]:
     """Every letter / report in the text, in order, with spans into `text`; the whole text when none is found."""
     titles = find_titles(text)
@@ -129,7 +136,8 @@ def split_letters(text: str) -> list[LetterChunk]:
         return [LetterChunk(span=Span(0, len(text)), text=text)]
     # A document that opens as another kind of report (ILACS, JTAI, ...) may quote a SEND title in its prose:
     # there, only a title with a letter's own furniture above it (letterhead, date, salutation) starts a letter.
-    quoting = _names_another_document(text[: min(titles[0][0].start(), 1500)])
+    # So may a council's own report (its title lines copied into the report's prose).
+    quoting = _names_another_document(text[: min(titles[0][0].start(), 1500)]) or _council_preamble(text[: titles[0][0].start()])
     starts: list[int] = []
     titles_kept: list[re.Match[str]] = []
     floor = 0

@@ -75,4 +75,20 @@ def _safe_name(name: str) -> str:
     """Only the final path component, without control characters: names like '../../etc/passwd' stay harmless."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".") or "upload"
-    return base[:200]
+    return _shorten(base[:200], max_bytes=MAX_NAME_BYTES)
+
+
+# Filesystems cap a name at 255 *bytes*; 200 accented or CJK characters are far more. Leave room for the
+# suffix the storage adds on a name clash.
+MAX_NAME_BYTES = 180
+
+
+def _shorten(name: str, *, max_bytes: int) -> str:
+    if len(name.encode()) <= max_bytes:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    ext = f".{ext}" if dot and stem and len(ext.encode()) <= 16 else ""
+    stem = name[: len(name) - len(ext)]
+    while len((stem + ext).encode()) > max_bytes:
+        stem = stem[:-1]
+    return stem + ext

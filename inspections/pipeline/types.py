@@ -132,6 +132,37 @@ class ParsedLetter:
     def to_json(self) -> dict[str, Any]:
         return _jsonable(dataclasses.asdict(self))
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ParsedLetter:
+        """The inverse of to_json (SourceLetter.data -> ParsedLetter), so the writer can re-project stored
+        letters. Keys a newer/older parser did not write fall back to their defaults; unknown keys are ignored."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for name in _DATE_FIELDS:
+            if values.get(name):
+                values[name] = date.fromisoformat(values[name])
+        for name in _SPAN_FIELDS:
+            values[name] = _span_or_none(values.get(name))
+        values["weaknesses"] = [
+            ParsedWeakness(**{**w, "span": Span(**w["span"])}) for w in values.get("weaknesses", [])
+        ]
+        values["judgements"] = [
+            ParsedJudgement(**{**j, "span": Span(**j["span"]), "weakness_span": _span_or_none(j.get("weakness_span"))})
+            for j in values.get("judgements", [])
+        ]
+        return cls(**values)
+
+
+_DATE_FIELDS = (
+    "start_date", "end_date", "letter_date", "published_date", "wsoa_fit_for_purpose", "initial_start_date",
+    "initial_end_date", "initial_letter_published", "previous_start_date", "previous_end_date",
+)
+_SPAN_FIELDS = ("span", "area_span", "dates_span", "letter_date_span", "outcome_span")
+
+
+def _span_or_none(value: dict[str, int] | None) -> Span | None:
+    return Span(**value) if value else None
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
@@ -153,3 +184,18 @@ class IngestReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ResolvedLetter:
+    """Stage 6's output: a parsed letter and the area it belongs to. `gss_code` is None when the register could
+    not name exactly one area; `area_reason` then says why, and the letter is stored for review with no facts."""
+
+    letter: ParsedLetter
+    gss_code: str | None = None
+    area_reason: str = ""
+    area_score: float | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.gss_code is not None

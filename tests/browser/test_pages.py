@@ -120,3 +120,61 @@ def test_timeline_reveals_a_source_sentence(page, live_server, national_data, sh
     shot(page, "timeline-laptop")
     page.set_viewport_size(VIEWPORTS["phone"])
     shot(page, "timeline-phone")
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The real register and the five seed documents, ingested as ./scripts/serve does."""
+    from django.core.management import call_command, get_commands
+
+    from tests.conftest import SEEDS
+
+    if "load_areas" not in get_commands():
+        pytest.skip("needs the area register (manage.py load_areas)")
+    out = io.StringIO()
+    call_command("load_areas", stdout=out)
+    call_command("ingest", *sorted(str(p) for p in SEEDS.glob("*.txt")), stdout=out, stderr=out)
+
+
+def test_real_seed_timeline_from_the_map(page, live_server, seeded, shot):
+    """Middlesbrough on real data: map -> timeline with 2017 inspection, WSOA, the July 2019 revisit (from a
+    council report, marked secondary) and its four judgements, each with its source sentence on demand."""
+    page.goto(live_server.url + "/")
+    area = page.locator('svg.england-map a.map-area[data-gss="E06000002"]')
+    expect(area).to_have_attribute("data-status", "revisit_sufficient")
+    shot(page, "seed-dashboard-laptop")
+    area.click()
+    page.wait_for_url("**/areas/E06000002/")
+    steps = page.locator("ol.timeline > li.step h3")
+    expect(steps).to_have_count(3)
+    expect(steps.nth(0)).to_contain_text("20 March 2017")
+    expect(steps.nth(2)).to_contain_text("8 July 2019")
+    revisit = page.locator("li.step-revisit")
+    expect(revisit.locator(".badge-secondary").first).to_be_visible()
+    rows = revisit.locator("table.judgements tbody tr")
+    expect(rows).to_have_count(4)
+    expect(revisit.locator(".judgement-sufficient")).to_have_count(4)
+    first = rows.first.locator("details.source-text")
+    first.locator("summary").click()
+    expect(first.locator("blockquote")).to_be_visible()
+    assert len(first.locator("blockquote").inner_text().strip()) > 20
+    shot(page, "seed-timeline-middlesbrough-laptop")
+    page.set_viewport_size(VIEWPORTS["phone"])
+    shot(page, "seed-timeline-middlesbrough-phone")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_real_seed_redcar_and_inspections_csv(page, live_server, seeded, shot):
+    page.goto(live_server.url + "/areas/E06000003/")
+    expect(page.locator("ol.timeline > li.step").first).to_contain_text("February and March 2018")
+    shot(page, "seed-timeline-redcar-laptop")
+    page.goto(live_server.url + "/inspections/")
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("CSV", re.I)).first.click()
+    records = list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"))))
+    assert sorted((r["area_gss_code"], r["kind"]) for r in records) == [
+        ("E06000001", "initial_inspection"), ("E06000002", "initial_inspection"), ("E06000002", "revisit"),
+        ("E06000003", "revisit"), ("E06000004", "initial_inspection"), ("E06000035", "initial_inspection")]
+    shot(page, "seed-inspections-laptop")
+    page.set_viewport_size(VIEWPORTS["phone"])
+    shot(page, "seed-inspections-phone")

@@ -114,3 +114,18 @@ def test_dashboard_queries_are_bounded(client, django_assert_max_num_queries, sc
         response = client.get("/")
     assert response.status_code == 200
     assert response.context["d"].inspection_count == size.inspections
+
+
+def test_every_chart_number_is_the_row_count_of_the_list_it_links_to(client, settings):
+    settings.PUBLIC_READ = True
+    build_dataset(scale=0.3)
+    area = LocalArea.objects.order_by("id").first()
+    unknown = _inspection(area, start=dt.date(2018, 5, 1), outcome="")  # "Not recorded" bars
+    Revisit.objects.create(inspection=unknown, start_date=dt.date(2019, 6, 1), overall="")
+    summary = dashboard_summary()
+    bars = [*summary.status_bars, *(b for bs in summary.outcome_bars.values() for b in bs),
+            *(b for row in summary.year_rows for b in row.bars), *(b for bs in summary.revisit_bars.values() for b in bs)]
+    assert any(b.key == "none" and b.count for b in bars)
+    for bar in bars:
+        listed = client.get(bar.url).context["page"].paginator.count
+        assert listed == bar.count, f"{bar.label}: {bar.count} on the dashboard, {listed} at {bar.url}"

@@ -18,7 +18,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-LIST_MAX_QUERIES = 3  # count + page rows + region choices (anonymous request)
+LIST_MAX_QUERIES = 4  # count + page rows (+ page details, /inspections/) + region choices (anonymous request)
 
 
 @pytest.fixture(autouse=True)
@@ -204,3 +204,28 @@ def test_list_queries_bounded_at_1x_and_10x(client, django_assert_max_num_querie
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(LIST_MAX_QUERIES):
         client.get(url)
+
+
+def test_placeholders_are_not_inspection_rows_but_their_revisits_are():
+    area = make_area("Redcar and Cleveland")
+    placeholder = make_inspection(area, start_date=None, is_placeholder=True)
+    make_revisit(placeholder, start_date=dt.date(2021, 11, 22), overall="sufficient_all")
+    assert [(r["row_kind"], r["area_name"]) for r in inspection_rows()] == [("revisit", "Redcar and Cleveland")]
+
+
+def test_rejected_judgement_is_not_a_row():
+    path = make_path(make_area("Medway"), weaknesses=2, sufficient=1)
+    path["judgements"][0].rejected = True
+    path["judgements"][0].save()
+    rows = sorted((r["number"], r["judgement"]) for r in weakness_rows())
+    assert rows == [(1, "empty"), (2, "insufficient")]
+
+
+@pytest.mark.parametrize("sort", ["-date", "area", "kind", "-outcome", "weaknesses"])
+def test_inspection_page_rows_equal_the_export_rows(sort):
+    """The page reads keys then details (PagedRows); every page must be the export's rows, in its order."""
+    make_dataset(40)
+    rows = inspection_rows(filters={"sort": sort})
+    streamed = list(rows.iterator())
+    assert rows.count() == len(streamed) > 50
+    assert list(rows[0:50]) + list(rows[50:200]) == streamed

@@ -18,7 +18,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TIMELINE_MAX_QUERIES = 9
+TIMELINE_MAX_QUERIES = 11  # area, history (2 + 2, areas.selectors), 5 fact tables, the neighbours' stages
 
 
 @pytest.fixture(autouse=True)
@@ -106,6 +106,7 @@ def test_lower_case_code_works(client):
 def test_timeline_queries_bounded(client, django_assert_max_num_queries):
     """Bigger paths (more weaknesses, revisits, predecessors) do not add queries."""
     small = make_path(make_area(gss_code="E06000101"), weaknesses=1)
+    small["area"].replaced.add(make_area(end_date=dt.date(2009, 3, 31)))  # history read the same way as below
     with CaptureQueriesContext(connection) as one:
         client.get("/areas/E06000101/")
     big_area = make_area(gss_code="E06000102", stat_neighbours=["E06000101"])
@@ -121,3 +122,39 @@ def test_timeline_queries_bounded(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(TIMELINE_MAX_QUERIES):
         client.get("/areas/E06000102/")
     assert small["area"]
+
+
+def test_placeholder_inspection_sits_before_its_revisit_and_sets_the_stage(client):
+    """Redcar's case: only the revisit letter is held; the 2018 inspection it restates is an undated placeholder."""
+    from inspections.selectors import area_list
+    from inspections.selectors_dashboard import area_statuses
+    from tests.factories import make_judgement, make_revisit
+
+    area = make_area("Redcar and Cleveland", gss_code="E06000003")
+    placeholder = make_inspection(area, start_date=None, period_text="February and March 2018", is_placeholder=True,
+                                  published_date=dt.date(2018, 4, 23))
+    weakness = make_weakness(placeholder, 1)
+    revisit = make_revisit(placeholder, start_date=dt.date(2021, 11, 22), overall="sufficient_all")
+    make_judgement(revisit, weakness, True)
+    timeline = area_timeline(gss_code="E06000003")
+    assert [s.kind for s in timeline.steps] == ["initial_inspection", "wsoa", "revisit"]
+    assert timeline.stage == "revisit_sufficient"
+    assert area_statuses()[0][area.id] == "revisit_sufficient"  # the dashboard agrees
+    assert [r["name"] for r in area_list(filters={"framework": "2016"})] == ["Redcar and Cleveland"]
+    html = client.get("/areas/E06000003/").content.decode()
+    assert "February and March 2018" in html and "Known from a later document" in html
+
+
+def test_history_spans_generations(client):
+    """A letter about an authority abolished two reorganisations ago still shows on today's area, as history."""
+    oldest = make_area("Old County", gss_code="E10000099", authority_type="county", end_date=dt.date(2009, 3, 31))
+    middle = make_area("Middle Council", gss_code="E06000098", end_date=dt.date(2019, 3, 31))
+    today = make_area("New Council", gss_code="E06000097")
+    middle.replaced.add(oldest)
+    today.replaced.add(middle)
+    make_path(oldest, revisit=False)
+    timeline = area_timeline(gss_code="E06000097")
+    assert [p.name for p in timeline.predecessors] == ["Middle Council", "Old County"]
+    assert [(s.kind, s.inherited, s.area.name) for s in timeline.steps][0] == ("initial_inspection", True, "Old County")
+    assert [a.name for a in area_timeline(gss_code="E10000099").successors] == ["Middle Council", "New Council"]
+    assert "Old County (former authority)" in client.get("/areas/E06000097/").content.decode()

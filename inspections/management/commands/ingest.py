@@ -7,7 +7,10 @@ from inspections.pipeline.store import document_store
 
 
 class Command(BaseCommand):
-    help = "Store and ingest files in-process (the same pipeline the Celery task runs); print what happened."
+    help = (
+        "Store and ingest files in-process (the same pipeline the Celery task runs); print, per file, what was "
+        "created, updated and skipped, and why."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path)
@@ -36,6 +39,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  updated {line}")
             for line in report.skipped:
                 self.stdout.write(f"  skipped {line}")
+            if report.status in {"done", "needs_review"} and not (report.created or report.updated):
+                self.stdout.write("  no changes: every fact it supports was already recorded")
             failures += report.status in {"failed", "rejected"}
         if failures:
             self.stderr.write(f"{failures} file(s) failed or were rejected")

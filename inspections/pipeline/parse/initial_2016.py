@@ -7,10 +7,10 @@ import re
 from ..split import TITLE_2016, TITLE_2023
 from ..types import Classified, ParsedLetter, ParsedWeakness
 from . import common as cm
-from .common import Cleaned
+from .common import Cleaned, LineRx
 
 WSOA_REQUIRED = re.compile(
-    r"Written\s+Statement\s+of\s+Action(?:\s*\(WSOA\))?\s+(?:is|was)\s+required"
+    r"Written\s+Statement\s+of\s+Action(?:\s*\(WSOA\))?\s+(?:is|was|will\s+be)\s+required"
     r"|required\s+to\s+(?:jointly\s+)?(?:produce|submit|prepare)(?:\s+and\s+(?:submit|publish))?\s+a\s+(?:joint\s+)?Written\s+Statement\s+of\s+Action",
     re.I,
 )
@@ -25,21 +25,21 @@ WSOA_BODIES = re.compile(
     re.I,
 )
 WEAKNESS_INTRO = re.compile(
-    r"(?:tackle|address)\s+the\s+following\s+(?:areas?\s+of\s+significant\s+weakness(?:es)?|significant\s+weaknesses)\s*:?"
-    r"|following\s+areas?\s+of\s+significant\s+weakness(?:es)?\s*:",
+    r"(?:tackle|address)\s+the\s+following\s+(?:areas?\s+of\s+significant\s+(?:weakness(?:es)?|concerns?)|significant\s+(?:weaknesses|concerns))\s*:?"
+    r"|following\s+areas?\s+of\s+significant\s+(?:weakness(?:es)?|concerns?)\s*:",
     re.I,
 )
 BODY_AREA = re.compile(r"(?:inspection|revisited|re-visited)\s+(?:of\s+)?the\s+(?:local\s+)?area\s+of\s+(?P<area>[^.]{2,80}?)\s+to\s+(?:judge|decide)", re.I)
-MAIN_FINDINGS = re.compile(r"^[ \t]*Main[ \t]+findings[ \t]*$", re.I | re.M)
-SECTION = re.compile(
-    r"^[ \t]*The[ \t]+effectiveness[ \t]+of[ \t]+the[ \t]+local[ \t]+area[ \t]+in\s+(?P<what>identif\w*|assessing\s+and\s+meeting|meeting|improving)",
-    re.I | re.M,
+MAIN_FINDINGS = LineRx(r"[ \t]*Main[ \t]+findings[ \t]*$", re.I)
+SECTION = LineRx(
+    r"[ \t]*The[ \t]+effectiveness[ \t]+of[ \t]+the[ \t]+local[ \t]+area[ \t]+in\s+(?P<what>identif\w*|assessing\s+and\s+meeting|meeting|improving)",
+    re.I,
 )
 SECTION_KEYS = {"identif": "identification", "assessing": "assessing_and_meeting_needs", "meeting": "assessing_and_meeting_needs", "improving": "improving_outcomes"}
-STRENGTHS = re.compile(r"^[ \t]*Strengths[ \t]*$", re.I | re.M)
-DEVELOPMENT = re.compile(r"^[ \t]*Areas[ \t]+for[ \t]+(?:development|improvement)[ \t]*$", re.I | re.M)
-FINDINGS_END = re.compile(
-    r"^[ \t]*(?:The\s+inspection\s+raises|Yours\s+(?:sincerely|faithfully)|The\s+local\s+area\s+is\s+required)", re.I | re.M
+STRENGTHS = LineRx(r"[ \t]*Strengths[ \t]*$", re.I)
+DEVELOPMENT = LineRx(r"[ \t]*Areas[ \t]+for[ \t]+(?:development|improvement)[ \t]*$", re.I)
+FINDINGS_END = LineRx(
+    r"[ \t]*(?:The\s+inspection\s+raises|Yours\s+(?:sincerely|faithfully)|The\s+local\s+area\s+is\s+required)", re.I
 )
 PUBLISHED = re.compile(
     r"(?:letter|report)[^.]{0,80}?published\s+(?:on\s+(?:the\s+)?Ofsted(?:['’]s)?\s+website\s+)?on\s+(?:the\s+)?(?P<date>"
@@ -79,6 +79,8 @@ def read_area(letter: ParsedLetter, c: Cleaned, title: re.Match[str] | None) -> 
             title_area = ""  # the title's name was cut by a line break; the sentence holds all of it
         elif _key(title_area) != _key(body_area) and _key(body_area) not in _key(title_area) and _key(title_area) not in _key(body_area):
             letter.flag(f"The area is named '{title_area}' in the title but '{body_area}' in the letter.")
+    if title_area and body_area and title_area.isupper() and not body_area.isupper() and _key(title_area) == _key(body_area):
+        title_area = ""  # a title set in capitals: the opening sentence writes the name as the area does
     if title_area:
         letter.area_name = title_area
         letter.area_span = c.span(title.start("area"), title.start("area") + len(title["area"].rstrip()))
@@ -124,8 +126,8 @@ def read_letter_date(letter: ParsedLetter, c: Cleaned, title: re.Match[str] | No
 
 
 def read_outcome(letter: ParsedLetter, c: Cleaned) -> None:
-    required = WSOA_REQUIRED.search(c.text)
-    not_required = WSOA_NOT_REQUIRED.search(c.text)
+    required = c.search_from(WSOA_REQUIRED, "statement")
+    not_required = c.search_from(WSOA_NOT_REQUIRED, "statement")
     if required and not_required:
         letter.flag("The letter says both that a written statement of action is and is not required.")
     if required and not not_required:
@@ -143,13 +145,13 @@ def read_outcome(letter: ParsedLetter, c: Cleaned) -> None:
     else:
         # Letters without a WSOA do not mention one at all.
         letter.outcome = "no_wsoa"
-    bodies = WSOA_BODIES.search(c.text)
+    bodies = c.search_from(WSOA_BODIES, "responsible", back=700)
     if bodies and letter.outcome == "wsoa_required":
         letter.wsoa_bodies = cm.join_lines(bodies["bodies"])
 
 
 def read_weaknesses(letter: ParsedLetter, c: Cleaned) -> None:
-    intro = WEAKNESS_INTRO.search(c.text)
+    intro = c.search_from(WEAKNESS_INTRO, "following")
     if not intro:
         return
     end_m = cm.LIST_END.search(c.text, intro.end())

@@ -44,8 +44,10 @@ OUTCOMES = [
     ("positive", re.compile(r"typically\s+lead\s+to\s+positive\s+experiences\s+and\s+outcomes", re.I)),
 ]
 _WITHIN = r"within\s+(?:approximately\s+|about\s+|around\s+)?(?P<within>(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)\s+(?:years?|months?))"
-NEXT_FULL_RE = re.compile(r"[^.]*\bnext\s+full\s+(?:area\s+SEND\s+)?(?:re-?)?inspection\s+will\s+be\s+" + _WITHIN + r"[^.]*\.", re.I)
-MONITORING_RE = re.compile(r"[^.]*\bmonitoring\s+inspection\s+will\s+be\s+(?:carried\s+out\s+)?" + _WITHIN + r"[^.]*\.", re.I)
+# The sentence is found by its core words, then widened to its full stops (see _sentence_with): a pattern that
+# starts with [^.]* is retried at every character of the block.
+NEXT_FULL_RE = re.compile(r"\bnext\s+full\s+(?:area\s+SEND\s+)?(?:re-?)?inspection\s+will\s+be\s+" + _WITHIN, re.I)
+MONITORING_RE = re.compile(r"\bmonitoring\s+inspection\s+will\s+be\s+(?:carried\s+out\s+)?" + _WITHIN, re.I)
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18}
 
 # Words that are part of a role, never of a person's name.
@@ -86,12 +88,16 @@ def parse_report(item: Classified, document_text: str) -> ParsedLetter:
 # --- sections ---------------------------------------------------------------------------------------------
 
 
+_HEADING_LINE = re.compile(
+    r"^[ \t]*(?:" + "|".join(f"(?P<{key}>{rx})" for key, rx in HEADINGS.items()) + r")[ \t]*$", re.I | re.M
+)
+
+
 def _headings(c: Cleaned) -> dict[str, list[int]]:
-    """Clean-text offsets of each heading line (a line holding only the heading)."""
+    """Clean-text offsets of each heading line (a line holding only the heading); one scan for all headings."""
     found: dict[str, list[int]] = {}
-    for key, rx in HEADINGS.items():
-        for m in re.finditer(rf"^[ \t]*{rx}[ \t]*$", c.text, re.I | re.M):
-            found.setdefault(key, []).append(m.start())
+    for m in _HEADING_LINE.finditer(c.text):
+        found.setdefault(m.lastgroup, []).append(m.start())
     return found
 
 
@@ -175,11 +181,11 @@ def _outcome(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> N
     full = NEXT_FULL_RE.search(letter.outcome_text)
     monitoring = MONITORING_RE.search(letter.outcome_text)
     if monitoring:
-        sentences.append(monitoring.group(0).strip())
+        sentences.append(_sentence_with(letter.outcome_text, monitoring))
         letter.findings["monitoring_inspection_within"] = monitoring["within"]
         letter.findings["monitoring_inspection_within_months"] = _months(monitoring["within"])
     if full:
-        sentences.append(full.group(0).strip())
+        sentences.append(_sentence_with(letter.outcome_text, full))
         letter.findings["next_full_inspection_within"] = full["within"]
         months = _months(full["within"])
         letter.findings["next_full_inspection_within_years"] = months // 12 if months and months % 12 == 0 else None
@@ -188,6 +194,13 @@ def _outcome(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> N
     letter.next_inspection_text = " ".join(sentences)[:255]
     if letter.outcome == "systemic_failings" and not monitoring:
         letter.flag("Systemic failings but no monitoring inspection date in the outcome block.", 0.8)
+
+
+def _sentence_with(text: str, m: re.Match[str]) -> str:
+    """The sentence around a match: from after the full stop before it to the full stop after it."""
+    start = text.rfind(".", 0, m.start()) + 1
+    stop = text.find(".", m.end())
+    return text[start : len(text) if stop == -1 else stop + 1].strip()
 
 
 def _months(within: str) -> int | None:

@@ -12,13 +12,19 @@ import re
 from ..split import TITLE_2016
 from ..types import Classified, ParsedJudgement, ParsedLetter
 from . import common as cm
-from .common import Cleaned
+from .common import Cleaned, LineRx
 from .initial_2016 import WSOA_BODIES, read_area, read_dates, read_letter_date, read_people
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _NUM = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
-FOUND = re.compile(r"At\s+the\s+(?:time\s+of\s+the\s+)?initial\s+inspection,?\s+inspectors\s+found\s*(?:the\s+following\s*:?|that\s*:?|:)", re.I)
+# "At the initial inspection, inspectors found the following:" (2019-2022 templates); also "At the time of the
+# initial inspection, it was found that", "The initial inspection found that:".
+FOUND = re.compile(
+    r"(?:At\s+the\s+(?:time\s+of\s+the\s+)?initial\s+inspection,?\s+(?:inspectors|it\s+was)\s+found|The\s+initial\s+inspection\s+found)"
+    r"\s*(?:the\s+following\s*:?|that\s*:?|:)",
+    re.I,
+)
 VERDICT = re.compile(
     r"The\s+(?:local\s+)?area\s+has\s+(?:(?P<not>not\s+)?made\s+(?:sufficient|enough)|made\s+(?P<insufficient>in)sufficient)\s+progress\s+in\s+(?:addressing|improving|tackling)\s+"
     r"this\s+(?:area\s+of\s+)?(?:significant\s+)?weakness(?:es)?\.?",
@@ -45,7 +51,7 @@ INITIAL_PERIOD = re.compile(
     re.I,
 )
 NEXT_STEPS = re.compile(r"DfE|Department\s+for\s+Education|NHS\s+England|next\s+steps|monitoring\s+visits|support\s+and\s+challenge", re.I)
-SIGN_OFF = re.compile(r"^[ \t]*Yours\s+(?:sincerely|faithfully)", re.I | re.M)
+SIGN_OFF = LineRx(r"[ \t]*Yours\s+(?:sincerely|faithfully)", re.I)
 
 
 def parse_revisit(item: Classified, document_text: str) -> ParsedLetter:
@@ -65,16 +71,16 @@ def parse_revisit(item: Classified, document_text: str) -> ParsedLetter:
 
 
 def read_initial_facts(letter: ParsedLetter, c: Cleaned) -> None:
-    published = PUBLISHED.search(c.text)
+    published = c.search_from(PUBLISHED, "published")
     if published:
         letter.initial_letter_published = cm.parse_date(published["date"])
-    issued = re.search(r"written\s+statement\s+of\s+action\s+(?:was\s+)?issued\s+on\s+(?P<date>" + cm.DATE + ")", c.text, re.I)
+    issued = c.has("issued") and re.search(r"written\s+statement\s+of\s+action\s+(?:was\s+)?issued\s+on\s+(?P<date>" + cm.DATE + ")", c.text, re.I)
     if issued:
         letter.findings["wsoa_issued_on"] = cm.parse_date(issued["date"]).isoformat()
-    fit = FIT_FOR_PURPOSE.search(c.text)
+    fit = c.search_from(FIT_FOR_PURPOSE, "purpose")
     if fit:
         letter.wsoa_fit_for_purpose = cm.parse_date(fit["date"])
-    period = INITIAL_PERIOD.search(c.text)
+    period = INITIAL_PERIOD.search(c.text) if c.has("initial") else None
     if period:
         letter.initial_period_text = cm.join_lines(period["period"])
     # "the initial inspection, which took place between 4 and 8 December 2017": a full range, when printed.
@@ -84,7 +90,7 @@ def read_initial_facts(letter: ParsedLetter, c: Cleaned) -> None:
         if rng and (rng.start, rng.end) != (letter.start_date, letter.end_date):
             letter.initial_start_date, letter.initial_end_date = rng.start, rng.end
             break
-    bodies = WSOA_BODIES.search(c.text)
+    bodies = c.search_from(WSOA_BODIES, "responsible", back=700)
     if bodies:
         letter.wsoa_bodies = cm.join_lines(bodies["bodies"])
 
@@ -92,8 +98,8 @@ def read_initial_facts(letter: ParsedLetter, c: Cleaned) -> None:
 def read_judgements(letter: ParsedLetter, c: Cleaned) -> None:
     sign_off = SIGN_OFF.search(c.text)
     limit = sign_off.start() if sign_off else len(c.text)
-    founds = list(FOUND.finditer(c.text, 0, limit))
-    verdicts = list(VERDICT.finditer(c.text, 0, limit))
+    founds = list(c.finditer_near(FOUND, "found", 0, limit, back=200, ahead=100))
+    verdicts = list(c.finditer_near(VERDICT, "progress", 0, limit, back=200, ahead=300))
     if not founds:
         for n, v in enumerate(verdicts, start=1):
             letter.judgements.append(_judgement(c, v, "", None, n))
@@ -152,7 +158,7 @@ def _restated_weakness(c: Cleaned, start: int, end: int) -> tuple[int, int]:
 
 
 def read_overall(letter: ParsedLetter, c: Cleaned) -> None:
-    m = OVERALL.search(c.text)
+    m = c.search_from(OVERALL, "progress", back=200)
     judged = [j.sufficient_progress for j in letter.judgements]
     counted = (sum(1 for j in judged if j), len(judged)) if judged and None not in judged else None
     stated: tuple[int | None, int | None] | None = None
@@ -204,9 +210,9 @@ def read_next_steps(letter: ParsedLetter, c: Cleaned) -> None:
     start = 0
     if last_verdict is not None:
         # judgement spans are document offsets; find the clean index just after the last verdict
-        start = next((i for i, p in enumerate(c.pos) if p >= last_verdict), len(c.text))
+        start = c.pos.index_at_or_after(last_verdict)
     else:
-        overall = OVERALL.search(c.text)
+        overall = c.search_from(OVERALL, "progress", back=200)
         start = overall.end() if overall else 0
     m = NEXT_STEPS.search(c.text, start, limit)
     if not m:

@@ -14,10 +14,9 @@ The reports are Ofsted PDFs. PDFium's text arrives with:
 from __future__ import annotations
 
 import re
-from array import array
 from dataclasses import dataclass
 
-from .common import Cleaned, normalise_ws
+from .common import Cleaned, PosMap, normalise_ws
 
 # The footer ends at the page number that follows the year of the inspection dates; it may wrap anywhere.
 FOOTER_RE = re.compile(
@@ -26,7 +25,7 @@ FOOTER_RE = re.compile(
     re.I | re.M,
 )
 # PDFium's marks for a hyphen at a line end; same length as '-', so offsets do not move.
-_SOFT_HYPHENS = str.maketrans({"\x02": "-", "\ufffe": "-"})
+_SOFT_HYPHEN_MARKS = ("\x02", "\ufffe")
 BULLET_RE = re.compile(r"^[ \t]*[•◼■▪●○◦▫□➢►▶✓·\-−–—][ \t]+|^[ \t]*[•◼■▪●○◦▫□➢►▶✓·−][ \t]*$")
 
 
@@ -44,17 +43,21 @@ def clean_report(document_text: str, start: int = 0, end: int | None = None) -> 
             at = document_text.find(ch, at + 1, end)
     drop.sort()
     parts: list[str] = []
-    pos = array("l")
+    pos = PosMap()
     cursor = start
     for a, b in drop:
         if a > cursor:
             parts.append(document_text[cursor:a])
-            pos.extend(range(cursor, a))
+            pos.add(cursor, a - cursor)
         cursor = max(cursor, b)
     if cursor < end:
         parts.append(document_text[cursor:end])
-        pos.extend(range(cursor, end))
-    text = "".join(parts).translate(_SOFT_HYPHENS)
+        pos.add(cursor, end - cursor)
+    text = "".join(parts)
+    # str.translate with a mapping is slow on non-ASCII text; two replaces of absent characters cost nothing.
+    for mark in _SOFT_HYPHEN_MARKS:
+        if mark in text:
+            text = text.replace(mark, "-")
     return Cleaned(text, pos)
 
 

@@ -1,0 +1,164 @@
+"""Analysts' decisions on extracted facts: confirm, correct a field, reject. Each writes an audit row
+(`FieldCorrection`) and locks what it decided in `locked_fields`, so re-processing cannot undo it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from inspections.models import (
+    FieldCorrection,
+    Inspection,
+    ProgressJudgement,
+    Revisit,
+    SignificantWeakness,
+    SourcedFact,
+    WrittenStatementOfAction,
+)
+
+from .locks import REJECTED, as_json, lock_entry
+
+# URL slug -> fact model: the review pages and the audit speak of facts by these names.
+FACT_MODELS: dict[str, type[SourcedFact]] = {
+    "inspection": Inspection,
+    "wsoa": WrittenStatementOfAction,
+    "revisit": Revisit,
+    "weakness": SignificantWeakness,
+    "judgement": ProgressJudgement,
+}
+# Provenance and bookkeeping: set by the pipeline or by these services, never corrected by hand.
+NOT_CORRECTABLE = {
+    "id", "source_document", "span_start", "span_end", "source_kind", "confidence", "needs_review",
+    "review_reasons", "locked_fields", "rejected", "is_placeholder", "match_score",
+}
+
+
+def correctable_fields(model: type[SourcedFact]) -> list[models.Field]:
+    """The fields an analyst may correct: the fact's own values, not its links or provenance."""
+    return [
+        f for f in model._meta.concrete_fields
+        if f.editable and not f.is_relation and f.name not in NOT_CORRECTABLE
+    ]
+
+
+def _username(user) -> str:
+    return user.get_username() if user is not None else ""
+
+
+def _audit(fact, *, action: str, user, field: str = "", old: Any = None, new: Any = None, note: str = "") -> FieldCorrection:
+    return FieldCorrection.objects.create(
+        content_type=ContentType.objects.get_for_model(fact), object_id=fact.pk, field=field,
+        old_value=as_json(old), new_value=as_json(new), action=action, note=note, user=user, username=_username(user),
+    )
+
+
+def _settle(fact, *, resolves: Iterable[str] | None, username: str) -> list[str]:
+    """Drop the review reasons the analyst settled; the fact stops needing review when none is left.
+    Both fields are locked, so re-processing does not raise the same doubt again. Returns changed fields."""
+    reasons = list(fact.review_reasons or [])
+    settled = set(reasons if resolves is None else resolves)
+    remaining = [r for r in reasons if r not in settled]
+    fact.review_reasons = remaining
+    fact.needs_review = bool(remaining)
+    fact.locked_fields["review_reasons"] = lock_entry(remaining, username=username)
+    fact.locked_fields["needs_review"] = lock_entry(fact.needs_review, username=username)
+    return ["review_reasons", "needs_review"]
+
+
+def _refuse_if_rejected(fact) -> None:
+    if fact.rejected:
+        raise ValidationError("This fact was rejected; it can no longer be confirmed or corrected.")
+
+
+@transaction.atomic
+def fact_confirm(*, fact: SourcedFact, user, note: str = "") -> FieldCorrection:
+    """The analyst checked the fact against its source: every doubt is settled.
+
+    Values are not pinned (a better parser may still refresh them); only the review state is locked.
+    """
+    _refuse_if_rejected(fact)
+    old = {"needs_review": fact.needs_review, "review_reasons": list(fact.review_reasons or [])}
+    fact.locked_fields = dict(fact.locked_fields or {})
+    changed = _settle(fact, resolves=None, username=_username(user))
+    fact.save(update_fields=[*changed, "locked_fields"])
+    return _audit(fact, action=FieldCorrection.Action.CONFIRM, user=user, old=old, new={"needs_review": False}, note=note)
+
+
+@transaction.atomic
+def fact_correct(*, fact: SourcedFact, field: str, value: Any, user, note: str = "",
+                 resolves: Iterable[str] | None = ()) -> FieldCorrection:
+    """Set one field to the analyst's value, validated like any model save, and lock it.
+
+    `resolves`: the review reasons this correction settles (None: all of them; default: none). The fact
+    stops needing review when no reason is left.
+    """
+    _refuse_if_rejected(fact)
+    names = {f.name for f in correctable_fields(type(fact))}
+    if field not in names:
+        raise ValidationError({"field": f"'{field}' cannot be corrected here (allowed: {', '.join(sorted(names))})."})
+    old = getattr(fact, field)
+    setattr(fact, field, value)
+    try:
+        fact.full_clean()  # cleans the value (to_python), checks choices, blank, and the natural-key constraints
+    except ValidationError:
+        setattr(fact, field, old)
+        raise
+    new = getattr(fact, field)
+    if as_json(new) == as_json(old):
+        raise ValidationError({field: "That is already the recorded value."})
+    username = _username(user)
+    fact.locked_fields = dict(fact.locked_fields or {})
+    fact.locked_fields[field] = lock_entry(new, username=username)
+    changed = _settle(fact, resolves=resolves, username=username)
+    fact.save(update_fields=[field, *changed, "locked_fields"])
+    return _audit(fact, action=FieldCorrection.Action.CORRECT, user=user, field=field, old=old, new=new, note=note)
+
+
+def _dependants(fact: SourcedFact) -> list[SourcedFact]:
+    """Facts that only make sense through this one: rejecting an inspection rejects its weaknesses,
+    WSOA, revisits and their judgements, so no page shows an orphan."""
+    if isinstance(fact, Inspection):
+        return [
+            *SignificantWeakness.objects.filter(inspection=fact),
+            *WrittenStatementOfAction.objects.filter(inspection=fact),
+            *Revisit.objects.filter(inspection=fact),
+            *ProgressJudgement.objects.filter(revisit__inspection=fact),
+            *ProgressJudgement.objects.filter(weakness__inspection=fact).exclude(revisit__inspection=fact),
+        ]
+    if isinstance(fact, Revisit):
+        return list(ProgressJudgement.objects.filter(revisit=fact))
+    if isinstance(fact, SignificantWeakness):
+        return list(ProgressJudgement.objects.filter(weakness=fact))
+    return []
+
+
+def _mark_rejected(fact: SourcedFact, *, username: str, note: str) -> None:
+    fact.rejected = True
+    fact.locked_fields = dict(fact.locked_fields or {})
+    fact.locked_fields[REJECTED] = {**lock_entry(True, username=username), "note": note}
+    fact.save(update_fields=["rejected", "locked_fields"])
+
+
+@transaction.atomic
+def fact_reject(*, fact: SourcedFact, user, note: str) -> FieldCorrection:
+    """The fact is wrong (not in the letter, or not this area's): hide it everywhere, for good.
+
+    The row stays, marked `rejected` and locked under "__rejected__", so re-processing the same letter
+    finds it and leaves it rejected instead of creating it again. A reason is required for the audit.
+    """
+    if fact.rejected:
+        raise ValidationError("This fact is already rejected.")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say why the fact is rejected."})
+    username = _username(user)
+    for dependant in _dependants(fact):
+        _mark_rejected(dependant, username=username, note=note)
+        _audit(dependant, action=FieldCorrection.Action.REJECT, user=user,
+               note=f"Rejected with {type(fact)._meta.verbose_name} #{fact.pk}: {note}")
+    _mark_rejected(fact, username=username, note=note)
+    return _audit(fact, action=FieldCorrection.Action.REJECT, user=user, note=note)

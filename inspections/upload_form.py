@@ -1,0 +1,84 @@
+"""The upload form: many files in one field, each checked before anything is stored.
+
+A file is refused (and not stored) when it is empty, larger than settings.MAX_UPLOAD_BYTES, or its *content*
+is none of the types the pipeline reads (extract.sniff_content_type: the name and the browser's claimed type
+are ignored). Everything else is stored and queued; deeper problems (encrypted, damaged, no text, not a SEND
+document) are found by the pipeline and shown on the document's status page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+from inspections.pipeline.extract import SUPPORTED, sniff_content_type
+
+SNIFF_BYTES = 2048
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Django's documented pattern for <input type=file multiple>: clean() gets and returns a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if not items and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+@dataclass
+class Refusal:
+    name: str
+    reason: str
+
+
+def refusal_reason(upload: UploadedFile) -> str:
+    """Why this file cannot be accepted, or '' when it can."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if upload.size == 0:
+        return "The file is empty (0 bytes)."
+    if upload.size > limit:
+        return f"The file is {filesizeformat(upload.size)}, larger than the upload limit of {filesizeformat(limit)}."
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    # A DOCX is recognised by the zip's table of contents, at its end: read the whole (size-capped) file.
+    data = head + upload.read() if head.startswith(b"PK\x03\x04") else head
+    upload.seek(0)
+    if not sniff_content_type(data):
+        kinds = ", ".join(SUPPORTED.values())
+        return f"The content is not a type sendtracker reads ({kinds}); checked by content, not by the file name."
+    return ""
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Inspection letters",
+        help_text="PDF, Word (DOCX), HTML or plain text. Choose several at once, or drop them here.",
+        # allow_empty_file: an empty file is refused with a per-file reason, not a form error.
+        allow_empty_file=True,
+        error_messages={"required": "Choose at least one file."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.accepted: list[UploadedFile] = []
+        self.refused: list[Refusal] = []
+        for upload in cleaned.get("files") or []:
+            reason = refusal_reason(upload)
+            if reason:
+                self.refused.append(Refusal(name=upload.name, reason=reason))
+            else:
+                self.accepted.append(upload)
+        return cleaned

@@ -1,0 +1,89 @@
+"""Upload, processing status and re-processing of documents. Thin: forms validate, services write,
+selectors read, templates render. The status partial is what htmx polls every 2 s while a document is
+queued or processing; once it is finished the partial no longer asks to be polled, so polling stops."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from inspections.models import Document
+from inspections.selectors_documents import document_pending, document_recent
+from inspections.services.documents import document_reprocess, document_upload
+from inspections.upload_form import UploadForm
+
+UPLOAD = "inspections.add_document"
+VIEW = "inspections.view_document"
+REPROCESS = "inspections.change_document"
+
+
+def needs(permission: str):
+    """Anonymous users go to the login page; a logged-in user without the permission gets 403 (not a loop)."""
+
+    def decorate(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
+@needs(UPLOAD)
+def document_upload_view(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
+        documents = document_upload(files=form.accepted, user=request.user)
+        report_upload(request, documents, form.refused)
+        return redirect("document_list")
+    return render(request, "inspections/documents/upload.html", {"form": form, "max_upload_bytes": settings.MAX_UPLOAD_BYTES})
+
+
+def report_upload(request: HttpRequest, documents: list[Document], refused) -> None:
+    """One message per file, so a batch tells the user what happened to each (shared with the admin)."""
+    for document in documents:
+        if document.status == Document.Status.DUPLICATE:
+            original = document.duplicate_of
+            messages.warning(request, f"{document.original_name}: duplicate of #{original.pk} ({original.original_name}); not stored again.")
+        else:
+            messages.success(request, f"{document.original_name}: stored as #{document.pk} and queued for processing.")
+    for refusal in refused:
+        messages.error(request, f"{refusal.name}: refused. {refusal.reason}")
+
+
+@needs(VIEW)
+def document_list(request: HttpRequest) -> HttpResponse:
+    documents = list(document_recent())
+    context = {"documents": documents, "polling": any(document_pending(doc) for doc in documents)}
+    if request.htmx:
+        return render(request, "inspections/documents/_rows.html", context)
+    return render(request, "inspections/documents/list.html", context)
+
+
+@needs(VIEW)
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(Document.objects.select_related("duplicate_of", "uploaded_by"), pk=pk)
+    return render(request, "inspections/documents/detail.html", _status_context(document))
+
+
+@needs(VIEW)
+def document_status(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(Document.objects.select_related("duplicate_of").defer("text"), pk=pk)
+    return render(request, "inspections/documents/_status.html", _status_context(document))
+
+
+@require_POST
+@needs(REPROCESS)
+def document_reprocess_view(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(Document.objects.defer("text"), pk=pk)
+    if document_reprocess(documents=[document]):
+        messages.success(request, f"#{document.pk} {document.original_name}: queued for re-processing.")
+    else:
+        messages.warning(request, f"#{document.pk} {document.original_name} was not re-processed: it is "
+                         f"{document.get_status_display().lower()}.")
+    return redirect("document_detail", pk=document.pk)
+
+
+def _status_context(document: Document) -> dict:
+    return {"document": document, "polling": document_pending(document)}
