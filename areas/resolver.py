@@ -184,16 +184,16 @@ class AreaRegister:
     def resolve(self, name: str, *, on: dt.date | None = None) -> Resolution:
         if isinstance(on, dt.datetime):
             on = on.date()
-        key = normalise(name or "")
+        spelt, key = spelling(name or ""), normalise(name or "")
         if not key:
             return Resolution(None, (), f"no area name given ({name!r})", 0.0)
         # Only a spelling that carries the council-kind words can tell apart areas the stripped name joins.
-        literal = self._spellings.get(spelling(name)) if spelling(name) != key else None
+        literal = self._spellings.get(spelt) if spelt != key else None
         if literal and len(literal) == 1:
-            return self._decide(name, list(literal), on=on, via_main=literal, score=100.0)
+            return self._decide(name, list(literal), on=on, how=_how_exact(literal), score=100.0)
         exact = self._index.get(key)
         if exact:
-            return self._decide(name, list(exact), on=on, via_main=exact, score=100.0)
+            return self._decide(name, list(exact), on=on, how=_how_exact(exact), score=100.0)
         return self._fuzzy(name, key, on=on)
 
     def _fuzzy(self, name: str, key: str, *, on: dt.date | None) -> Resolution:
@@ -207,44 +207,40 @@ class AreaRegister:
             return Resolution(None, (), f"no area matches {name!r}", 0.0)
         gss_codes: list[str] = []
         for hit, score, _ in sorted(hits, key=lambda h: -h[1]):
-            if score > best - FUZZY_MARGIN or score == best:
+            if score > best - FUZZY_MARGIN:  # the winner, and any other area nearly as close
                 gss_codes += [g for g in self._index[hit] if g not in gss_codes]
-        return self._decide(name, gss_codes, on=on, via_main=None, score=round(best, 1))
+        best = round(best, 1)
+        return self._decide(name, gss_codes, on=on, how=lambda _: f"fuzzy match, score {best:g}", score=best)
 
-    def _decide(
-        self,
-        name: str,
-        gss_codes: list[str],
-        *,
-        on: dt.date | None,
-        via_main: dict[str, bool] | None,
-        score: float,
-    ) -> Resolution:
+    def _decide(self, name: str, gss_codes: list[str], *, on: dt.date | None, how, score: float) -> Resolution:
+        """One record: matched. Several: the one in force on the date, else "several". `how(gss)` says
+        how the name matched that record, for the reason."""
         records = [self._by_gss[g] for g in gss_codes]
-        how = "fuzzy match, score %g" % score if via_main is None else None
-        if len(records) > 1 and on is not None:
-            in_force = [r for r in records if r.in_force(on)]
-            if len(in_force) == 1:
-                chosen = in_force[0]
-                detail = how or ("alternative name" if not via_main[chosen.gss_code] else "")
-                others = _listing(r for r in records if r is not chosen)
-                note = f"{chosen.gss_code}, the one in force on {on.isoformat()}; not {others}"
-                reason = f"matched {name!r} to {chosen.name} ({', '.join(filter(None, [detail, note]))})"
-                return Resolution(chosen.gss_code, tuple(gss_codes), reason, score)
-        if len(records) > 1:
-            if on is None:
-                hint = "no date given to choose between them"
-            else:
-                hint = f"{'none' if not any(r.in_force(on) for r in records) else 'more than one'} in force on {on.isoformat()}"
-            verb = "matches" if via_main is not None else "is about equally close to"
-            return Resolution(None, tuple(gss_codes), f"{name!r} {verb} several areas: {_listing(records)} ({hint})", score)
-        chosen = records[0]
-        details = [how or ("alternative name" if not via_main[chosen.gss_code] else "")]
-        if on is not None and not chosen.in_force(on):
-            details.append(f"not in force on {on.isoformat()}")
-        detail = ", ".join(filter(None, details))
-        reason = f"matched {name!r} to {chosen.name}" + (f" ({detail})" if detail else "")
-        return Resolution(chosen.gss_code, (chosen.gss_code,), reason, score)
+        if len(records) == 1:
+            chosen = records[0]
+            details = [how(chosen.gss_code)]
+            if on is not None and not chosen.in_force(on):
+                details.append(f"not in force on {on.isoformat()}")
+            detail = ", ".join(filter(None, details))
+            reason = f"matched {name!r} to {chosen.name}" + (f" ({detail})" if detail else "")
+            return Resolution(chosen.gss_code, (chosen.gss_code,), reason, score)
+        in_force = [r for r in records if on is not None and r.in_force(on)]
+        if len(in_force) == 1:
+            chosen = in_force[0]
+            others = _listing(r for r in records if r is not chosen)
+            note = f"{chosen.gss_code}, the one in force on {on.isoformat()}; not {others}"
+            reason = f"matched {name!r} to {chosen.name} ({', '.join(filter(None, [how(chosen.gss_code), note]))})"
+            return Resolution(chosen.gss_code, tuple(gss_codes), reason, score)
+        if on is None:
+            hint = "no date given to choose between them"
+        else:
+            hint = f"{'more than one' if in_force else 'none'} in force on {on.isoformat()}"
+        verb = "is about equally close to" if score < 100 else "matches"
+        return Resolution(None, tuple(gss_codes), f"{name!r} {verb} several areas: {_listing(records)} ({hint})", score)
+
+
+def _how_exact(matches: dict[str, bool]):
+    return lambda gss_code: "" if matches[gss_code] else "alternative name"
 
 
 def _listing(records: Iterable[AreaRecord]) -> str:

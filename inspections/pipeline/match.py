@@ -1,11 +1,12 @@
 """Which weakness a revisit judgement is about: restated wording -> the inspection's own list, one to one.
 
 Revisit letters and council reports restate the weaknesses in their own words, tense and order (Middlesbrough's
-council report: past tense, items I-IV = 1, 4, 2, 3). Similarity is rapidfuzz's token_set_ratio (word overlap,
-robust to a shortened or re-ordered restatement); the assignment maximises the total score over all one-to-one
-pairings (exact, by dynamic programming over subsets for the short lists letters have; greedy beyond that), so
-one greedy early pick cannot steal another judgement's weakness. A weak or ambiguous pairing is kept but
-flagged for review: the writer never files a judgement under a weakness silently on a poor match.
+council report: past tense, items I-IV = 1, 4, 2, 3). Similarity is rapidfuzz's token_set_ratio: word overlap,
+robust to a shortened or re-ordered restatement. (WRatio was tried and dropped: on long sentences it scores
+unrelated weaknesses ~86, too close to the true pair's ~98.) The assignment maximises the total score over all
+one-to-one pairings (exact, by dynamic programming over subsets for the short lists letters have; greedy beyond
+that), so one early greedy pick cannot steal another judgement's weakness. A weak or ambiguous pairing is kept
+but flagged for review: the writer never files a judgement under a weakness silently on a poor match.
 """
 
 from __future__ import annotations

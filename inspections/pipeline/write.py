@@ -363,7 +363,8 @@ def _when(value) -> str:
 
 def _inspection_label(row: Inspection) -> str:
     what = "placeholder " if row.is_placeholder else ""
-    return f"{what}{row.get_kind_display().split(' (')[0].lower()} of {row.area} {_when(row.start_date) if row.start_date else row.period_text or 'undated'}"
+    when = row.start_date.isoformat() if row.start_date else (row.period_text or "undated")
+    return f"{what}{row.get_kind_display().split(' (')[0].lower()} of {row.area} {when}"
 
 
 def _weakness_label(row: SignificantWeakness) -> str:

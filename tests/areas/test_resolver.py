@@ -224,3 +224,14 @@ def test_every_2023_report_area_resolves_to_its_labelled_code():
         for name in {label["area_name_in_report"], label["lookup_name"]}:
             result = REGISTER.resolve(name, on=on)
             assert result.gss_code == label["ons_code"], (name, result)
+
+
+def test_a_date_that_does_not_settle_a_shared_name_says_why():
+    old = AreaRecord("E10000901", "Wessex", (), None, dt.date(2019, 3, 31))
+    new = AreaRecord("E06000901", "Wessex", (), dt.date(2019, 4, 1), None)
+    twin = AreaRecord("E06000902", "Wessex", (), dt.date(2019, 4, 1), None)
+    assert AreaRegister([old, new]).resolve("Wessex", on=dt.date(2019, 4, 1)).gss_code == "E06000901"
+    both = AreaRegister([old, new, twin]).resolve("Wessex", on=dt.date(2020, 1, 1))
+    assert not both.ok and both.reason.endswith("(more than one in force on 2020-01-01)")
+    early = AreaRegister([new, twin]).resolve("Wessex", on=dt.date(2018, 1, 1))
+    assert not early.ok and early.reason.endswith("(none in force on 2018-01-01)")

@@ -135,3 +135,21 @@ def test_no_letters_is_rejected(register):
     document = Document.objects.create(sha256="e" * 64, original_name="empty.txt", text="")
     with pytest.raises(NotSendDocument):
         write.write_document(document=document, letters=[])
+
+
+def test_the_same_letter_in_another_file_is_marked_a_duplicate_and_not_counted_twice(register):
+    ingest(SEED_FILES[0])
+    before = snapshot()
+    first = SourceLetter.objects.get(document__original_name=SEED_FILES[0], position=0)
+    text = Document.objects.get(original_name=SEED_FILES[0]).text[first.span_start : first.span_end]
+    document = document_store_bytes(data=("\n\n" + text).encode(), original_name="hartlepool-copy.txt")
+    ingest_document(document.pk)
+    copy = SourceLetter.objects.get(document=document)
+    assert copy.fingerprint == first.fingerprint
+    letters = {copy.pk, first.pk}
+    kept = SourceLetter.objects.filter(pk__in=letters, duplicate_of__isnull=True).get()
+    assert SourceLetter.objects.filter(pk__in=letters - {kept.pk}, duplicate_of=kept).count() == 1
+    assert Inspection.objects.filter(area__gss_code="E06000001").count() == 1
+    assert SignificantWeakness.objects.filter(inspection__area__gss_code="E06000001").count() == 4
+    if kept.pk == first.pk:
+        assert snapshot()["inspections"] == before["inspections"]

@@ -88,3 +88,23 @@ def test_secondary_source_never_overrides_a_letter():
     assert any("secondary source" in note for _, note in plan.notes)
     alone = project_area([_record(2, council)]).inspections[0]
     assert alone.prov.source_kind == "secondary" and alone.prov.fields()["needs_review"] is True
+
+
+def test_monitoring_inspection_follows_the_full_inspection_and_judges_its_priority_actions():
+    full = _letter("full_inspection", start=date(2023, 3, 13), outcome="systemic_failings", weaknesses=[
+        ParsedWeakness(1, "Leaders should cut waiting times for autism assessment", Span(1, 2), "priority_action"),
+        ParsedWeakness(2, "Leaders should improve the quality of EHC plans", Span(3, 4), "priority_action"),
+        ParsedWeakness(1, "Leaders should improve the local offer", Span(5, 6), "improvement_area"),
+    ])
+    monitoring = _letter("monitoring_inspection", start=date(2024, 9, 2), initial_start_date=date(2023, 3, 13), judgements=[
+        ParsedJudgement("Leaders should improve the quality of EHC plans", False, Span(7, 8), 1),
+        ParsedJudgement("Leaders should cut waiting times for autism assessment", True, Span(9, 10), 2),
+    ])
+    plan = project_area([_record(2, monitoring), _record(1, full)])
+    (inspection,) = plan.inspections
+    assert inspection.kind == "full_inspection" and inspection.wsoa is None
+    (revisit,) = inspection.revisits
+    assert revisit.kind == "monitoring_inspection"
+    assert [(j.weakness, j.values["sufficient_progress"]) for j in revisit.judgements] == [
+        (("priority_action", 2), False), (("priority_action", 1), True),
+    ]

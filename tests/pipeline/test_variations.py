@@ -230,7 +230,9 @@ MUTATIONS = {
     "footer-dashed-number": page_furniture("- 4 -"),
     "footer-crown-copyright": page_furniture("\f© Crown copyright 2018"),
     "footer-website": page_furniture("www.gov.uk/ofsted"),
+    "footer-reference-line": page_furniture("\fReference no: 180012"),
     "footer-in-list": page_break_before_bullets("\fPage 3 of 9"),
+    "footer-in-list-bare-number": page_break_before_bullets("\f12"),
     "hyphen-at-line-end": hyphen_at_line_end,
 }
 

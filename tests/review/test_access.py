@@ -112,3 +112,14 @@ def test_login_page_is_styled_like_the_site_and_logout_is_a_post(client, reader)
 def test_analyst_group_carries_the_write_permissions(analyst, reader):
     assert analyst.has_perms(["inspections.review_fact", "inspections.add_document", "inspections.change_inspection"])
     assert not reader.has_perm("inspections.review_fact")
+
+
+def test_group_sync_restores_the_analyst_permissions(analyst):
+    from django.contrib.auth.models import Group
+
+    from inspections.services.groups import analyst_group_sync
+
+    Group.objects.get(name="analyst").permissions.clear()
+    analyst_group_sync()
+    analyst = type(analyst).objects.get(pk=analyst.pk)  # a fresh permission cache
+    assert analyst.has_perm("inspections.review_fact") and analyst.has_perm("inspections.add_document")

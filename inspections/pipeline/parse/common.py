@@ -113,7 +113,6 @@ BULLET_CHARS = "-•◼■▪●○◦▫□*–—·➢►▶✓‣⁃∙" + ""
 ITEM_MARKER = LineRx(
     r"[ \t]*(?:(?:[" + re.escape(BULLET_CHARS) + r"])[ \t]*(?:\n[ \t]*)?(?:(?:\d{1,2}|[ivxIVX]{1,5}|[a-hA-H])[.)][ \t]+)?"
     r"|(?:\(?(?:\d{1,2}|[ivx]{1,5}|[IVX]{1,5}|[a-h])[.)])[ \t]+)",
-    re.M,
 )
 
 # Whole lines that are page furniture, never content.
@@ -128,7 +127,7 @@ _NOISE_LINE = re.compile(
       | t\s+0300\s+123\s+1231 | textphone\s+[\d ]+
       | (?:enquiries|lasend\.support)@ofsted\.gov?\.uk | www\.(?:gov\.uk/)?ofsted(?:\.gov)?\.uk
       | (?:https?://)?www\.gov\.uk/(?:government/organisations/)?ofsted/? | (?:https?://)?www\.cqc\.org\.uk/?
-      | (?:reference\s+no\.?|ref(?:erence)?\s*:)\s*[\w/-]{3,20}              # a report's reference line
+      | (?:reference\s+(?:no|number)\.?\s*:?|ref(?:erence)?\s*:)\s*[\w/-]{3,20}   # a report's reference line
       | (?:©|\(c\))\s*crown\s+copyright.*
       | area\s+send\s+(?:inspection|monitoring\s+inspection|revisit)\s+report:.*   # 2023 report page footer
       | \d{1,2}\s+[a-z]+(?:\s+\d{4})?\s+(?:to|-|–)\s+\d{1,2}\s+[a-z]+\s+\d{4}\s+\d{1,3}   # its second line: dates + page

@@ -41,6 +41,7 @@ DEVELOPMENT = LineRx(r"[ \t]*Areas[ \t]+for[ \t]+(?:development|improvement)[ \t
 FINDINGS_END = LineRx(
     r"[ \t]*(?:The\s+inspection\s+raises|Yours\s+(?:sincerely|faithfully)|The\s+local\s+area\s+is\s+required)", re.I
 )
+SIGNED = re.compile(r"Yours\s+(?:sincerely|faithfully)", re.I)
 PUBLISHED = re.compile(
     r"(?:letter|report)[^.]{0,80}?published\s+(?:on\s+(?:the\s+)?Ofsted(?:['’]s)?\s+website\s+)?on\s+(?:the\s+)?(?P<date>"
     + cm.DATE
@@ -170,7 +171,7 @@ def read_weaknesses(letter: ParsedLetter, c: Cleaned) -> None:
 
 
 def read_people(letter: ParsedLetter, c: Cleaned) -> None:
-    signed = re.search(r"Yours\s+(?:sincerely|faithfully)", c.text, re.I)
+    signed = c.search_from(SIGNED, "yours", back=0)
     start = signed.start() if signed else max(0, len(c.text) - 3000)
     lead, team, lead_span = cm.team_and_lead(c, start, len(c.text))
     signer, signer_span = cm.signatory(c, start, len(c.text))

@@ -50,6 +50,7 @@ INITIAL_PERIOD = re.compile(
     + r")?\s+\d{4})",
     re.I,
 )
+INITIAL_INSPECTION = re.compile(r"initial\s+(?:(?:local\s+)?area\s+SEND\s+|joint\s+)?inspection", re.I)
 NEXT_STEPS = re.compile(r"DfE|Department\s+for\s+Education|NHS\s+England|next\s+steps|monitoring\s+visits|support\s+and\s+challenge", re.I)
 SIGN_OFF = LineRx(r"[ \t]*Yours\s+(?:sincerely|faithfully)", re.I)
 
@@ -84,7 +85,7 @@ def read_initial_facts(letter: ParsedLetter, c: Cleaned) -> None:
     if period:
         letter.initial_period_text = cm.join_lines(period["period"])
     # "the initial inspection, which took place between 4 and 8 December 2017": a full range, when printed.
-    for m in re.finditer(r"initial\s+(?:(?:local\s+)?area\s+SEND\s+|joint\s+)?inspection", c.text, re.I):
+    for m in c.finditer_near(INITIAL_INSPECTION, "initial", back=0, ahead=120):
         s, e = cm.sentence_around(c.text, m.start())
         rng = cm.find_date_range(c.text, s, e)
         if rng and (rng.start, rng.end) != (letter.start_date, letter.end_date):

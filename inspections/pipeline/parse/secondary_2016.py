@@ -89,6 +89,10 @@ def read_lead(letter: ParsedLetter, c: Cleaned) -> None:
             return
 
 
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*(?P<head>\S)")
+_HEADING_PARA = re.compile(r"[A-Z0-9][^\n.]{0,60}\n[ \t]*\n")
+
+
 def read_list(c: Cleaned) -> list[tuple[str, tuple[int, int]]]:
     """The first list introduced by a line ending 'weaknesses/concerns/areas ...:'; its items end where a
     paragraph starts without the list's own marker."""
@@ -100,12 +104,17 @@ def read_list(c: Cleaned) -> list[tuple[str, tuple[int, int]]]:
         return []
     glyph = first.group(0).strip()[:1]
     end = len(c.text)
-    for para in re.finditer(r"\n[ \t]*\n\s*(?P<head>\S)", c.text[intro.end() :]):
-        before = c.text[: intro.end() + para.start()].rstrip()
+    text = c.text
+    # Positions, not slices of the rest of the text: a council report can run to hundreds of pages.
+    for para in _PARAGRAPH.finditer(text, intro.end()):
+        last = para.start() - 1
+        while last >= 0 and text[last].isspace():
+            last -= 1
+        before_end = text[last] if last >= 0 else ""
         # A page break inside an item leaves a blank line too: the list ends only after a finished sentence.
-        heading = re.match(r"[A-Z0-9][^\n.]{0,60}\n[ \t]*\n", c.text[intro.end() + para.start("head") :])
-        if para["head"] != glyph and (heading or (before[-1:] in ".!?;:" and not para["head"].islower())):
-            end = intro.end() + para.start()
+        heading = _HEADING_PARA.match(text, para.start("head"))
+        if para["head"] != glyph and (heading or (before_end in ".!?;:" and not para["head"].islower())):
+            end = para.start()
             break
     out = []
     for it in cm.list_items(c, intro.end(), end):
