@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from inspections.models import Document
-from inspections.services.documents import document_reprocess, document_upload
+from inspections.services.documents import document_delete, document_reprocess, document_upload
 from inspections.upload_form import UploadForm
 from inspections.views.documents import report_upload
 
@@ -36,6 +36,12 @@ class DocumentAdmin(admin.ModelAdmin):
         self.message_user(request, f"{len(queued)} document(s) queued for re-processing.", messages.SUCCESS)
         if skipped:
             self.message_user(request, f"{skipped} skipped: duplicates, or already queued/processing.", messages.WARNING)
+
+    def delete_model(self, request, obj):
+        document_delete(documents=[obj])
+
+    def delete_queryset(self, request, queryset):
+        document_delete(documents=queryset.defer("text"))
 
     def get_urls(self):
         upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="inspections_document_upload")

@@ -134,3 +134,24 @@ def documents_requeue_stuck(*, now=None) -> dict[str, int]:
     if any(counts.values()):
         log.warning("stuck documents: %s", counts)
     return counts
+
+
+def document_delete(*, documents: Iterable[Document]) -> int:
+    """Delete documents without leaving orphan facts: each one's letters are forgotten first (its areas are
+    re-projected from the letters that remain, as if it had never been ingested), then its stored file, its
+    duplicate rows (they hold no file of their own) and the row itself. Returns how many rows went."""
+    from inspections.pipeline.write import forget_document  # the Django-bound pipeline stage
+
+    deleted = 0
+    for document in documents:
+        with transaction.atomic():
+            forget_document(document=document)
+            name = document.file.name if document.file else ""
+            deleted += Document.objects.filter(Q(pk=document.pk) | Q(duplicate_of=document.pk)).delete()[1].get(
+                Document._meta.label, 0
+            )
+            if name:
+                storage = document.file.storage
+                # The file goes only after the rows are gone for good; a failed delete keeps it.
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    return deleted

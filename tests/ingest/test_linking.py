@@ -153,3 +153,20 @@ def test_the_same_letter_in_another_file_is_marked_a_duplicate_and_not_counted_t
     assert SignificantWeakness.objects.filter(inspection__area__gss_code="E06000001").count() == 4
     if kept.pk == first.pk:
         assert snapshot()["inspections"] == before["inspections"]
+
+
+def test_deleting_a_document_in_the_admin_removes_its_facts_and_file(register, admin_client, django_capture_on_commit_callbacks):
+    ingest(SEED_FILES[0])
+    before = snapshot()
+    report = ingest(SEED_FILES[3])
+    document = Document.objects.get(pk=report.document_id)
+    stored = document.file.name
+    assert document.file.storage.exists(stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/inspections/document/{document.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert snapshot() == before  # the revisit it alone supported is gone; the initial letter's facts stay
+    assert not document.file.storage.exists(stored)
