@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from inspections.filters import AreaFilter
 from inspections.selectors import area_list, area_timeline, stage_label
-from inspections.views.lists import render_list
+from inspections.views.lists import render_list, short_date
 from sendtracker.access import public_read
 
 
@@ -32,4 +32,5 @@ def area_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
 def _with_labels(rows):
     for row in rows:
         row["label"] = stage_label(row)
+        row["date_label"] = short_date(row["latest_date"])
     return rows

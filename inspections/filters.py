@@ -83,12 +83,13 @@ class SortedFilterSet(df.FilterSet):
 
         The halves must carry the same annotation names (the filters refer to those) and are reduced to
         `columns`, in that order, because a UNION matches columns by position."""
-        filtered = []
+        filtered, order = [], None
         for half in halves:
             filterset = cls(data or {}, queryset=half)
             filtered.append(filterset.qs.order_by().values(*columns))
+            order = order or filterset.order_by()  # the same for every half: built once (a FilterSet is not cheap)
         first, *rest = filtered
-        return first.union(*rest, all=True).order_by(*cls(data or {}, queryset=first).order_by())
+        return first.union(*rest, all=True).order_by(*order)
 
 
 def _area_filter(queryset, name, value):

@@ -98,15 +98,29 @@ WEAKNESS_KIND_LABELS = dict(SignificantWeakness.Kind.choices)
 FRAMEWORK_LABELS = dict(Framework.choices)
 
 
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_date(value) -> str:
+    """'6 Mar 2017' (the template filter date:"j M Y"), '—' when unknown. Formatted here because Django's
+    localised date filter costs ~0.03 ms a call: 150 calls were a tenth of a list page's time."""
+    return f"{value.day} {_MONTHS[value.month]} {value.year}" if value else "—"
+
+
 def _label_inspections(rows):
     for row in rows:
         row["kind_label"] = KIND_LABELS.get(row["row_kind"], row["row_kind"])
         row["outcome_label"] = OUTCOME_LABELS.get(row["row_outcome"], row["row_outcome"])
+        row["start_label"] = short_date(row["row_start_date"])
+        row["end_label"] = short_date(row["row_end_date"]) if row["row_end_date"] else ""
+        row["letter_label"] = short_date(row["row_letter_date"])
 
 
 def _label_weaknesses(rows):
     for row in rows:
         row["kind_label"] = WEAKNESS_KIND_LABELS.get(row["weakness_kind"], row["weakness_kind"])
+        row["inspected_label"] = short_date(row["inspection_start_date"])
+        row["judged_label"] = short_date(row["judged_on"])
 
 
 @public_read
