@@ -8,25 +8,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from areas.models import LocalArea
-from areas.register import RegisterError, RegisterRow
+from areas.register import COLUMNS, RegisterError, RegisterRow
 from areas.resolver import AreaRegister
 
-# The LocalArea fields a register row sets (everything but the replaced-by links, which need ids first).
-FIELDS = (
-    "register_code",
-    "gss_code",
-    "name",
-    "official_name",
-    "authority_type",
-    "region",
-    "dfe_la_code",
-    "ofsted_urn",
-    "start_date",
-    "end_date",
-    "alt_names",
-    "stat_neighbours",
-    "population_0_25",
-)
+# The LocalArea fields a register row sets: every register column but the replaced-by links, which need ids first.
+FIELDS = tuple(column for column in COLUMNS if column != "replaced_by")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, TypeVar
 
 OUTCOME_CODES = {1: "positive", 2: "inconsistent", 3: "systemic_failings"}
 
@@ -28,19 +28,28 @@ class WeaknessView:
     responsible_bodies: str = ""
 
 
-@dataclass
-class InspectionView:
-    """What was stored (or parsed) for one inspection."""
+@dataclass(kw_only=True)
+class LetterView:
+    """What every stored (or parsed) inspection and revisit has: its document, kind, area and dates."""
 
     file: str  # the document the facts were read from ('' when unknown)
     kind: str
-    framework: str
     source_kind: str = "letter"
     gss_code: str = ""
     area_name: str = ""
     start_date: date | None = None
     end_date: date | None = None
     letter_date: date | None = None
+
+
+V = TypeVar("V", bound=LetterView)
+
+
+@dataclass(kw_only=True)
+class InspectionView(LetterView):
+    """What was stored (or parsed) for one inspection."""
+
+    framework: str
     published_date: date | None = None
     period_text: str = ""
     outcome: str = ""
@@ -61,16 +70,8 @@ class JudgementView:
     sufficient_progress: bool | None
 
 
-@dataclass
-class RevisitView:
-    file: str
-    kind: str
-    source_kind: str = "letter"
-    gss_code: str = ""
-    area_name: str = ""
-    start_date: date | None = None
-    end_date: date | None = None
-    letter_date: date | None = None
+@dataclass(kw_only=True)
+class RevisitView(LetterView):
     lead_inspector: str = ""
     overall: str = ""
     next_steps: str = ""
@@ -271,25 +272,11 @@ def _check_seed_file(
     checks: list[Check] = []
     for letter in entry["letters"]:
         name = f"{file} [{letter['area']} {letter['kind']}]"
-        source = letter.get("source", "letter")
         if letter["kind"] == "initial_inspection":
-            start = _iso(letter["start_date"])
-            found = [
-                v for v in inspections
-                if (v.gss_code == letter["gss_code"] if with_gss else normalise_text(v.area_name).lower() == letter["area"].lower())
-                and v.kind == "initial_inspection" and v.start_date == start
-            ]
-            checks.append(Check(name, "seed: inspection records", 1, len(found)))
-            if not found:
+            view = _seed_view(name, letter, inspections, "inspection", checks, with_gss=with_gss)
+            if view is None:
                 continue
-            view = found[0]
-            if with_gss:
-                checks.append(Check(name, "seed: area gss", letter["gss_code"], view.gss_code))
             checks += [
-                Check(name, "seed: source", source, view.source_kind),
-                Check(name, "seed: start date", start, view.start_date),
-                Check(name, "seed: end date", _iso(letter["end_date"]), view.end_date),
-                Check(name, "seed: letter date", _iso(letter.get("letter_date")), view.letter_date),
                 Check(name, "seed: wsoa required", letter.get("wsoa_required"), {"wsoa_required": True, "no_wsoa": False}.get(view.outcome)),
                 Check(name, "seed: lead inspector", letter.get("lead_inspector"), "; ".join(view.lead_inspectors)),
             ]
@@ -298,23 +285,10 @@ def _check_seed_file(
             weaknesses = [w.text for w in sorted(view.weaknesses, key=lambda w: w.number) if w.kind == "significant_weakness"]
             checks += _list_checks(name, "seed: weaknesses", letter.get("weaknesses", []), weaknesses)
         else:
-            start = _iso(letter["start_date"])
-            found = [
-                r for r in revisits
-                if (r.gss_code == letter["gss_code"] if with_gss else normalise_text(r.area_name).lower() == letter["area"].lower())
-                and r.kind == letter["kind"] and r.start_date == start
-            ]
-            checks.append(Check(name, "seed: revisit records", 1, len(found)))
-            if not found:
+            view = _seed_view(name, letter, revisits, "revisit", checks, with_gss=with_gss)
+            if view is None:
                 continue
-            view = found[0]
-            if with_gss:
-                checks.append(Check(name, "seed: area gss", letter["gss_code"], view.gss_code))
             checks += [
-                Check(name, "seed: source", source, view.source_kind),
-                Check(name, "seed: start date", start, view.start_date),
-                Check(name, "seed: end date", _iso(letter["end_date"]), view.end_date),
-                Check(name, "seed: letter date", _iso(letter.get("letter_date")), view.letter_date),
                 Check(name, "seed: lead inspector", letter.get("lead_inspector"), view.lead_inspector),
                 Check(name, "seed: overall", overall_code(letter["overall"]), view.overall),
             ]
@@ -329,6 +303,32 @@ def _check_seed_file(
             # Which initial weakness a judgement judges is decided by the writer (fuzzy linking), not the parser.
             checks += _judgement_checks(name, letter.get("judgements", []), view.judgements, linked=with_gss)
     return checks
+
+
+def _seed_view(
+    name: str, letter: dict[str, Any], views: list[V], records: str, checks: list[Check], *, with_gss: bool
+) -> V | None:
+    """The inspection or revisit view a seed letter describes (area, kind, start date), or None. Appends to
+    `checks` what every kind shares: exactly one such record, then its area, source and dates."""
+    start = _iso(letter["start_date"])
+    found = [
+        v for v in views
+        if (v.gss_code == letter["gss_code"] if with_gss else normalise_text(v.area_name).lower() == letter["area"].lower())
+        and v.kind == letter["kind"] and v.start_date == start
+    ]
+    checks.append(Check(name, f"seed: {records} records", 1, len(found)))
+    if not found:
+        return None
+    view = found[0]
+    if with_gss:
+        checks.append(Check(name, "seed: area gss", letter["gss_code"], view.gss_code))
+    checks += [
+        Check(name, "seed: source", letter.get("source", "letter"), view.source_kind),
+        Check(name, "seed: start date", start, view.start_date),
+        Check(name, "seed: end date", _iso(letter["end_date"]), view.end_date),
+        Check(name, "seed: letter date", _iso(letter.get("letter_date")), view.letter_date),
+    ]
+    return view
 
 
 def _judgement_checks(name: str, expected: list[dict[str, Any]], got: list[JudgementView], *, linked: bool) -> list[Check]:

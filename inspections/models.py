@@ -12,6 +12,7 @@ Two layers:
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
@@ -92,6 +93,12 @@ class SourceLetter(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
         help_text="Set when the same letter text appears earlier in this document.",
+    )
+    # The letter's text lives in its document (a span), so no GENERATED column can hold this: PostgreSQL
+    # triggers keep it current (migration 0005). Search ranks on it; NULL on SQLite.
+    search_vector = SearchVectorField(
+        null=True, blank=True, editable=False,
+        help_text="to_tsvector('english', letter text); kept by PostgreSQL triggers (migration 0005), NULL on SQLite.",
     )
 
     class Meta:

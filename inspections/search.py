@@ -1,7 +1,9 @@
 """Full-text search over letter text and weakness texts.
 
 On PostgreSQL: full-text search (websearch syntax: "quoted phrase", or, -exclude) with an English
-configuration, ranked by ts_rank and with ts_headline snippets. Elsewhere (SQLite, the embedded
+configuration, ranked by ts_rank and with ts_headline snippets. Matching and ranking read stored, GIN-indexed
+vectors (SourceLetter.search_vector, kept by triggers; the weakness's generated column; migration 0005),
+so no text is parsed per candidate; only the hits shown are headlined. Elsewhere (SQLite, the embedded
 default): every word must appear (case-insensitive substring), newest first, with a snippet cut
 around the first match. Both return the same result types, so the page does not care which ran.
 
@@ -16,11 +18,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from inspections.models import Document, SignificantWeakness, SourceLetter
+from inspections.models import SignificantWeakness, SourceLetter
 
 # Private-use characters mark highlights inside the database's output; the text is HTML-escaped
 # first and only then are they turned into <mark>, so letter text can never inject markup.
@@ -113,35 +116,40 @@ def _pg_query(query: str):
 
 
 def _letters_postgres(query: str, limit: int) -> list[LetterHit]:
-    from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchHeadline, SearchRank
 
     q = _pg_query(query)
-    vector = SearchVector("letter_text", config="english")
-    # Narrow to matching documents first: that test uses the GIN index (migration 0002); only their
-    # letters' spans are then turned into vectors, ranked and headlined.
-    documents = Document.objects.alias(search=SearchVector("text", config="english")).filter(search=q).values("id")
+    rank = SearchRank(F("search_vector"), q)
+    # Match and rank on the stored vector (SourceLetter.search_vector: GIN-indexed, kept by triggers,
+    # migration 0005), so no letter's text is parsed at query time. The page is chosen in a subquery
+    # that touches no document text; only those `limit` letters are headlined, each from its own span.
+    page = (
+        SourceLetter.objects.filter(duplicate_of__isnull=True, search_vector=q)
+        .annotate(rank=rank).order_by("-rank", "-id").values("pk")[:limit]
+    )
     rows = (
         _letters(load_text=False)
-        .filter(document__in=documents)
-        .alias(search=vector)
-        .filter(search=q)
+        .filter(pk__in=page)
         .annotate(
-            rank=SearchRank(vector, q),
+            rank=rank,
             headline=SearchHeadline(
                 "letter_text", q, config="english", start_sel=_START, stop_sel=_STOP,
                 max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",
             ),
         )
-        .order_by("-rank", "-id")[:limit]
+        .order_by("-rank", "-id")
     )
     return [_letter_hit(row, _marked(row.headline), row.rank) for row in rows]
 
 
 def _weaknesses_postgres(query: str, limit: int) -> list[WeaknessHit]:
-    from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField
 
     q = _pg_query(query)
-    vector = SearchVector("text", config="english")
+    # The weakness's stored vector: a GENERATED column that only PostgreSQL has (migration 0005), so it is
+    # not a model field and is named here. A weakness is short: its headline is cheap, and PostgreSQL
+    # evaluates it only for the rows kept by the LIMIT (an expensive select-list function after a sort).
+    vector = RawSQL('"inspections_significantweakness"."search_vector"', [], output_field=SearchVectorField())
     rows = (
         _weaknesses()
         .alias(search=vector)

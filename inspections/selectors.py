@@ -15,6 +15,7 @@ Conventions (for h7 and anyone adding a page):
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -183,11 +184,28 @@ AREA_COLUMNS = (
 )
 
 
+_built = threading.local()
+
+
+def area_rows() -> QuerySet:
+    """Every area as a dict with AREA_COLUMNS (`with_stage(...).values(...)`), to filter and order.
+
+    Building `with_stage`'s thirteen subqueries is pure Python (the ORM resolves every expression) and cost
+    more than running the query for a page of areas or a timeline's neighbours (about 6 ms of a 25 ms
+    timeline). It has no per-request input, so it is built once per thread and each caller gets a clone:
+    filtering or ordering a clone never changes the one kept (per thread, so no two requests share it).
+    """
+    rows = getattr(_built, "area_rows", None)
+    if rows is None:
+        rows = _built.area_rows = with_stage(LocalArea.objects.all()).values(*AREA_COLUMNS)
+    return rows.all()
+
+
 def area_list(*, filters: QueryDict | dict | None = None) -> QuerySet:
     """Areas (as dicts with AREA_COLUMNS) with their stage, filtered and ordered by AreaFilter."""
     from inspections.filters import AreaFilter
 
-    return AreaFilter.apply(filters, with_stage(LocalArea.objects.all()).values(*AREA_COLUMNS))
+    return AreaFilter.apply(filters, area_rows())
 
 
 def _source_columns(prefix: str = "") -> dict:
@@ -484,7 +502,7 @@ def area_timeline(*, gss_code: str) -> AreaTimeline:
 
     # The area's own stage and its statistical neighbours' in one query.
     codes = [area.gss_code, *area.stat_neighbours]
-    rows = {r["gss_code"]: r for r in with_stage(LocalArea.objects.filter(gss_code__in=codes)).values(*AREA_COLUMNS)}
+    rows = {r["gss_code"]: r for r in area_rows().filter(gss_code__in=codes)}
     own = rows[area.gss_code]
     neighbours = [
         {**rows[code], "label": stage_label(rows[code])}
@@ -505,5 +523,5 @@ _STEP_NAMES = {
 
 __all__ = [
     "AREA_COLUMNS", "INSPECTION_ROW_COLUMNS", "WEAKNESS_ROW_COLUMNS", "STAGES", "AreaTimeline", "Step",
-    "area_list", "area_timeline", "inspection_rows", "months_between", "stage_label", "weakness_rows", "with_stage",
+    "area_list", "area_rows", "area_timeline", "inspection_rows", "months_between", "stage_label", "weakness_rows", "with_stage",
 ]

@@ -4,7 +4,8 @@ Three kinds of page, and every view is one of them:
 - **read-only** (`@public_read` / `PublicReadMixin`): areas, timelines, lists, exports, dashboard, search,
   fact pages. Open to anyone when `settings.PUBLIC_READ` (env PUBLIC_READ, default DEBUG) is on; otherwise
   they need a logged-in user.
-- **writing** (`@permission_needed("inspections.review_fact")`, ...): upload, review, correct. Anonymous
+- **writing** (`@permission_needed("inspections.review_fact")`, ...): upload, document pages, re-process,
+  review, correct. Anonymous
   users are sent to the login page; logged-in users without the permission get 403. The permissions come
   with the 'analyst' group (migration inspections/0004_analyst_group).
 - **everything else** needs a logged-in user: `AccessMiddleware` (in settings.MIDDLEWARE) denies by
@@ -26,6 +27,8 @@ from django.core.exceptions import PermissionDenied
 ANALYST_GROUP = "analyst"
 REVIEW_PERMISSION = "inspections.review_fact"
 UPLOAD_PERMISSION = "inspections.add_document"
+DOCUMENT_VIEW_PERMISSION = "inspections.view_document"  # the stored file's pages (/documents/...)
+REPROCESS_PERMISSION = "inspections.change_document"
 
 
 def _allowed(request) -> bool:

@@ -171,20 +171,99 @@ def _docx_text(data: bytes) -> ExtractedText:
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, XMLSyntaxError) as exc:
         raise ExtractionError(f"The Word file is damaged and cannot be opened ({exc}).") from exc
     lines: list[str] = []
-    # Body order matters (a letter's list may sit in a table): walk paragraphs and tables as they come.
-    for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(node.text or "" for node in block.iter() if node.tag.endswith("}t")))
-        elif tag == "tbl":
-            for row in block.iter():
-                if row.tag.endswith("}tr"):
-                    cells = []
-                    for cell in row.iterchildren():
-                        if cell.tag.endswith("}tc"):
-                            cells.append(" ".join("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")) for p in cell.iter() if p.tag.endswith("}p")).strip())
-                    lines.append("\t".join(cells))
+    _docx_blocks(document.element.body, lines)
     return ExtractedText(text="\n".join(lines), content_type=DOCX)
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _docx_blocks(container, lines: list[str]) -> None:
+    """Body order matters (a letter's list may sit in a table): paragraphs and tables as they come, including
+    those inside content controls (<w:sdt>). A Word list paragraph keeps a marker ('• ', indented two spaces per
+    list level): its glyph or number is Word numbering, not text, and the parsers need to see where items start."""
+    for block in container.iterchildren():
+        tag = _local(block.tag)
+        if tag == "p":
+            lines.append(_docx_list_marker(block) + _docx_runs_text(block))
+        elif tag == "tbl":
+            for row in block.iterchildren():
+                if _local(row.tag) != "tr":
+                    continue
+                cells = []
+                for cell in row.iterchildren():
+                    if _local(cell.tag) == "sdt":  # a content control around a cell
+                        cell = next((c for c in cell.iter() if _local(c.tag) == "tc"), None)
+                        if cell is None:
+                            continue
+                    if _local(cell.tag) != "tc":
+                        continue
+                    inner: list[str] = []
+                    _docx_blocks(cell, inner)
+                    cells.append(" ".join(" ".join(piece.split()) for piece in inner if piece.strip()))
+                if any(cells):
+                    lines.append("\t".join(cells))
+        elif tag in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
+            _docx_blocks(block if tag != "sdt" else next((c for c in block.iterchildren() if _local(c.tag) == "sdtContent"), block), lines)
+
+
+_DOCX_LIST_STYLE = re.compile(r"^List(?:Bullet|Number|Continue)?(?P<level>\d)?$|^List(?:Bullet|Number)$", re.I)
+
+
+def _docx_list_marker(paragraph) -> str:
+    """'• ' (indented per level) for a Word list paragraph: numbering in the paragraph, or a List Bullet/Number style."""
+    ppr = next((c for c in paragraph.iterchildren() if _local(c.tag) == "pPr"), None)
+    if ppr is None:
+        return ""
+    style, level, numbered = "", 0, False
+    for child in ppr.iterchildren():
+        name = _local(child.tag)
+        if name == "pStyle":
+            style = next((v for k, v in child.attrib.items() if k.endswith("}val")), "")
+        elif name == "numPr":
+            num_id = ilvl = None
+            for part in child.iterchildren():
+                value = next((v for k, v in part.attrib.items() if k.endswith("}val")), None)
+                if _local(part.tag) == "numId":
+                    num_id = value
+                elif _local(part.tag) == "ilvl":
+                    ilvl = value
+            numbered = num_id not in (None, "0")
+            if ilvl and ilvl.isdigit():
+                level = int(ilvl)
+    if re.match(r"(?i)heading|title|subtitle|toc", style):
+        return ""  # numbered headings are headings, not list items
+    if not numbered:
+        m = re.fullmatch(r"(?i)List(?:Bullet|Number)(\d)?", style)
+        if not m:
+            return ""
+        level = max(level, int(m.group(1)) - 1 if m.group(1) else 0)
+    return "  " * min(level, 8) + "• "
+
+
+def _docx_runs_text(paragraph) -> str:
+    """A paragraph's text: runs, tabs, line breaks (as new lines) and Word's special hyphens; deleted text and the
+    fallback copy of alternate content (text boxes) are not read twice."""
+    out: list[str] = []
+    stack = [paragraph]
+    while stack:
+        node = stack.pop()
+        name = _local(node.tag)
+        if name in ("t", "delText", "instrText"):
+            if name == "t":
+                out.append(node.text or "")
+            continue
+        if name == "tab" and _local(node.getparent().tag) == "r":
+            out.append("\t")
+        elif name in ("br", "cr"):
+            out.append("\n")
+        elif name == "noBreakHyphen":
+            out.append("-")
+        elif name in ("Fallback", "del", "pPr", "rPr"):
+            continue
+        stack.extend(reversed(list(node.iterchildren())))
+    return "".join(out)
 
 
 MAX_DOCX_EXPANDED_BYTES = 100 * 1024 * 1024
@@ -202,16 +281,137 @@ def _refuse_zip_bomb(data: bytes) -> None:
         )
 
 
+_HTML_SKIP = {"script", "style", "noscript", "template", "head", "nav", "svg", "button", "select", "iframe", "object", "canvas", "map"}
+# Elements that start a new line. <li> and <table> are handled on their own; these others end a paragraph.
+_HTML_BLOCK = {
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "main", "p",
+    "section", "summary", "caption", "legend", "ol", "ul", "menu",
+}
+_HTML_PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dl", "address", "figure", "ol", "ul", "table", "pre", "hr"}
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
 def _html_text(markup: str) -> str:
+    """Text of a web page as a person reads it: one line per paragraph, heading, list item or table row (its cells
+    joined by tabs), a blank line between paragraphs, inline markup (<strong>, <a>, <span>) never breaking a line.
+    List items get a marker ('- ', or '1. ' in an ordered list), indented two spaces per nesting level; a list inside a
+    table cell is kept on the row's line with '• ' before each item. Site furniture (navigation, the page's own
+    header and footer, hidden elements) is left out."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "html.parser")
-    for node in soup(["script", "style", "noscript", "template", "head"]):
+    _drop_html_furniture(soup)
+    renderer = _HtmlLines()
+    renderer.walk(soup)
+    renderer.flush()
+    text = "\n".join(renderer.lines)
+    return re.sub(r"\n(?:[ \t]*\n)+", "\n\n", text).strip()
+
+
+def _drop_html_furniture(soup) -> None:
+    for node in soup(list(_HTML_SKIP)):
         node.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for item in soup.find_all("li"):
-        item.insert(0, "- ")
-    text = soup.get_text("\n")
-    # Collapse the blank lines HTML layout leaves, keep paragraph breaks.
-    return re.sub(r"\n[ \t]*(\n[ \t]*)+", "\n\n", text).strip()
+    for node in soup.find_all(True):
+        if getattr(node, "decomposed", False):
+            continue
+        attrs = node.attrs or {}
+        role = str(attrs.get("role", "")).lower()
+        hidden = "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
+        in_content = node.find_parent(["article", "main"]) is not None
+        if hidden or role in ("navigation", "search") or (
+            not in_content and (node.name in ("header", "footer", "aside") or role in ("banner", "contentinfo", "complementary"))
+        ):
+            node.decompose()
+
+
+def _html_space(m: re.Match[str]) -> str:
+    """A run of whitespace renders as one space; a tab typed inside a line (a letter's sign-off columns pasted into
+    a page) is kept, but not the indentation of pretty-printed markup (which always follows a line break)."""
+    run = m.group(0)
+    return "\t" if "\t" in run and "\n" not in run and "\r" not in run else " "
+
+
+class _HtmlLines:
+    def __init__(self, *, in_cell: bool = False) -> None:
+        self.lines: list[str] = []
+        self.buf: list[str] = []
+        self.prefix = ""  # the marker (and indent) the next line starts with
+        self.in_cell = in_cell
+
+    def flush(self, *, paragraph: bool = False) -> None:
+        text = _HTML_SPACE.sub(_html_space, "".join(self.buf)).strip()
+        self.buf = []
+        if text:
+            self.lines.append(self.prefix + text)
+            self.prefix = " " * len(self.prefix)  # a list item's later lines keep its indent, without the marker
+        if paragraph and not self.in_cell and self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def walk(self, node, depth: int = 0) -> None:
+        from bs4 import Comment, NavigableString, Tag
+
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString or child.__class__.__name__ in ("CData",):
+                    self.buf.append(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name == "br":
+                self.flush()
+            elif name == "table":
+                self.flush(paragraph=True)
+                self.table(child)
+                self.flush(paragraph=True)
+            elif name == "pre":
+                self.flush(paragraph=True)
+                for line in child.get_text().splitlines():
+                    self.lines.append(self.prefix + line.rstrip())
+                self.flush(paragraph=True)
+            elif name in ("ul", "ol", "menu"):
+                self.flush()
+                saved = self.prefix
+                number = 0
+                for item in child.children:
+                    if isinstance(item, Tag) and item.name == "li":
+                        number += 1
+                        self.flush()
+                        indent = "  " * depth if not self.in_cell else ""
+                        marker = "• " if self.in_cell else (f"{number}. " if name == "ol" else "- ")
+                        self.prefix = indent + marker
+                        self.walk(item, depth + 1)
+                        self.flush()
+                    elif isinstance(item, Tag):
+                        self.walk(item, depth)
+                    elif not isinstance(item, Comment) and str(item).strip():
+                        self.buf.append(str(item))
+                self.flush()
+                self.prefix = " " * len(saved)
+                if depth == 0:
+                    self.flush(paragraph=True)
+            elif name in _HTML_BLOCK or name == "li":
+                paragraph = name in _HTML_PARAGRAPH and depth == 0  # no blank lines inside a list item
+                self.flush(paragraph=paragraph)
+                self.walk(child, depth)
+                self.flush(paragraph=paragraph)
+            else:
+                self.walk(child, depth)
+
+    def table(self, table) -> None:
+        from bs4 import Tag
+
+        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+        for tr in rows:
+            cells = []
+            for cell in tr.children:
+                if isinstance(cell, Tag) and cell.name in ("td", "th"):
+                    inner = _HtmlLines(in_cell=True)
+                    inner.walk(cell)
+                    inner.flush()
+                    cells.append(" ".join(line.strip() for line in inner.lines if line.strip()))
+            if any(cells):
+                self.lines.append(self.prefix + "\t".join(cells))

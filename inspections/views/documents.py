@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,22 +14,10 @@ from inspections.models import Document
 from inspections.selectors_documents import document_pending, document_recent
 from inspections.services.documents import document_reprocess, document_upload
 from inspections.upload_form import UploadForm
-
-UPLOAD = "inspections.add_document"
-VIEW = "inspections.view_document"
-REPROCESS = "inspections.change_document"
+from sendtracker.access import DOCUMENT_VIEW_PERMISSION, REPROCESS_PERMISSION, UPLOAD_PERMISSION, permission_needed
 
 
-def needs(permission: str):
-    """Anonymous users go to the login page; a logged-in user without the permission gets 403 (not a loop)."""
-
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
-
-
-@needs(UPLOAD)
+@permission_needed(UPLOAD_PERMISSION)
 def document_upload_view(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
@@ -52,7 +39,7 @@ def report_upload(request: HttpRequest, documents: list[Document], refused) -> N
         messages.error(request, f"{refusal.name}: refused. {refusal.reason}")
 
 
-@needs(VIEW)
+@permission_needed(DOCUMENT_VIEW_PERMISSION)
 def document_list(request: HttpRequest) -> HttpResponse:
     documents = list(document_recent())
     context = {"documents": documents, "polling": any(document_pending(doc) for doc in documents)}
@@ -61,20 +48,20 @@ def document_list(request: HttpRequest) -> HttpResponse:
     return render(request, "inspections/documents/list.html", context)
 
 
-@needs(VIEW)
+@permission_needed(DOCUMENT_VIEW_PERMISSION)
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document.objects.select_related("duplicate_of", "uploaded_by"), pk=pk)
     return render(request, "inspections/documents/detail.html", _status_context(document))
 
 
-@needs(VIEW)
+@permission_needed(DOCUMENT_VIEW_PERMISSION)
 def document_status(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document.objects.select_related("duplicate_of").defer("text"), pk=pk)
     return render(request, "inspections/documents/_status.html", _status_context(document))
 
 
+@permission_needed(REPROCESS_PERMISSION)  # outermost: a reader is refused (403) before a GET is (405)
 @require_POST
-@needs(REPROCESS)
 def document_reprocess_view(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document.objects.defer("text"), pk=pk)
     if document_reprocess(documents=[document]):

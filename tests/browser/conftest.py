@@ -43,6 +43,18 @@ def shot():
     return save
 
 
+def laptop_then_phone(shot, page, name: str) -> None:
+    """Screenshots <name>-laptop at the current size, then <name>-phone at phone width (the page stays there)."""
+    shot(page, f"{name}-laptop")
+    page.set_viewport_size(VIEWPORTS["phone"])
+    shot(page, f"{name}-phone")
+
+
+def no_sideways_scroll(page) -> bool:
+    """Nothing wider than the window: no horizontal scrolling (on a phone, the usual failure)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
 @pytest.fixture
 def national_data(transactional_db):
     """The synthetic national dataset (bench/pages_data.py) at a fifth of today's size: 30 areas with

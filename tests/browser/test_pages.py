@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import VIEWPORTS
+from tests.browser.conftest import VIEWPORTS, laptop_then_phone, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,11 +19,8 @@ def test_dashboard_map_and_charts(page, live_server, national_data, shot):
     expect(page.locator("svg.england-map a.map-area-inset")).to_have_count(33)  # London, enlarged
     # Every chart bar is a link to a list.
     assert page.locator(".dash-status a.bar-row").count() == 8
-    shot(page, "dashboard-laptop")
-    page.set_viewport_size(VIEWPORTS["phone"])
-    shot(page, "dashboard-phone")
-    # No horizontal scrolling on a phone.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    laptop_then_phone(shot, page, "dashboard")
+    assert no_sideways_scroll(page)
 
 
 def test_click_area_on_map_opens_its_timeline(page, live_server, national_data, shot):
@@ -55,9 +52,7 @@ def test_search_highlights(page, live_server, national_data, shot):
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/search/?q=co-production")
     expect(page.locator(".hit mark").first).to_be_visible()
-    shot(page, "search-laptop")
-    page.set_viewport_size(VIEWPORTS["phone"])
-    shot(page, "search-phone")
+    laptop_then_phone(shot, page, "search")
 
 
 def _need(page, url: str, what: str):
@@ -117,9 +112,7 @@ def test_timeline_reveals_a_source_sentence(page, live_server, national_data, sh
     expect(quote).to_be_visible()
     expect(quote).to_contain_text(sentence)
     item.scroll_into_view_if_needed()
-    shot(page, "timeline-laptop")
-    page.set_viewport_size(VIEWPORTS["phone"])
-    shot(page, "timeline-phone")
+    laptop_then_phone(shot, page, "timeline")
 
 
 @pytest.fixture
@@ -158,10 +151,8 @@ def test_real_seed_timeline_from_the_map(page, live_server, seeded, shot):
     first.locator("summary").click()
     expect(first.locator("blockquote")).to_be_visible()
     assert len(first.locator("blockquote").inner_text().strip()) > 20
-    shot(page, "seed-timeline-middlesbrough-laptop")
-    page.set_viewport_size(VIEWPORTS["phone"])
-    shot(page, "seed-timeline-middlesbrough-phone")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    laptop_then_phone(shot, page, "seed-timeline-middlesbrough")
+    assert no_sideways_scroll(page)
 
 
 def test_real_seed_redcar_and_inspections_csv(page, live_server, seeded, shot):
@@ -175,6 +166,4 @@ def test_real_seed_redcar_and_inspections_csv(page, live_server, seeded, shot):
     assert sorted((r["area_gss_code"], r["kind"]) for r in records) == [
         ("E06000001", "initial_inspection"), ("E06000002", "initial_inspection"), ("E06000002", "revisit"),
         ("E06000003", "revisit"), ("E06000004", "initial_inspection"), ("E06000035", "initial_inspection")]
-    shot(page, "seed-inspections-laptop")
-    page.set_viewport_size(VIEWPORTS["phone"])
-    shot(page, "seed-inspections-phone")
+    laptop_then_phone(shot, page, "seed-inspections")

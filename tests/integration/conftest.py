@@ -6,8 +6,10 @@ stores is one the worker can read. The tests need `transactional_db` (pulled in 
 only sees committed rows.
 
 Fixtures:
+    areas            the area register loaded by `manage.py load_areas`, committed so the worker sees it
     celery_workers   a WorkerFactory: .start(**options) -> WorkerProcess; every worker is stopped at teardown
     celery_worker    one running worker (pool=solo)
+`wait_finished(ids, workers)` polls until every document is finished, failing early if a worker dies.
 A WorkerProcess has .stop() (warm shutdown: SIGTERM, finishes its task), .kill() (SIGKILL to its whole
 process group, as a crash or the OOM killer would), .alive, .log(), .wait_for_log(text).
 
@@ -29,7 +31,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.core.management import call_command, get_commands
 
+from inspections.models import Document
+from inspections.services.documents import FINISHED
 from tests.conftest import PROJECT_ROOT
 
 READY_TIMEOUT = 60
@@ -180,3 +185,22 @@ def celery_workers(worker_env, tmp_path):
 @pytest.fixture
 def celery_worker(celery_workers) -> WorkerProcess:
     return celery_workers.start()
+
+
+@pytest.fixture
+def areas(transactional_db):
+    assert "load_areas" in get_commands(), "the area register command (areas/management/commands/load_areas.py) is missing"
+    call_command("load_areas", verbosity=0)
+
+
+def wait_finished(ids: list[int], workers, timeout: float = 120) -> dict[int, Document]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        documents = Document.objects.in_bulk(ids)
+        if all(doc.status in FINISHED for doc in documents.values()):
+            return documents
+        for worker in workers:
+            assert worker.alive, f"worker died:\n{worker.log()[-4000:]}"
+        time.sleep(0.25)
+    states = {pk: (d.status, d.error) for pk, d in Document.objects.in_bulk(ids).items()}
+    raise AssertionError(f"not finished in {timeout}s: {states}\n" + "\n".join(w.log()[-3000:] for w in workers))

@@ -1,42 +1,21 @@
 """End to end with real services: a seed file is stored, a REAL Celery worker (not eager mode) takes the task
 from Redis, runs the pipeline against the same PostgreSQL database, and the records appear."""
 
-import time
-
 import pytest
-from django.core.management import call_command, get_commands
 
 from inspections.models import Document, Inspection, Revisit
 from inspections.pipeline.store import document_store
 from inspections.tasks import ingest_document
 from tests.conftest import SEEDS
 
-pytestmark = pytest.mark.integration
+from .conftest import wait_finished
 
-FINISHED = {Document.Status.DONE, Document.Status.NEEDS_REVIEW, Document.Status.FAILED, Document.Status.REJECTED}
+pytestmark = pytest.mark.integration
 
 
 def _store(name: str) -> Document:
     with (SEEDS / name).open("rb") as stream:
         return document_store(stream=stream, original_name=name)
-
-
-def _wait_until_finished(document_ids: list[int], worker, timeout: float = 90) -> dict[int, Document]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        documents = Document.objects.in_bulk(document_ids)
-        if all(doc.status in FINISHED for doc in documents.values()):
-            return documents
-        assert worker.alive, f"the worker died:\n{worker.log()[-4000:]}"
-        time.sleep(0.2)
-    statuses = {pk: doc.status for pk, doc in Document.objects.in_bulk(document_ids).items()}
-    raise AssertionError(f"documents not processed in {timeout}s: {statuses}\n{worker.log()[-4000:]}")
-
-
-@pytest.fixture
-def areas(transactional_db):
-    assert "load_areas" in get_commands(), "the area register command (areas/management/commands/load_areas.py) is missing"
-    call_command("load_areas", verbosity=0)
 
 
 def test_a_real_worker_ingests_uploaded_seed_letters(areas, celery_worker):
@@ -46,7 +25,7 @@ def test_a_real_worker_ingests_uploaded_seed_letters(areas, celery_worker):
     results = [ingest_document.delay(doc.pk) for doc in (hartlepool_and_middlesbrough, middlesbrough_revisit)]
     assert all(type(result).__name__ == "AsyncResult" for result in results), "the task ran eagerly, not on the worker"
 
-    documents = _wait_until_finished([hartlepool_and_middlesbrough.pk, middlesbrough_revisit.pk], celery_worker)
+    documents = wait_finished([hartlepool_and_middlesbrough.pk, middlesbrough_revisit.pk], [celery_worker], timeout=90)
     # A council report is a secondary source: its facts are recorded but flagged, so its document needs review.
     expected = {hartlepool_and_middlesbrough.pk: Document.Status.DONE, middlesbrough_revisit.pk: Document.Status.NEEDS_REVIEW}
     for doc in documents.values():
@@ -73,6 +52,6 @@ def test_worker_stops_cleanly_and_a_new_one_takes_over(areas, celery_workers):
     second = celery_workers.start()
     document = _store("004_88fbfc01210d008c.txt")
     ingest_document.delay(document.pk)
-    documents = _wait_until_finished([document.pk], second)
+    documents = wait_finished([document.pk], [second], timeout=90)
     assert documents[document.pk].status == Document.Status.DONE, documents[document.pk].error
     assert Inspection.objects.get().area.gss_code == "E06000004"  # Stockton-on-Tees

@@ -20,32 +20,20 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command, get_commands
 from django.test import Client
 from django.urls import reverse
 
-from inspections.models import (
-    Document,
-    Inspection,
-    ProgressJudgement,
-    Revisit,
-    SignificantWeakness,
-    SourceLetter,
-    WrittenStatementOfAction,
-)
-from inspections.services.documents import FINISHED, documents_requeue_stuck
+from inspections.models import Document, Inspection, SignificantWeakness, SourceLetter
+from inspections.services.documents import documents_requeue_stuck
 from tests.conftest import SEEDS
+from tests.snapshots import table_rows
+
+from .conftest import wait_finished
 
 pytestmark = pytest.mark.integration
 
 SEED_FILES = sorted(path.name for path in SEEDS.glob("*.txt"))
 GOOD = {Document.Status.DONE, Document.Status.NEEDS_REVIEW}
-
-
-@pytest.fixture
-def areas(transactional_db):
-    assert "load_areas" in get_commands(), "the area register command (areas/management/commands/load_areas.py) is missing"
-    call_command("load_areas", verbosity=0)
 
 
 @pytest.fixture
@@ -66,19 +54,6 @@ def upload(client: Client, names: list[str]) -> list[Document]:
     return list(Document.objects.exclude(pk__in=before).order_by("pk"))
 
 
-def wait_finished(ids: list[int], workers, timeout: float = 120) -> dict[int, Document]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        documents = Document.objects.in_bulk(ids)
-        if all(doc.status in FINISHED for doc in documents.values()):
-            return documents
-        for worker in workers:
-            assert worker.alive, f"worker died:\n{worker.log()[-4000:]}"
-        time.sleep(0.25)
-    states = {pk: (d.status, d.error) for pk, d in Document.objects.in_bulk(ids).items()}
-    raise AssertionError(f"not finished in {timeout}s: {states}\n" + "\n".join(w.log()[-3000:] for w in workers))
-
-
 def wait_status(document_id: int, status: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -86,23 +61,6 @@ def wait_status(document_id: int, status: str, timeout: float = 60) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"document {document_id} never became {status}")
-
-
-def snapshot() -> dict[str, list]:
-    """Every letter and fact, as values, for before/after comparisons (SourceLetter ids may be re-made)."""
-    def rows(model, exclude=()):
-        manager = getattr(model, "all_objects", model.objects)
-        return sorted((tuple(sorted((k, repr(v)) for k, v in row.items() if k not in exclude))
-                       for row in manager.values()), key=repr)
-
-    return {
-        "letters": rows(SourceLetter, exclude=("id", "duplicate_of_id")),
-        "inspections": rows(Inspection),
-        "wsoas": rows(WrittenStatementOfAction),
-        "revisits": rows(Revisit),
-        "weaknesses": rows(SignificantWeakness),
-        "judgements": rows(ProgressJudgement),
-    }
 
 
 def assert_no_duplicate_facts() -> None:
@@ -238,7 +196,7 @@ def test_reprocessing_every_document_twice_leaves_the_database_unchanged(areas, 
     documents = upload(analyst_client, SEED_FILES)
     ids = [d.pk for d in documents]
     wait_finished(ids, [celery_worker])
-    before = snapshot()
+    before = table_rows()
     assert before["inspections"] and before["letters"]
 
     for _ in range(2):
@@ -247,4 +205,4 @@ def test_reprocessing_every_document_twice_leaves_the_database_unchanged(areas, 
         assert set(Document.objects.filter(pk__in=ids).values_list("status", flat=True)) <= {"queued", "processing", *GOOD}
         finished = wait_finished(ids, [celery_worker])
         assert all(doc.status in GOOD for doc in finished.values())
-        assert snapshot() == before
+        assert table_rows() == before

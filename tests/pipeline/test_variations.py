@@ -643,3 +643,104 @@ def test_council_report_quoting_a_letter_is_secondary_never_a_letter(opening, ti
     text = COUNCIL_QUOTING.format(title=title, opening=OPENINGS[opening])
     letters = parse_all(text)
     assert letters and all(p.source_kind == "secondary" and p.review_reasons for p in letters)
+
+
+# --- more of what unseen letters do (dates, area wording, list markers, capitals, old line ends) -----------------
+
+
+@pytest.mark.parametrize(
+    "phrase, start, end",
+    [
+        ("Between 28 November and 2 December 2016", date(2016, 11, 28), date(2016, 12, 2)),
+        ("Between 28 November 2016 – 2 December 2016", date(2016, 11, 28), date(2016, 12, 2)),
+        ("From 28 November 2016—2 December 2016", date(2016, 11, 28), date(2016, 12, 2)),
+        ("Between 29 December 2021 and 2 January 2022", date(2021, 12, 29), date(2022, 1, 2)),
+        ("Between 3rd and 7th October 2016", date(2016, 10, 3), date(2016, 10, 7)),
+        ("Between 3 Oct and 7 Oct 2016", date(2016, 10, 3), date(2016, 10, 7)),
+        ("Between 3 Sept. and 7 Sept. 2016", date(2016, 9, 3), date(2016, 9, 7)),
+        ("Between October 3 and October 7, 2016", date(2016, 10, 3), date(2016, 10, 7)),
+        ("Between October 3rd and 7th, 2016", date(2016, 10, 3), date(2016, 10, 7)),
+        ("Between November 28 and December 2, 2016", date(2016, 11, 28), date(2016, 12, 2)),
+        ("Between 22 and 24 NOVEMBER 2021", date(2021, 11, 22), date(2021, 11, 24)),
+    ],
+)
+def test_more_inspection_date_wordings(phrase, start, end):
+    original = seed("001")
+    (letter,) = parse_all(original.replace(REVISIT_DATES, phrase))
+    assert (letter.start_date, letter.end_date) == (start, end)
+    assert not [r for r in letter.review_reasons if "date" in r.lower()]
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("7th January 2022", date(2022, 1, 7)),
+        ("7 Jan 2022", date(2022, 1, 7)),
+        ("January 7, 2022", date(2022, 1, 7)),
+        ("January 7th 2022", date(2022, 1, 7)),
+        ("Friday 7 January 2022", date(2022, 1, 7)),
+        ("Date: 7 January 2022", date(2022, 1, 7)),
+        ("07/01/2022", None),  # numeric dates are ambiguous (day/month order): not read, never guessed
+    ],
+)
+def test_letter_date_wordings(written, expected):
+    original = seed("001")
+    assert "\n7 January 2022\n" in original
+    (letter,) = parse_all(original.replace("\n7 January 2022\n", f"\n{written}\n"))
+    assert letter.letter_date == expected
+    assert facts(letter) | {"letter_date": None} == facts(parse_all(original)[0]) | {"letter_date": None}
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("conducted a joint inspection of the local area of Stockton-on-", "conducted a joint inspection of the Stockton-on-"),
+    ],
+)
+def test_area_named_before_local_area(old, new):
+    """'the X local area' instead of 'the local area of X': the title still names the area."""
+    original = seed("004")
+    assert old in original
+    mutated = original.replace(old, new).replace("Tees to judge", "Tees local area to judge", 1)
+    (letter,) = parse_all(mutated)
+    assert facts(letter) == facts(parse_all(original)[0])
+
+
+def uppercase_headings(text: str) -> str:
+    for heading in ("Main findings", "Main Findings", "Strengths", "Areas for development", "Areas for improvement"):
+        text = re.sub(rf"^([ \t]*){heading}([ \t]*)$", lambda m: m.group(1) + heading.upper() + m.group(2), text, flags=re.M)
+    return text
+
+
+def cr_only(text: str) -> str:
+    """Classic Mac OS line ends."""
+    return text.replace("\n", "\r")
+
+
+def tab_after_bullet(text: str) -> str:
+    """Word's 'save as plain text': the list glyph, then a tab."""
+    return _BULLET_LINE.sub(lambda m: m.group(1) + "•\t", text)
+
+
+MORE_MUTATIONS = {
+    "numbered-both-parens": numbered("(1)"),
+    "lettered-close-paren": numbered("a)"),
+    "bullet-black-square": bullets("◼"),
+    "bullet-en-dash": bullets("–"),
+    "bullet-tab": tab_after_bullet,
+    "uppercase-headings": uppercase_headings,
+    "cr-only": cr_only,
+    "footer-page-of-crlf": lambda t: crlf(page_furniture("\fPage 2 of 9")(t)),
+    "footer-ofsted-url-in-list": page_break_before_bullets("www.gov.uk/ofsted"),
+    "footer-reference-in-list": page_break_before_bullets("\fReference no: 80501"),
+}
+
+
+@pytest.mark.parametrize("prefix", LETTERS)
+@pytest.mark.parametrize("name", sorted(MORE_MUTATIONS))
+def test_more_mutations_keep_the_facts(prefix, name):
+    original = seed(prefix)
+    mutated = MORE_MUTATIONS[name](original)
+    if mutated == original:
+        pytest.skip(f"{name} changes nothing in seed {prefix}")
+    assert_same_or_flagged(original, mutated)

@@ -56,7 +56,8 @@ def test_every_view_declares_how_it_is_guarded():
     for route in ["", "areas/", "areas/<str:gss_code>/", "inspections/", "weaknesses/", "search/",
                   "exports/<slug:name>.csv", "facts/<slug:model>/<int:pk>/"]:
         assert kinds[route] == "read", route
-    for route in ["review/", "review/<slug:model>/<int:pk>/"]:
+    for route in ["review/", "review/<slug:model>/<int:pk>/", "documents/", "documents/upload/",
+                  "documents/<int:pk>/", "documents/<int:pk>/status/", "documents/<int:pk>/reprocess/"]:
         assert kinds[route] == "write", route
 
 

@@ -1,7 +1,6 @@
 """CSV exports: same rows on the web and the command line, escaping, BOM, streaming, bounded queries."""
 
 import csv
-import datetime as dt
 import io
 import tracemalloc
 
@@ -12,17 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from inspections import exports
 from inspections.exports import EXPORTS, INCOMPLETE, csv_lines, escape_cell
-from tests.factories import (
-    make_area,
-    make_dataset,
-    make_inspection,
-    make_judgement,
-    make_path,
-    make_revisit,
-    make_weakness,
-)
+from tests.factories import make_area, make_dataset, make_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_read")]
 
 EXPORT_MAX_QUERIES = 2  # the rows (one query, read in chunks) + region choices when validating a region filter
 
@@ -30,11 +21,6 @@ INSPECTION_COLUMNS = ["area_name", "area_gss_code", "framework", "kind", "start_
                       "outcome", "wsoa_required", "weakness_count", "source_kind", "source_file", "needs_review"]
 WEAKNESS_COLUMNS = ["area_name", "area_gss_code", "framework", "inspection_start_date", "weakness_kind", "number",
                     "text", "judgement", "judged_on"]
-
-
-@pytest.fixture(autouse=True)
-def _public(settings):
-    settings.PUBLIC_READ = True
 
 
 def _download(client, url, **params) -> tuple[bytes, list[dict]]:
@@ -73,13 +59,7 @@ def test_inspections_csv_columns_and_rows(client):
     assert revisit["start_date"] == path["revisit"].start_date.isoformat()
 
 
-def test_weaknesses_csv_one_row_per_judgement(client):
-    area = make_area("Medway", gss_code="E06000035")
-    inspection = make_inspection(area, start_date=dt.date(2017, 3, 6))
-    twice = make_weakness(inspection, 1, text="=HYPERLINK(\"evil\")")
-    make_weakness(inspection, 2, text="Never revisited")
-    make_judgement(make_revisit(inspection, start_date=dt.date(2018, 10, 1)), twice, False)
-    make_judgement(make_revisit(inspection, start_date=dt.date(2020, 2, 3)), twice, True)
+def test_weaknesses_csv_one_row_per_judgement(client, judged_twice):
     _, rows = _download(client, "/exports/weaknesses.csv", sort="judged_on")
     assert list(rows[0])[: len(WEAKNESS_COLUMNS)] == WEAKNESS_COLUMNS
     got = sorted((r["number"], r["judgement"], r["judged_on"]) for r in rows)

@@ -10,20 +10,13 @@ from tests.factories import (
     make_area,
     make_dataset,
     make_inspection,
-    make_judgement,
     make_path,
     make_revisit,
-    make_weakness,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_read")]
 
 LIST_MAX_QUERIES = 4  # count + page rows (+ page details, /inspections/) + region choices (anonymous request)
-
-
-@pytest.fixture(autouse=True)
-def _public(settings):
-    settings.PUBLIC_READ = True
 
 
 def _areas(**filters):
@@ -118,21 +111,14 @@ def test_inspection_filters():
     assert names(area=secondary.area.gss_code) == names(area="middles")
 
 
-def test_weakness_rows_one_per_judgement():
-    area = make_area("Medway")
-    inspection = make_inspection(area)
-    judged_twice, never = make_weakness(inspection, 1), make_weakness(inspection, 2)
-    first = make_revisit(inspection, start_date=dt.date(2018, 10, 1))
-    second = make_revisit(inspection, start_date=dt.date(2020, 2, 3))
-    make_judgement(first, judged_twice, False)
-    make_judgement(second, judged_twice, True)
+def test_weakness_rows_one_per_judgement(judged_twice):
     rows = [(r["number"], r["judgement"], r["judged_on"]) for r in weakness_rows(filters={"sort": "judged_on"})]
     assert sorted(rows, key=lambda r: (r[0], r[2] or dt.date.max)) == [
         (1, "insufficient", dt.date(2018, 10, 1)),
         (1, "sufficient", dt.date(2020, 2, 3)),
         (2, "empty", None),
     ]
-    assert [r["number"] for r in weakness_rows(filters={"judgement": "empty"})] == [never.number]
+    assert [r["number"] for r in weakness_rows(filters={"judgement": "empty"})] == [judged_twice["never"].number]
     assert [r["judged_on"] for r in weakness_rows(filters={"judgement": "sufficient"})] == [dt.date(2020, 2, 3)]
 
 

@@ -108,3 +108,64 @@ def test_search_queries_are_bounded(client, django_assert_max_num_queries, scale
     assert response.status_code == 200
     assert len(response.context["results"].letters) == 20  # capped, whatever the data size
     assert len(response.context["results"].weaknesses) == 20
+
+
+def _letter_areas(query: str) -> list[str]:
+    return sorted(h.area_name for h in search_all(query=query).letters)
+
+
+@on_postgres
+def test_stored_vectors_follow_text_changes(corpus):
+    """Search matches and ranks on stored vectors (migration 0005): they must follow every write."""
+    document = Document.objects.get()
+    assert SourceLetter.objects.filter(search_vector__isnull=True).count() == 0  # filled on insert
+    assert _letter_areas("adulthood") == ["York"]
+
+    # The document's text changes under its letters (same spans): the letters' vectors follow.
+    text = document.text.replace("adulthood", "employment")
+    Document.objects.filter(pk=document.pk).update(text=text)
+    assert _letter_areas("adulthood") == []
+    assert _letter_areas("employment") == ["York"]
+
+    # A letter's span moves (saved through the ORM): its vector follows the new span.
+    york = SourceLetter.objects.get(position=1)
+    york.span_start = 0
+    york.save()
+    assert _letter_areas("co-production") == ["Hartlepool", "York"]
+
+    # A weakness's vector is a generated column: an update is searchable at once.
+    weakness = SignificantWeakness.objects.get(number=2)
+    weakness.text = "Speech and language therapy waiting lists are long."
+    weakness.save()
+    assert [h.number for h in search_all(query="therapy").weaknesses] == [2]
+    assert search_all(query="autism").weaknesses == []
+    SignificantWeakness.objects.filter(pk=weakness.pk).update(text="Autism assessments are late.")
+    assert [h.number for h in search_all(query="autism").weaknesses] == [2]
+
+
+@on_postgres
+def test_reprocessed_document_is_searched_by_its_new_text(monkeypatch):
+    """Re-ingesting a document whose extracted text changed replaces its letters, and search follows."""
+    import dataclasses
+
+    from django.core.management import call_command
+
+    from inspections.pipeline import run
+    from tests.ingest.conftest import ingest
+
+    seed = "000_30b352e54e3c96f7.txt"  # Hartlepool (twice) and Middlesbrough, 2016 initial inspections
+    call_command("load_areas", verbosity=0)
+    assert ingest(seed) is not None
+    before = _letter_areas("autism")
+    assert "Middlesbrough" in before
+    assert _letter_areas("quokka") == []
+
+    extract = run.extract_text
+    monkeypatch.setattr(run, "extract_text", lambda data: dataclasses.replace(
+        extract(data), text=extract(data).text.replace("autism", "quokka").replace("Autism", "Quokka")))
+    assert ingest(seed, reprocess=True) is not None
+
+    assert _letter_areas("autism") == []
+    assert _letter_areas("quokka") == before
+    letter = search_all(query="quokka").letters[0]
+    assert "<mark>quokka</mark>" in letter.snippet.lower()

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,14 +17,9 @@ from tests.factories import (
     make_weakness,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_read")]
 
 TIMELINE_MAX_QUERIES = 11  # area, history (2 + 2, areas.selectors), 5 fact tables, the neighbours' stages
-
-
-@pytest.fixture(autouse=True)
-def _public(settings):
-    settings.PUBLIC_READ = True
 
 
 def test_steps_in_order_with_durations():
@@ -51,11 +47,35 @@ def test_page_shows_facts_judgements_and_source_text(client):
     html = client.get("/areas/E06000035/").content.decode()
     assert "Written statement of action" in html and "1 September 2017" in html
     assert "Sufficient progress" in html and "Insufficient progress" in html
-    assert f'href="/documents/{document.id}/"' in html
+    assert f'href="/facts/inspection/{path["inspection"].pk}/"' in html  # a public reader may not open the document
     assert "<details" in html and "The area has not made sufficient progress in co-production." in html
     # Exactly the span, cut from the document text.
     assert "<blockquote>The area has not made sufficient progress in co-production.</blockquote>" in html
     assert "months after the" in html
+
+
+def test_source_links_go_where_the_reader_may_follow(client, django_user_model):
+    """The document page for users who may open it; for anyone else the fact page, which shows the same passage."""
+    document = make_document("The area has made sufficient progress.")
+    path = make_path(make_area("Medway", gss_code="E06000035"), weaknesses=1, sufficient=1, document=document)
+    fact_links = [f'href="/facts/inspection/{path["inspection"].pk}/"',
+                  f'href="/facts/judgement/{path["judgements"][0].pk}/"']
+
+    html = client.get("/areas/E06000035/").content.decode()  # anonymous, PUBLIC_READ on
+    assert "/documents/" not in html and all(link in html for link in fact_links)
+    assert client.get(f"/facts/judgement/{path['judgements'][0].pk}/").status_code == 200
+
+    client.force_login(django_user_model.objects.create_user("rita"))  # logged in, no document permission
+    html = client.get("/areas/E06000035/").content.decode()
+    assert "/documents/" not in html and all(link in html for link in fact_links)
+    assert client.get(f"/documents/{document.pk}/").status_code == 403  # the link it would have been
+
+    analyst = django_user_model.objects.create_user("ada")
+    analyst.user_permissions.add(Permission.objects.get(codename="view_document"))
+    client.force_login(analyst)
+    html = client.get("/areas/E06000035/").content.decode()
+    assert f'href="/documents/{document.pk}/"' in html and "/facts/inspection/" not in html
+    assert client.get(f"/documents/{document.pk}/").status_code == 200
 
 
 def test_secondary_and_needs_review_are_marked(client):
@@ -158,3 +178,33 @@ def test_history_spans_generations(client):
     assert [(s.kind, s.inherited, s.area.name) for s in timeline.steps][0] == ("initial_inspection", True, "Old County")
     assert [a.name for a in area_timeline(gss_code="E10000099").successors] == ["Middle Council", "New Council"]
     assert "Old County (former authority)" in client.get("/areas/E06000097/").content.decode()
+
+
+@pytest.mark.parametrize("scale", [1.0, 10.0])  # today's national size and ten times it (bench/pages_data.py)
+def test_timeline_queries_bounded_on_the_national_dataset(client, django_assert_max_num_queries, scale):
+    from bench.pages_data import build_dataset
+    from inspections.models import Inspection
+
+    build_dataset(scale=scale)
+    revisited = Inspection.objects.filter(revisits__isnull=False).select_related("area").order_by("area__name")
+    area = revisited[revisited.count() // 2].area  # the benchmark's timeline: a full 2016 path and a 2023 inspection
+    with django_assert_max_num_queries(TIMELINE_MAX_QUERIES):
+        response = client.get(f"/areas/{area.gss_code}/")
+    assert response.status_code == 200
+    timeline = response.context["t"]
+    assert {"initial_inspection", "revisit", "full_inspection"} <= {s.kind for s in timeline.steps}
+    assert len(timeline.neighbours) == 10 and all(n["label"] for n in timeline.neighbours)
+
+
+def test_area_rows_is_kept_once_and_never_narrowed():
+    """selectors.area_rows builds with_stage once per thread; the timeline's neighbours and a filtered list
+    narrow clones of it, never the kept queryset (else the next page would see only the last page's areas)."""
+    from inspections.selectors import _built, area_list, area_rows
+
+    make_area("Darlington", gss_code="E06000005", region="North East", stat_neighbours=["E06000001"])
+    make_area("Hartlepool", gss_code="E06000001", region="North East")
+    make_area("Camden", gss_code="E09000007", region="London")
+    assert [r["name"] for r in area_list(filters={"region": "London"})] == ["Camden"]
+    assert [n["name"] for n in area_timeline(gss_code="E06000005").neighbours] == ["Hartlepool"]
+    assert sorted(r["name"] for r in area_rows()) == ["Camden", "Darlington", "Hartlepool"]
+    assert area_rows() is not area_rows() and _built.area_rows._result_cache is None  # never evaluated itself

@@ -43,9 +43,13 @@ MONTH = r"(?:January|February|March|April|May|June|July|August|September|October
 _ORD = r"(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"  # "Monday 22 November and Wednesday 24 ..."
 _SEP = r"\s*(?:to|until|and|-|–|—)\s*" + _WEEKDAY
-# A day-month-year date: "3 October 2016", "3rd October, 2016".
-DATE = rf"\d{{1,2}}{_ORD}\s+{MONTH},?\s+\d{{4}}"
-DATE_RE = re.compile(rf"\b(?P<d>\d{{1,2}}){_ORD}\s+(?P<m>{MONTH}),?\s+(?P<y>\d{{4}})\b", re.I)
+# A date: "3 October 2016", "3rd October, 2016", "3 Oct 2016"; month first as US-style templates and some councils
+# write it: "October 3, 2016", "October 3rd 2016". Numeric dates (03/10/2016) are not read: day/month order is unknown.
+DATE = rf"(?:\d{{1,2}}{_ORD}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}})"
+DATE_RE = re.compile(
+    rf"\b(?:(?P<d>\d{{1,2}}){_ORD}\s+(?P<m>{MONTH}),?\s+(?P<y>\d{{4}})|(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}}){_ORD},?\s+(?P<y2>\d{{4}}))\b",
+    re.I,
+)
 # A range, day first: "3 October to 7 October 2016", "3 to 7 October 2016", "28 February to 2 March 2018",
 # "4 December 2017 and 8 December 2017", "4 - 8 December 2017", "22 and 24 November 2021".
 # The lookaheads repeat what the first character must be: they let the regex engine skip cheaply to candidates
@@ -108,10 +112,11 @@ class LineRx:
 
 
 BULLET_CHARS = "-•◼■▪●○◦▫□*–—·➢►▶✓‣⁃∙" + "".join(chr(c) for c in range(0xF000, 0xF100))  # + Symbol/Wingdings
-# A list item marker at the start of a line: a bullet glyph, "1." / "1)" / "(a)" / "i." / "IV.", or a bullet
-# followed by a number ("- I. Weaknesses ..." in council reports).
+# A list item marker at the start of a line: a bullet glyph (or 'o' and a tab: Word's second-level bullet in a
+# document saved as plain text), "1." / "1)" / "(a)" / "i." / "IV.", or a bullet followed by a number ("- I.
+# Weaknesses ..." in council reports).
 ITEM_MARKER = LineRx(
-    r"[ \t]*(?:(?:[" + re.escape(BULLET_CHARS) + r"])[ \t]*(?:\n[ \t]*)?(?:(?:\d{1,2}|[ivxIVX]{1,5}|[a-hA-H])[.)][ \t]+)?"
+    r"[ \t]*(?:(?:[" + re.escape(BULLET_CHARS) + r"]|o(?=\t))[ \t]*(?:\n[ \t]*)?(?:(?:\d{1,2}|[ivxIVX]{1,5}|[a-hA-H])[.)][ \t]+)?"
     r"|(?:\(?(?:\d{1,2}|[ivx]{1,5}|[IVX]{1,5}|[a-h])[.)])[ \t]+)",
 )
 
@@ -350,9 +355,16 @@ def to_date(day: str | int, month: str, year: str | int) -> date | None:
         return None
 
 
+def date_of(m: re.Match[str]) -> date | None:
+    """The date a DATE_RE match names (either order of day and month)."""
+    if m["d"] is not None:
+        return to_date(m["d"], m["m"], m["y"])
+    return to_date(m["d2"], m["m2"], m["y2"])
+
+
 def parse_date(text: str) -> date | None:
     m = DATE_RE.search(text)
-    return to_date(m["d"], m["m"], m["y"]) if m else None
+    return date_of(m) if m else None
 
 
 _DIGIT = re.compile(r"\d")
@@ -499,8 +511,21 @@ def team_and_lead(c: Cleaned, start: int, end: int) -> tuple[str, list[dict[str,
     for i, line in enumerate(lines[:-1]):
         # The roles row is the next non-blank line (HTML and DOCX put blank lines between rows).
         nxt = next((later for later in lines[i + 1 : i + 4] if later.strip()), "")
+        if "\t" not in line:
+            # A PDF gives the table's columns joined by spaces: "Nick Whittaker Lucy Harte" over "HMI Lead Inspector
+            # CQC Inspector". Paired only when the names row splits evenly: two words a name, one name per role.
+            roles = _roles_row(nxt)
+            words = line.split()
+            if len(roles) > 1 and len(words) == 2 * len(roles) and all(re.fullmatch(r"[A-Z][\w'’.-]+", w) for w in words):
+                col = len(line) - len(line.lstrip())
+                for k, role in enumerate(roles):
+                    name = " ".join(words[2 * k : 2 * k + 2])
+                    at = line.index(name, col)
+                    pairs.append((name, role, start + line_starts[i] + at))
+                    col = at + len(name)
+            continue
         roles = [r.strip() for r in nxt.split("\t")]
-        if "\t" not in line or not any(roles) or not all(role_only.match(r) for r in roles if r):
+        if not any(roles) or not all(role_only.match(r) for r in roles if r):
             continue
         col = 0
         for name, role in zip(line.split("\t"), roles, strict=False):
@@ -523,6 +548,21 @@ def team_and_lead(c: Cleaned, start: int, end: int) -> tuple[str, list[dict[str,
             lead = name
             lead_span = _name_span(c, at, name)
     return lead, team, lead_span
+
+
+_ROLE = (
+    r"(?:HMI[ \t]+)?(?:Lead[ \t]+inspector|Ofsted[ \t]+Inspector|CQC[ \t]+Inspector|Children['’]s[ \t]+Services[ \t]+Inspector"
+    r"|Senior[ \t]+HMI|HMI|Regional[ \t]+Director)"
+)
+_ROLES_ROW = re.compile(rf"[ \t]*{_ROLE}(?:[ \t]+{_ROLE})+[ \t]*", re.I)
+_ONE_ROLE = re.compile(_ROLE, re.I)
+
+
+def _roles_row(line: str) -> list[str]:
+    """The roles of a row that holds only roles ("HMI Lead Inspector CQC Inspector"), else []."""
+    if not _ROLES_ROW.fullmatch(line):
+        return []
+    return [m.group(0) for m in _ONE_ROLE.finditer(line)]
 
 
 def _name_span(c: Cleaned, at: int, name: str) -> Span:
@@ -555,5 +595,5 @@ def letter_date(c: Cleaned, start: int, end: int) -> tuple[date | None, Span | N
         if len(found) != 1:
             return None, None
         m = found[0]
-        return to_date(m["d"], m["m"], m["y"]), c.span(m.start(), m.end())
+        return date_of(m), c.span(m.start(), m.end())
     return parse_date(m["date"]), c.span(m.start("date"), m.end("date"))

@@ -18,13 +18,27 @@ import statistics
 
 from ..types import Classified, ParsedLetter, ParsedWeakness, Span
 from .common import Cleaned, find_date_range, normalise_ws, parse_date
-from .text_2023 import Line, clean_report, join_item_lines, lines_in
+from .text_2023 import BULLET_RE, Line, clean_report, join_item_lines, lines_in, unwrapped
 
 _TITLE_HEAD = r"Area\s+SEND\s+(?:full\s+|monitoring\s+)?(?:inspection|visit)\s+of\s+(?:the\s+)?"
 TITLE_RE = re.compile(_TITLE_HEAD + r"(?P<area>\S.*?)\s+Local\s+Area\s+Partnership\b", re.I | re.S)
 TITLE_LOOSE_RE = re.compile(_TITLE_HEAD + r"(?P<area>[^\n]+)", re.I)
-DATES_RE = re.compile(r"^[ \t]*Inspection\s+dates?\s*:[ \t]*(?P<v>[^\n]*)", re.I | re.M)
-PREVIOUS_RE = re.compile(r"^[ \t]*Dates?\s+of\s+(?:the\s+)?previous\s+inspection\s*:[ \t]*(?P<v>[^\n]*)", re.I | re.M)
+# The value follows the label on its line, or (a definition list or a two-row table in a web page or Word file) on
+# the next line, when that line is not another label: "Inspection dates:" / "20 to 24 May 2024".
+_VALUE = r"(?:[ \t]*(?P<v>[^\n]*\S[^\n]*)|[ \t]*\n[ \t]*(?![^\n:]{0,40}:)(?P<v2>[^\n]*(?:\d|\bnot\b|\bnone\b|\bn/?a\b)[^\n]*))"
+DATES_RE = re.compile(r"^[ \t]*Inspection\s+dates?[ \t]*(?::" + _VALUE + r"|(?=\n)" + _VALUE.replace("v>", "w>").replace("v2>", "w2>") + ")", re.I | re.M)
+PREVIOUS_RE = re.compile(
+    r"^[ \t]*Dates?\s+of\s+(?:the\s+)?previous\s+inspection[ \t]*(?::" + _VALUE + r"|(?=\n)" + _VALUE.replace("v>", "w>").replace("v2>", "w2>") + ")",
+    re.I | re.M,
+)
+
+
+def _value(m: re.Match[str]) -> tuple[str, int]:
+    """The value of a 'label: value' match, and where it starts."""
+    for group in ("v", "v2", "w", "w2"):
+        if m.group(group) is not None:
+            return m.group(group), m.start(group)
+    return "", m.end()
 NOT_INSPECTED_RE = re.compile(r"not\s+(?:previously\s+)?inspected|none|n/?a\b|first\s+inspection", re.I)
 
 HEADINGS = {
@@ -80,7 +94,8 @@ def parse_report(item: Classified, document_text: str) -> ParsedLetter:
     _title(c, letter)
     _dates(c, letter, heads)
     _outcome(c, letter, heads)
-    letter.weaknesses = _priority_actions(c, letter, heads) + _improvement_areas(c, letter, heads)
+    paragraphs = unwrapped(c)
+    letter.weaknesses = _priority_actions(c, letter, heads, paragraphs) + _improvement_areas(c, letter, heads, paragraphs)
     _team(c, letter, heads)
     return letter
 
@@ -133,14 +148,14 @@ def _dates(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> Non
     if not m:
         letter.flag("No 'Inspection dates:' line was found.", 0.3)
     else:
-        value = m["v"]
+        value, at = _value(m)
         rng = find_date_range(value)
         if rng:
             letter.start_date, letter.end_date = rng.start, rng.end
-            letter.dates_span = c.span(m.start("v") + rng.match_start, m.start("v") + rng.match_end)
+            letter.dates_span = c.span(at + rng.match_start, at + rng.match_end)
         elif parse_date(value):
             letter.start_date = letter.end_date = parse_date(value)
-            letter.dates_span = c.span(m.start("v"), m.end("v"))
+            letter.dates_span = c.span(at, at + len(value))
         else:
             letter.flag(f"The inspection dates could not be read: {value.strip()!r}.", 0.3)
     p = PREVIOUS_RE.search(c.text)
@@ -148,7 +163,7 @@ def _dates(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> Non
         letter.findings["previous_inspection_text"] = ""
         letter.flag("No 'Dates of previous inspection:' line was found.")
         return
-    value = normalise_ws(p["v"])
+    value = normalise_ws(_value(p)[0])
     letter.findings["previous_inspection_text"] = value
     rng = find_date_range(value)
     if rng:
@@ -214,7 +229,7 @@ def _months(within: str) -> int | None:
 # --- lists ------------------------------------------------------------------------------------------------
 
 
-def _priority_actions(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> list[ParsedWeakness]:
+def _priority_actions(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]], paragraphs: bool = False) -> list[ParsedWeakness]:
     bounds = _section(c, heads, "priority")
     if not bounds:
         if letter.outcome == "systemic_failings":
@@ -230,7 +245,7 @@ def _priority_actions(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[in
     elif header:
         rows = _table_rows(c, letter, lines)
     else:
-        rows = [(None, item) for item in _paragraph_items(c, letter, lines, "areas for priority action")]
+        rows = [(None, item) for item in _paragraph_items(c, letter, lines, "areas for priority action", paragraphs)]
     out = []
     for number, (body, item) in enumerate(rows, start=1):
         out.append(
@@ -247,13 +262,13 @@ def _priority_actions(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[in
     return out
 
 
-def _improvement_areas(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> list[ParsedWeakness]:
+def _improvement_areas(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]], paragraphs: bool = False) -> list[ParsedWeakness]:
     bounds = _section(c, heads, "improvement")
     if not bounds:
         letter.flag("No 'Areas for improvement' section was found.", 0.5)
         return []
     lines = [ln for ln in lines_in(c, *bounds) if not _is_header_row(ln.text, r"Areas?\s+for\s+improvement")]
-    items = _paragraph_items(c, letter, lines, "areas for improvement")
+    items = _paragraph_items(c, letter, lines, "areas for improvement", paragraphs)
     return [
         ParsedWeakness(
             number=n, text=join_item_lines(item), span=c.span(item[0].start, item[-1].end), kind="improvement_area"
@@ -269,15 +284,38 @@ def _is_header_row(text: str, heading: str) -> bool:
 _NUMBERED = re.compile(r"^(?P<n>\d{1,2})[.)][ \t]+")
 
 
-def _paragraph_items(c: Cleaned, letter: ParsedLetter, lines: list[Line], what: str) -> list[list[Line]]:
+def _paragraph_items(
+    c: Cleaned, letter: ParsedLetter, lines: list[Line], what: str, paragraphs: bool = False
+) -> list[list[Line]]:
     """Split a one-column list (each item a paragraph, maybe with bullets) into items.
 
-    Numbered items ("1. ...") are split at their numbers. Otherwise a line starts a new item when the line before
-    it ends a sentence AND the first word of the line would have fitted on that line (the line ended short of the
-    column: a paragraph break, not a wrap). Bullet lines never start an item.
+    Numbered items ("1. ...") are split at their numbers. A list that opens with a bullet is a bulleted list: each
+    bullet at its outermost indent starts an item (deeper bullets and unmarked lines belong to it). Otherwise a line
+    starts a new item when the line before it ends a sentence AND the first word of the line would have fitted on
+    that line (the line ended short of the column: a paragraph break, not a wrap); with `paragraphs` (text from Word
+    or a web page, one line per paragraph) every line is a paragraph. Bullet lines never start an item there.
     """
     if not lines:
         return []
+    if lines[0].bullet:
+        # The outermost level: the first bullet's glyph at its indent. Sub-points are indented (Word, web pages) or
+        # drawn with another glyph (a PDF has no indent): '•' items with '–' sub-points.
+        top, glyph = lines[0].indent, lines[0].text[:1]
+        items: list[list[Line]] = []
+        for line in lines:
+            if line.bullet and line.indent <= top and line.text[:1] == glyph:
+                skip = BULLET_RE.match(line.text).end()
+                items.append([Line(line.start + skip, line.end, line.text[skip:], line.indent)])
+            else:
+                items[-1].append(line)
+        items = [item for item in items if item[0].text.strip()]
+        if any(item[-1].text.rstrip().endswith(":") for item in items[:-1]):
+            letter.flag(
+                f"An item of the {what} ends with a colon and the next bullet is at the same level: its sub-points "
+                "may have been read as separate items.",
+                0.5,
+            )
+        return items
     numbered = [i for i, ln in enumerate(lines) if _NUMBERED.match(ln.text) and not ln.bullet]
     if numbered and numbered[0] == 0 and [int(_NUMBERED.match(lines[i].text)["n"]) for i in numbered] == list(
         range(1, len(numbered) + 1)
@@ -292,16 +330,19 @@ def _paragraph_items(c: Cleaned, letter: ParsedLetter, lines: list[Line], what: 
         return items
     width = _column_width([ln for ln in lines if not ln.bullet])
     items: list[list[Line]] = [[lines[0]]]
-    doubtful = False
+    doubtful = run_on = False
     for k in range(1, len(lines)):
         prev, line = lines[k - 1], lines[k]
         new = False
         if not line.bullet and re.match(r"[A-Z0-9‘'“\"(]", line.text) and SENTENCE_END.search(prev.text):
             following = line.text + " " + (lines[k + 1].text if k + 1 < len(lines) else "")
             actor = bool(ACTOR_RE.match(following))
-            room = width - len(prev.text) - 1 - len(line.text.split()[0])
+            room = CLEAR_ROOM if paragraphs else width - len(prev.text) - 1 - len(line.text.split()[0])
             if not prev.bullet and room >= CLEAR_ROOM:
                 new = True  # the line before stopped well short of the column: a paragraph break
+                # One line a paragraph (Word, web page): every paragraph is an item, but one that does not name who
+                # must act may be a second paragraph of the item before ("They should also …").
+                run_on = run_on or (paragraphs and not actor)
             else:
                 # The line before ran to (or near) the edge, or closed a bullet list: a paragraph break is not
                 # certain. A new area for improvement opens by naming who must act ("Leaders …", "The local
@@ -314,6 +355,8 @@ def _paragraph_items(c: Cleaned, letter: ParsedLetter, lines: list[Line], what: 
             items[-1].append(line)
     if doubtful:
         letter.flag(f"A paragraph break in the {what} is unclear (a sentence ends near the end of a line).", 0.7)
+    if run_on:
+        letter.flag(f"A paragraph of the {what} does not name who must act: it may continue the item before it.", 0.7)
     return items
 
 

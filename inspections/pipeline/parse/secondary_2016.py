@@ -116,12 +116,29 @@ def read_list(c: Cleaned) -> list[tuple[str, tuple[int, int]]]:
         if para["head"] != glyph and (heading or (before_end in ".!?;:" and not para["head"].islower())):
             end = para.start()
             break
+    # Without blank lines between paragraphs (text from Word), the list ends where a line opens with another kind of
+    # marker after a finished item: "2. Progress against ..." after "- IV. Leaders had ...".
+    kind = _marker_kind(first.group(0))
+    for m in cm.ITEM_MARKER.finditer(text, first.end(), end):
+        before = text[: m.start()].rstrip()
+        if _marker_kind(m.group(0)) != kind and before and before[-1] in ".!?;" and m.end() < end and not text[m.end()].isspace():
+            end = m.start()
+            break
     out = []
     for it in cm.list_items(c, intro.end(), end):
         text = cm.item_text(c, it)
         if text:
             out.append((text, (it.start, it.end)))
     return out
+
+
+def _marker_kind(marker: str) -> str:
+    """'bullet' + its glyph, 'number' or 'letter': the kind of a list marker, to tell one list's items from the
+    numbered paragraphs around it."""
+    head = marker.strip()[:1]
+    if head in cm.BULLET_CHARS:
+        return "bullet" + head
+    return "number" if head.isdigit() or head == "(" and marker.strip()[1:2].isdigit() else "letter"
 
 
 def read_revisit_outcome(letter: ParsedLetter, c: Cleaned, items) -> None:

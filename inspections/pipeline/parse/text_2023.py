@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .common import Cleaned, PosMap, normalise_ws
+from .common import Cleaned, PosMap, is_noise_line, normalise_ws
 
 # The footer ends at the page number that follows the year of the inspection dates; it may wrap anywhere.
 FOOTER_RE = re.compile(
@@ -26,7 +26,8 @@ FOOTER_RE = re.compile(
 )
 # PDFium's marks for a hyphen at a line end; same length as '-', so offsets do not move.
 _SOFT_HYPHEN_MARKS = ("\x02", "\ufffe")
-BULLET_RE = re.compile(r"^[ \t]*[•◼■▪●○◦▫□➢►▶✓·\-−–—][ \t]+|^[ \t]*[•◼■▪●○◦▫□➢►▶✓·−][ \t]*$")
+# A bullet glyph; or 'o' and a tab, Word's second-level bullet when a document is saved as plain text.
+BULLET_RE = re.compile(r"^[ \t]*(?:[•◼■▪●○◦▫□➢►▶✓·\-−–—][ \t]+|o\t[ \t]*)|^[ \t]*[•◼■▪●○◦▫□➢►▶✓·−][ \t]*$")
 
 
 _LONE_BULLET = re.compile(r"^[ \t]*[•◼■▪●○◦▫□➢►▶✓·−][ \t]*$")
@@ -36,6 +37,7 @@ def clean_report(document_text: str, start: int = 0, end: int | None = None) -> 
     """document_text[start:end] without page footers, form feeds and carriage returns."""
     end = len(document_text) if end is None else end
     drop: list[tuple[int, int]] = [(m.start(), m.end()) for m in FOOTER_RE.finditer(document_text, start, end)]
+    drop += _furniture_lines(document_text, start, end, drop)
     for ch in "\f\r":
         at = document_text.find(ch, start, end)
         while at != -1:
@@ -61,6 +63,31 @@ def clean_report(document_text: str, start: int = 0, end: int | None = None) -> 
     return Cleaned(text, pos)
 
 
+# The report's title repeated as a running page header (a council's Word -> PDF copy): dropped after the heading block.
+_RUNNING_TITLE = re.compile(
+    r"[ \t\f]*Area[ \t]+SEND[ \t]+(?:monitoring[ \t]+)?inspection[ \t]+of[ \t]+.{2,100}?Local[ \t]+Area[ \t]+Partnership[ \t]*", re.I
+)
+_HEADING_BLOCK = 400
+
+
+def _furniture_lines(text: str, start: int, end: int, footers: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Whole lines of other publishers' page furniture ("Page 3 of 9", a bare page number, www.gov.uk/ofsted,
+    'Reference no: …', © Crown copyright, the title as a running header): what common.clean drops from letters.
+    A line an Ofsted footer already claimed is left to FOOTER_RE (the page's first words may be glued to it)."""
+    out = []
+    at = start
+    k = 0
+    for line in text[start:end].split("\n"):
+        n = len(line)
+        while k < len(footers) and footers[k][1] < at:
+            k += 1
+        claimed = k < len(footers) and footers[k][0] <= at + n
+        if n < 130 and not claimed and (is_noise_line(line) or (at - start > _HEADING_BLOCK and _RUNNING_TITLE.fullmatch(line))):
+            out.append((at, at + n))
+        at += n + 1
+    return out
+
+
 @dataclass
 class Line:
     """One line of clean text: text[start:end] (no newline), stripped of trailing blanks."""
@@ -68,6 +95,7 @@ class Line:
     start: int
     end: int
     text: str
+    indent: int = 0  # leading blanks in the source line (DOCX/HTML list nesting; PDF text has none)
 
     @property
     def bullet(self) -> bool:
@@ -82,8 +110,17 @@ def lines_in(c: Cleaned, start: int, end: int) -> list[Line]:
         stripped = raw.rstrip()
         lead = len(raw) - len(raw.lstrip())
         if stripped.strip() and not _LONE_BULLET.match(stripped):
-            out.append(Line(start + m.start() + lead, start + m.start() + len(stripped), stripped.strip()))
+            out.append(Line(start + m.start() + lead, start + m.start() + len(stripped), stripped.strip(), lead))
     return out
+
+
+def unwrapped(c: Cleaned) -> bool:
+    """True when each line of the text is a whole paragraph (text from Word or a web page), not a PDF's wrapped
+    column: many lines far longer than a report's column (~115 characters; a PDF line PDFium glued at a hyphen is
+    the rare exception, a few per report)."""
+    lengths = [len(line) for line in c.text.split("\n") if len(line) >= 40]
+    long = sum(1 for n in lengths if n > 125)
+    return long >= 3 and long >= 0.25 * len(lengths)
 
 
 def join_item_lines(lines: list[Line]) -> str:

@@ -1,0 +1,255 @@
+"""The analyst's pages on the REAL dataset ./scripts/serve builds: the area register, the five seed letters and
+the 29 real 2023-framework reports of ../shared/corpus/reports-2023, loaded once for the module.
+
+Expected values come from the hand-made labels (../shared/corpus/labels/reports-2023.jsonl) and
+tests/fixtures/seeds/labels.json, never from the pipeline's own output. Query bounds are the ones the synthetic
+tests assert (tests/web/test_lists.py, test_exports.py, test_dashboard.py, test_search.py, test_timeline.py).
+"""
+
+import csv
+import datetime as dt
+import html
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.test import override_settings
+
+from tests.real_corpus import (
+    SEED_AREAS,
+    clear_real_corpus,
+    ingest_real_corpus,
+    label_outcome_counts,
+    report_labels,
+)
+from tests.web.test_dashboard import DASHBOARD_MAX_QUERIES
+from tests.web.test_exports import EXPORT_MAX_QUERIES
+from tests.web.test_lists import LIST_MAX_QUERIES
+from tests.web.test_search import SEARCH_MAX_QUERIES
+from tests.web.test_timeline import TIMELINE_MAX_QUERIES
+
+pytestmark = [pytest.mark.shared, pytest.mark.django_db]
+
+OUTCOME_LABELS = {
+    "positive": "Typically positive experiences and outcomes",
+    "inconsistent": "Inconsistent experiences and outcomes",
+    "systemic_failings": "Widespread and/or systemic failings",
+}
+# The seed letters on the 2016 framework (tests/fixtures/seeds/labels.json): four initial inspections needing a
+# WSOA (Hartlepool, Middlesbrough, Stockton, Medway) and Redcar's revisit of a 2018 inspection whose own letter
+# is not held (a placeholder, not counted as an inspection).
+SEED_2016_OUTCOMES = {"wsoa_required": 4}
+# The 2023 reports' "previous inspection" that a seed letter holds: Hartlepool's October 2016 inspection and
+# Middlesbrough's July 2019 revisit. Medway's report names its December 2019 revisit, whose letter is not a seed.
+HELD_EARLIER_EVENTS = {"E06000001": "initial_inspection", "E06000002": "revisit"}
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Ingest once per module, committed (outside each test's rolled-back transaction); delete it all afterwards."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        from sendtracker.celery import app
+
+        eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+        try:
+            output = ingest_real_corpus()
+            yield output
+        finally:
+            app.conf.task_always_eager = eager
+            clear_real_corpus()
+
+
+@pytest.fixture(autouse=True)
+def _public(settings):
+    settings.PUBLIC_READ = True
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def _download(client, url: str) -> list[dict]:
+    response = client.get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def _listed(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["page"].paginator.count
+
+
+def test_the_corpus_ingested_cleanly(corpus):
+    assert corpus.count(": done") + corpus.count(": needs_review") == 5 + 29, corpus
+    assert "failed" not in corpus and "rejected" not in corpus, corpus
+
+
+def test_dashboard_counts_match_the_labels(corpus, client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(DASHBOARD_MAX_QUERIES):
+        response = client.get("/")
+    assert response.status_code == 200
+    d = response.context["d"]
+    labels = label_outcome_counts()
+    assert sum(labels.values()) == 29 and set(labels) == set(OUTCOME_LABELS)
+
+    assert {b.key: b.count for b in d.outcome_bars["2023 framework"]} == dict(labels)
+    assert {b.key: b.count for b in d.outcome_bars["2016–2022 framework"]} == SEED_2016_OUTCOMES
+    assert d.inspection_count == 29 + sum(SEED_2016_OUTCOMES.values())
+
+    # Areas by status: a 2023 outcome wins over the 2016 path (Hartlepool, Middlesbrough and Medway have both);
+    # Stockton's WSOA is still open and Redcar's revisit found sufficient progress.
+    reported = {row["ons_code"] for row in report_labels()}
+    status = {b.key: b.count for b in d.status_bars}
+    expected = {**dict(labels), "wsoa_open": 1, "revisit_sufficient": 1, "no_wsoa": 0, "revisit_insufficient": 0,
+                "not_inspected": d.area_count - len(reported | SEED_AREAS)}
+    assert status == expected
+
+    # The map: every reported area coloured by its labelled outcome, and that colour is not the grey of "no data".
+    page = response.content.decode()
+    on_map = dict(re.findall(r'class="map-area" data-gss="(E\d{8})" data-status="(\w+)"', page))
+    for row in report_labels():
+        assert on_map.get(row["ons_code"]) == row["outcome_key"], row["file"]
+    assert on_map["E06000004"] == "wsoa_open" and on_map["E06000003"] == "revisit_sufficient"
+    assert Counter(on_map.values())["not_inspected"] < len(on_map) - 29
+
+
+def test_every_chart_link_lists_the_number_it_shows(corpus, client, django_assert_max_num_queries):
+    page = client.get("/").content.decode()
+    links = [(html.unescape(url), int(n)) for url, n in re.findall(
+        r'<a class="bar-row" href="([^"]+)"[^>]*>.*?<span class="bar-count">(\d+)</span></a>', page, re.S)]
+    links += [(html.unescape(url), int(n)) for url, n in re.findall(
+        r'<a class="stack-seg[^"]*"[^>]*href="([^"]+)"[^>]*>(\d+)</a>', page)]
+    assert len(links) >= 8 + 4 + 5, links  # statuses, outcome bars of both frameworks, year segments
+    assert any("framework=2023" in url and n for url, n in links)
+    for url, shown in links:
+        with django_assert_max_num_queries(LIST_MAX_QUERIES, info=url):
+            listed = _listed(client, url)
+        assert listed == shown, f"{url}: the dashboard shows {shown}, the list has {listed}"
+
+
+@pytest.mark.parametrize("outcome", sorted(OUTCOME_LABELS))
+def test_inspections_filtered_by_2023_outcome_list_the_right_areas(corpus, client, django_assert_max_num_queries, outcome):
+    with django_assert_max_num_queries(LIST_MAX_QUERIES):
+        response = client.get("/inspections/", {"framework": "2023", "outcome": outcome})
+    got = sorted(r["area_gss_code"] for r in response.context["rows"])
+    assert got == sorted(r["ons_code"] for r in report_labels() if r["outcome_key"] == outcome)
+    page = response.content.decode()
+    assert page.count(f'<span class="outcome outcome-{outcome}">') == len(got)
+    # The areas list agrees on who is where.
+    areas = client.get("/areas/", {"stage": outcome}).context["rows"]
+    assert sorted(r["gss_code"] for r in areas) == got
+
+
+def test_inspections_csv_holds_every_report(corpus, client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(EXPORT_MAX_QUERIES):
+        rows = _download(client, "/exports/inspections.csv?framework=2023")
+    got = sorted((r["area_gss_code"], r["kind"], r["start_date"], r["outcome"], r["weakness_count"]) for r in rows)
+    assert got == sorted(
+        (row["ons_code"], "full_inspection", row["inspection_start"], row["outcome_key"],
+         str(len(row["priority_actions"]) + len(row["improvement_areas"])))
+        for row in report_labels()
+    )
+    by_area = {r["area_gss_code"]: r for r in rows}
+    for row in report_labels():
+        assert by_area[row["ons_code"]]["source_file"] == row["file"]
+        assert by_area[row["ons_code"]]["end_date"] == row["inspection_end"], row["file"]
+    assert {r["framework"] for r in rows} == {"2023"}
+    # The page shows exactly the CSV's rows.
+    assert _listed(client, "/inspections/?framework=2023") == len(rows) == 29
+    # Filters combine: 2023 outcomes and the 2016 letters do not leak into each other.
+    systemic = _download(client, "/exports/inspections.csv?framework=2023&outcome=systemic_failings")
+    assert len(systemic) == label_outcome_counts()["systemic_failings"]
+    assert {r["framework"] for r in _download(client, "/exports/inspections.csv?framework=2016")} == {"2016"}
+
+
+def test_weaknesses_csv_matches_a_reports_labelled_texts(corpus, client, django_assert_max_num_queries):
+    # West Northamptonshire: five priority actions and five areas for improvement.
+    label = next(r for r in report_labels() if r["file"] == "2637548_west-northamptonshire.pdf")
+    with django_assert_max_num_queries(EXPORT_MAX_QUERIES):
+        rows = _download(client, f"/exports/weaknesses.csv?area={label['ons_code']}")
+    assert {r["framework"] for r in rows} == {"2023"}
+    assert {r["inspection_start_date"] for r in rows} == {label["inspection_start"]}
+    for kind, key in (("priority_action", "priority_actions"), ("improvement_area", "improvement_areas")):
+        mine = sorted((r for r in rows if r["weakness_kind"] == kind), key=lambda r: int(r["number"]))
+        assert [_norm(r["text"]) for r in mine] == [_norm(t) for t in label[key]], kind
+        assert [int(r["number"]) for r in mine] == list(range(1, len(label[key]) + 1))
+    assert len(rows) == len(label["priority_actions"]) + len(label["improvement_areas"])
+
+    # Across the whole export, each report's priority actions and improvement areas are all there.
+    everything = _download(client, "/exports/weaknesses.csv?framework=2023")
+    counts = Counter((r["area_gss_code"], r["weakness_kind"]) for r in everything)
+    for row in report_labels():
+        assert counts[(row["ons_code"], "priority_action")] == len(row["priority_actions"]), row["file"]
+        assert counts[(row["ons_code"], "improvement_area")] == len(row["improvement_areas"]), row["file"]
+    assert _listed(client, "/weaknesses/?framework=2023") == len(everything)
+    assert _listed(client, "/weaknesses/?framework=2023&kind=priority_action") == sum(
+        len(r["priority_actions"]) for r in report_labels())
+
+
+def _long_date(value: str) -> str:
+    day = dt.date.fromisoformat(value)
+    return f"{day.day} {day:%B %Y}"
+
+
+@pytest.mark.parametrize("label", report_labels(), ids=lambda r: r["file"].split("_", 1)[1].removesuffix(".pdf"))
+def test_each_reports_timeline(corpus, client, django_assert_max_num_queries, label):
+    with django_assert_max_num_queries(TIMELINE_MAX_QUERIES):
+        response = client.get(f"/areas/{label['ons_code']}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "{#" not in page and "{%" not in page
+    start = _long_date(label["inspection_start"])
+    assert f"Area SEND inspection (2023 framework), {start}" in page
+    assert f'<span class="outcome outcome-{label["outcome_key"]}">{OUTCOME_LABELS[label["outcome_key"]]}</span>' in page
+    assert f'<span class="stage stage-{label["outcome_key"]}">' in page  # the "Latest stage" at the top
+    if label["priority_actions"]:
+        assert f"Area for priority action ({len(label['priority_actions'])})" in page
+    if label["improvement_areas"]:
+        assert f"Area for improvement ({len(label['improvement_areas'])})" in page
+    if label["priority_actions"] and label["improvement_areas"]:
+        assert page.index("Area for priority action (") < page.index("Area for improvement ("), "the report's order"
+    assert "<dt>Letter</dt>" not in page.split("Area SEND inspection (2023 framework)")[1]  # a report, not a letter
+
+    previous = re.search(r'<dd class="previous-inspection">(.*?)</dd>', page, re.S)
+    if not label.get("previous_inspection_start"):
+        assert previous is None
+        return
+    assert previous, f"{label['file']}: the earlier inspection ({label['previous_inspection_start']}) is not shown"
+    assert _long_date(label["previous_inspection_start"]) in previous.group(1)
+    anchor = re.search(r'href="#([\w-]+)"', previous.group(1))
+    held = HELD_EARLIER_EVENTS.get(label["ons_code"])
+    if held:
+        # The earlier event is on this timeline (a seed letter): the date links to that step.
+        assert anchor, f"{label['file']}: the earlier {held} is held but not linked"
+        assert anchor.group(1).startswith(f"{held}-")
+        step = re.search(rf'<li class="step [^"]*" id="{anchor.group(1)}">(.*?)</li>\s*(?:<li|</ol>)', page, re.S)
+        assert step and _long_date(label["previous_inspection_start"]) in step.group(1)
+    else:
+        assert anchor is None and "its letter is not held" in previous.group(1)
+
+
+def test_search_finds_words_of_the_reports(corpus, client, django_assert_max_num_queries):
+    for word, expect_weaknesses in (("co-production", False), ("EHC", True), ("autism", False)):
+        with django_assert_max_num_queries(SEARCH_MAX_QUERIES):
+            response = client.get("/search/", {"q": word})
+        assert response.status_code == 200
+        results = response.context["results"]
+        framework_2023 = [h for h in results.letters if h.framework == "2023"]
+        assert framework_2023, f"no 2023 report found for {word!r}"
+        assert all(h.area_gss for h in framework_2023)
+        if expect_weaknesses:
+            assert any(h.framework == "2023" for h in results.weaknesses), word
+        assert "<mark>" in response.content.decode()
+
+
+def test_lists_stay_within_their_query_bounds(corpus, client, django_assert_max_num_queries):
+    for url in ("/areas/", "/inspections/", "/weaknesses/", "/areas/?framework=2023&region=London",
+                "/inspections/?framework=2023&sort=-weaknesses", "/inspections/?region=North+East&outcome=positive",
+                "/weaknesses/?kind=priority_action&text=EHC", "/weaknesses/?region=South+East&framework=2023"):
+        with django_assert_max_num_queries(LIST_MAX_QUERIES, info=url):
+            assert _listed(client, url) > 0, url
+    assert _listed(client, "/areas/?framework=2023") == 29
