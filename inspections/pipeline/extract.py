@@ -25,6 +25,10 @@ SUPPORTED = {PDF: "PDF", DOCX: "Word (DOCX)", HTML: "HTML", TEXT: "plain text"}
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[ >]|<table|<h[1-6])", re.I)
 
 
+# An XHTML declaration and comments may come first ("<!-- saved from url=... -->" in pages saved by a browser).
+_HTML_PROLOG = re.compile(rb"^(?:\s*<\?xml[^>]{0,200}\?>|\s*<!--.{0,1000}?-->)+", re.S)
+
+
 def sniff_content_type(data: bytes) -> str:
     """The content type from the first bytes; '' when it is none we read."""
     head = data[:2048]
@@ -38,7 +42,7 @@ def sniff_content_type(data: bytes) -> str:
         except zipfile.BadZipFile:
             return ""
         return ""
-    if _HTML_SNIFF.match(head.lstrip(b"\xef\xbb\xbf")):
+    if _HTML_SNIFF.match(_HTML_PROLOG.sub(b"", head.lstrip(b"\xef\xbb\xbf"))):
         return HTML
     if _looks_like_text(head):
         return TEXT
@@ -208,9 +212,6 @@ def _docx_blocks(container, lines: list[str]) -> None:
             _docx_blocks(block if tag != "sdt" else next((c for c in block.iterchildren() if _local(c.tag) == "sdtContent"), block), lines)
 
 
-_DOCX_LIST_STYLE = re.compile(r"^List(?:Bullet|Number|Continue)?(?P<level>\d)?$|^List(?:Bullet|Number)$", re.I)
-
-
 def _docx_list_marker(paragraph) -> str:
     """'• ' (indented per level) for a Word list paragraph: numbering in the paragraph, or a List Bullet/Number style."""
     ppr = next((c for c in paragraph.iterchildren() if _local(c.tag) == "pPr"), None)
@@ -317,12 +318,12 @@ def _drop_html_furniture(soup) -> None:
             continue
         attrs = node.attrs or {}
         role = str(attrs.get("role", "")).lower()
-        hidden = "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true"
-        in_content = node.find_parent(["article", "main"]) is not None
-        if hidden or role in ("navigation", "search") or (
-            not in_content and (node.name in ("header", "footer", "aside") or role in ("banner", "contentinfo", "complementary"))
-        ):
+        if "hidden" in attrs or str(attrs.get("aria-hidden", "")).lower() == "true" or role in ("navigation", "search"):
             node.decompose()
+        elif node.name in ("header", "footer", "aside") or role in ("banner", "contentinfo", "complementary"):
+            # The site's own header and footer; an article's header (its title) and footer stay.
+            if node.find_parent(["article", "main"]) is None:
+                node.decompose()
 
 
 def _html_space(m: re.Match[str]) -> str:

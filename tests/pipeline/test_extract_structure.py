@@ -179,3 +179,13 @@ def test_deleted_text_is_not_read():
         p.add_run("text.")
 
     assert _docx(build) == "Kept text."
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    ['<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x">\n', "<!-- saved from url=(0042)https://www.example.gov.uk/send -->\n"],
+    ids=["xhtml", "saved-page-comment"],
+)
+def test_html_with_a_prolog_is_read_as_html(prolog):
+    result = extract_text((prolog + "<html><body><p>Dear Ms Person</p></body></html>").encode())
+    assert (result.content_type, result.text) == (HTML, "Dear Ms Person")

@@ -150,3 +150,17 @@ def test_weakness_without_source_says_so(client, analyst):
     client.force_login(analyst)
     weakness = make_weakness(make_inspection())
     assert "No source passage is recorded" in client.get(_review_url(weakness, "weakness")).content.decode()
+
+
+def test_public_fact_page_names_the_document_without_a_link_readers_would_be_refused(client, fact, settings):
+    settings.PUBLIC_READ = True
+    html = client.get(reverse("fact_detail", kwargs={"model": "inspection", "pk": fact.pk})).content.decode()
+    assert fact.source_document.original_name in html
+    assert f'href="/documents/{fact.source_document_id}/"' not in html
+    assert client.get(f"/documents/{fact.source_document_id}/").status_code in (302, 403)
+
+
+def test_analyst_fact_page_links_the_document(client, analyst, fact):
+    client.force_login(analyst)
+    html = client.get(_review_url(fact)).content.decode()
+    assert f'href="/documents/{fact.source_document_id}/"' in html

@@ -29,7 +29,7 @@ from tests.web.test_lists import LIST_MAX_QUERIES
 from tests.web.test_search import SEARCH_MAX_QUERIES
 from tests.web.test_timeline import TIMELINE_MAX_QUERIES
 
-pytestmark = [pytest.mark.shared, pytest.mark.django_db]
+pytestmark = [pytest.mark.shared, pytest.mark.django_db, pytest.mark.usefixtures("public_read")]
 
 OUTCOME_LABELS = {
     "positive": "Typically positive experiences and outcomes",
@@ -60,11 +60,6 @@ def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
             clear_real_corpus()
 
 
-@pytest.fixture(autouse=True)
-def _public(settings):
-    settings.PUBLIC_READ = True
-
-
 def _norm(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().lower()
 
@@ -86,6 +81,29 @@ def _listed(client, url: str) -> int:
 def test_the_corpus_ingested_cleanly(corpus):
     assert corpus.count(": done") + corpus.count(": needs_review") == 5 + 29, corpus
     assert "failed" not in corpus and "rejected" not in corpus, corpus
+
+
+def test_ingesting_again_changes_nothing(corpus):
+    """./scripts/serve runs `ingest` on every start: files already held are skipped, and re-running the pipeline
+    on some (--reprocess) reconciles onto the same rows."""
+    from django.core.management import call_command
+
+    from inspections.models import Document, Inspection, SignificantWeakness
+    from tests.real_corpus import REPORTS_2023
+
+    def counts():
+        return Document.objects.count(), Inspection.objects.count(), SignificantWeakness.objects.count()
+
+    before = counts()
+    reports = sorted(str(p) for p in REPORTS_2023.glob("*.pdf"))
+    out = io.StringIO()
+    call_command("ingest", *reports, stdout=out, stderr=out)
+    assert out.getvalue().count("skipped, identical to document") == 29, out.getvalue()
+    assert counts() == before
+    out = io.StringIO()
+    call_command("ingest", "--reprocess", *reports[:3], stdout=out, stderr=out)
+    assert "created" not in out.getvalue(), out.getvalue()
+    assert counts() == before
 
 
 def test_dashboard_counts_match_the_labels(corpus, client, django_assert_max_num_queries):

@@ -281,6 +281,7 @@ def _is_header_row(text: str, heading: str) -> bool:
     return bool(re.fullmatch(rf"(?:Responsible\s+bod(?:y|ies)\s+)?{heading}", text.strip(), re.I))
 
 
+_REFERS_BACK = re.compile(r"(?:They|This|These|That|Those|It|Its|Their|Also|In\s+addition|Furthermore|Additionally)\b")
 _NUMBERED = re.compile(r"^(?P<n>\d{1,2})[.)][ \t]+")
 
 
@@ -340,9 +341,9 @@ def _paragraph_items(
             room = CLEAR_ROOM if paragraphs else width - len(prev.text) - 1 - len(line.text.split()[0])
             if not prev.bullet and room >= CLEAR_ROOM:
                 new = True  # the line before stopped well short of the column: a paragraph break
-                # One line a paragraph (Word, web page): every paragraph is an item, but one that does not name who
-                # must act may be a second paragraph of the item before ("They should also …").
-                run_on = run_on or (paragraphs and not actor)
+                # A paragraph that opens by referring back ("They should also …", "This includes …") may be a second
+                # paragraph of the item before: kept as an item, flagged.
+                run_on = run_on or bool(_REFERS_BACK.match(line.text))
             else:
                 # The line before ran to (or near) the edge, or closed a bullet list: a paragraph break is not
                 # certain. A new area for improvement opens by naming who must act ("Leaders …", "The local
@@ -356,7 +357,7 @@ def _paragraph_items(
     if doubtful:
         letter.flag(f"A paragraph break in the {what} is unclear (a sentence ends near the end of a line).", 0.7)
     if run_on:
-        letter.flag(f"A paragraph of the {what} does not name who must act: it may continue the item before it.", 0.7)
+        letter.flag(f"A paragraph of the {what} opens by referring back: it may continue the item before it.", 0.7)
     return items
 
 
