@@ -205,9 +205,8 @@ def _docx_blocks(container, lines: list[str]) -> None:
                         continue
                     inner: list[str] = []
                     _docx_blocks(cell, inner)
-                    cells.append(" ".join(" ".join(piece.split()) for piece in inner if piece.strip()))
-                if any(cells):
-                    lines.append("\t".join(cells))
+                    cells.append([" ".join(piece.split()) for piece in inner if piece.strip()])
+                lines.extend(_row_lines(cells))
         elif tag in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
             _docx_blocks(block if tag != "sdt" else next((c for c in block.iterchildren() if _local(c.tag) == "sdtContent"), block), lines)
 
@@ -265,6 +264,22 @@ def _docx_runs_text(paragraph) -> str:
             continue
         stack.extend(reversed(list(node.iterchildren())))
     return "".join(out)
+
+
+_TYPED_NUMBER = re.compile(r"(\d{1,2})[.)]\s")
+
+
+def _row_lines(cells: list[list[str]]) -> list[str]:
+    """A table row as text: its cells joined by tabs, each cell's paragraphs joined by spaces (a row is one record:
+    a responsible body and its action, one area for improvement). A one-cell row whose paragraphs are a typed
+    numbered list ("1. …", "2. …": several areas in one cell) keeps one line a paragraph, so the numbers still
+    start lines."""
+    if len(cells) == 1:
+        numbers = [int(m.group(1)) for m in map(_TYPED_NUMBER.match, cells[0]) if m]
+        if len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)):
+            return cells[0]
+    joined = [" ".join(cell) for cell in cells]
+    return ["\t".join(joined)] if any(joined) else []
 
 
 MAX_DOCX_EXPANDED_BYTES = 100 * 1024 * 1024
@@ -413,6 +428,5 @@ class _HtmlLines:
                     inner = _HtmlLines(in_cell=True)
                     inner.walk(cell)
                     inner.flush()
-                    cells.append(" ".join(line.strip() for line in inner.lines if line.strip()))
-            if any(cells):
-                self.lines.append(self.prefix + "\t".join(cells))
+                    cells.append([line.strip() for line in inner.lines if line.strip()])
+            self.lines.extend(self.prefix + line for line in _row_lines(cells))

@@ -3,7 +3,6 @@ inline markup never breaking a line, site furniture left out, Word's special cha
 
 from __future__ import annotations
 
-import copy
 import html
 import io
 import re
@@ -105,9 +104,6 @@ def test_letter_on_a_council_web_page_keeps_its_facts(prefix):
 
 # --- Word ----------------------------------------------------------------------------------------------------------
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
 def _docx(build) -> str:
     import docx
 
@@ -189,3 +185,22 @@ def test_deleted_text_is_not_read():
 def test_html_with_a_prolog_is_read_as_html(prolog):
     result = extract_text((prolog + "<html><body><p>Dear Ms Person</p></body></html>").encode())
     assert (result.content_type, result.text) == (HTML, "Dear Ms Person")
+
+
+def test_one_cell_holding_a_numbered_list_keeps_its_numbers_at_line_starts():
+    """Ofsted's table of areas for improvement sometimes puts several numbered areas in one cell."""
+    text = text_of(
+        "<html><body><table><tr><th>Areas for improvement</th></tr>"
+        "<tr><td><p>1. Leaders should act.</p><p>2. Leaders should plan:</p><ul><li>one;</li><li>two.</li></ul>"
+        "<p>3. Leaders should review.</p></td></tr><tr><td><p>Leaders should listen.</p><p>They should also act.</p></td></tr>"
+        "</table></body></html>"
+    )
+    assert text.split("\n") == [
+        "Areas for improvement",
+        "1. Leaders should act.",
+        "2. Leaders should plan:",
+        "• one;",
+        "• two.",
+        "3. Leaders should review.",
+        "Leaders should listen. They should also act.",
+    ]

@@ -9,6 +9,7 @@ review reason the PDF did not have.
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import lru_cache
 
 import pytest
@@ -56,8 +57,12 @@ def facts(p: ParsedLetter) -> dict:
     }
 
 
+def _iso(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
 def label_facts(label: dict) -> dict:
-    iso = lambda v: v and __import__("datetime").date.fromisoformat(v)  # noqa: E731
+    iso = _iso
     return {
         "outcome": OUTCOMES[label["outcome"]],
         "dates": (iso(label["inspection_start"]), iso(label["inspection_end"])),
@@ -121,7 +126,7 @@ def test_report_republished_as_another_pdf_gives_the_pdf_facts(name):
     pdf, from_pdf = pdf_result(name)
     index = NAMES.index(name)
     data = rv.to_pdf(rv.build(pdf, LABELS[name]), rv.LAYOUTS[index % 2], ordered=index % 4 == 1)
-    got_type, letters = parse(data)
+    _, letters = parse(data)
     assert len(letters) == 1
     got, expected = facts(letters[0]), facts(from_pdf)
     assert not {k: (expected[k], got[k]) for k in expected if expected[k] != got[k]}

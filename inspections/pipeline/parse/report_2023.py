@@ -94,7 +94,8 @@ def parse_report(item: Classified, document_text: str) -> ParsedLetter:
     _title(c, letter)
     _dates(c, letter, heads)
     _outcome(c, letter, heads)
-    paragraphs = unwrapped(c)
+    # One line a paragraph (Word, web page)? Never for text with page breaks: a PDF's lines are wrapped.
+    paragraphs = document_text.find("\f", chunk.span.start, chunk.span.end) == -1 and unwrapped(c)
     letter.weaknesses = _priority_actions(c, letter, heads, paragraphs) + _improvement_areas(c, letter, heads, paragraphs)
     _team(c, letter, heads)
     return letter

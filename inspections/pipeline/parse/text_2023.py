@@ -117,7 +117,8 @@ def lines_in(c: Cleaned, start: int, end: int) -> list[Line]:
 def unwrapped(c: Cleaned) -> bool:
     """True when each line of the text is a whole paragraph (text from Word or a web page), not a PDF's wrapped
     column: many lines far longer than a report's column (~115 characters; a PDF line PDFium glued at a hyphen is
-    the rare exception, a few per report)."""
+    the rare exception, a few per report).
+    Callers rule out text with page breaks first: a PDF's (or its text dump's) lines are wrapped, however wide."""
     lengths = [len(line) for line in c.text.split("\n") if len(line) >= 40]
     long = sum(1 for n in lengths if n > 125)
     return long >= 3 and long >= 0.25 * len(lengths)
