@@ -185,6 +185,22 @@ def _html_item(item: Item, rich: bool, tag: str = "ul") -> str:
     return out
 
 
+def _cells(items: list[Item], ordered: bool) -> list:
+    """The cells of a one-column table of areas for improvement. Numbered (ordered=True) as one Ofsted report prints
+    them: typed numbers, the first three areas sharing one cell, the others a cell each; each numbered cell is a list
+    of (lead, sub-points, paragraph after)."""
+    if not ordered:
+        return list(items)
+    numbered = [(f"{n}. {it.lead}", it.subs, it.after) for n, it in enumerate(items, 1)]
+    return [numbered[:3]] + [[entry] for entry in numbered[3:]]
+
+
+def _html_cell(cell, rich: bool) -> str:
+    if isinstance(cell, Item):
+        return _html_item(cell, rich)
+    return "".join(_html_item(Item(lead, subs, after), rich) if subs or after else f"<p>{_inline(lead, rich)}</p>" for lead, subs, after in cell)
+
+
 def to_html(report: Report, layout: str, ordered: bool = False) -> bytes:
     rich = layout == "govuk"
     parts: list[str] = [f"<h1>{_inline(report.title, False)}</h1>"]
@@ -213,7 +229,7 @@ def to_html(report: Report, layout: str, ordered: bool = False) -> bytes:
                 tag = "ol" if ordered else "ul"
                 parts.append(f"<{tag}>\n" + "".join(f"<li>{_html_item(it, rich)}</li>\n" for it in report.improvement) + f"</{tag}>")
             else:
-                rows = "".join(f"<tr><td>{_html_item(it, rich)}</td></tr>\n" for it in report.improvement)
+                rows = "".join(f"<tr><td>{_html_cell(cell, rich)}</td></tr>\n" for cell in _cells(report.improvement, ordered))
                 parts.append(f"<table><tr><th>Areas for improvement</th></tr>\n{rows}</table>")
             continue
         if key.startswith("inspection team"):
@@ -315,13 +331,18 @@ def to_docx(report: Report, layout: str, ordered: bool = False) -> bytes:
             else:
                 table = document.add_table(rows=1, cols=1)
                 table.cell(0, 0).text = "Areas for improvement"
-                for item in report.improvement:
+                for group in _cells(report.improvement, ordered):
                     cell = table.add_row().cells[0]
-                    cell.paragraphs[0].text = item.lead
-                    for sub in item.subs:
-                        cell.add_paragraph(sub, style="List Bullet")
-                    if item.after:
-                        cell.add_paragraph(item.after)
+                    items = group if isinstance(group, list) else [(group.lead, group.subs, group.after)]
+                    for k, (lead, subs, after) in enumerate(items):
+                        if k == 0:
+                            cell.paragraphs[0].text = lead
+                        else:
+                            cell.add_paragraph(lead)
+                        for sub in subs:
+                            cell.add_paragraph(sub, style="List Bullet")
+                        if after:
+                            cell.add_paragraph(after)
             continue
         if key.startswith("inspection team"):
             if layout == "govuk":

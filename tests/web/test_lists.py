@@ -215,3 +215,19 @@ def test_inspection_page_rows_equal_the_export_rows(sort):
     streamed = list(rows.iterator())
     assert rows.count() == len(streamed) > 50
     assert list(rows[0:50]) + list(rows[50:200]) == streamed
+
+
+def test_inspections_list_links_documents_only_for_readers_who_may_open_them(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import make_document
+
+    document = make_document(name="hartlepool-letter.pdf")
+    make_inspection(make_area("Hartlepool"), document=document)
+    link = f'href="/documents/{document.pk}/"'
+    html = client.get("/inspections/").content.decode()
+    assert "hartlepool-letter.pdf" in html and link not in html
+    analyst = get_user_model().objects.create_user("a", password="pw")
+    analyst.user_permissions.add(Permission.objects.get(codename="view_document"))
+    client.force_login(analyst)
+    assert link in client.get("/inspections/").content.decode()

@@ -169,3 +169,16 @@ def test_reprocessed_document_is_searched_by_its_new_text(monkeypatch):
     assert _letter_areas("quokka") == before
     letter = search_all(query="quokka").letters[0]
     assert "<mark>quokka</mark>" in letter.snippet.lower()
+
+
+def test_document_links_only_for_readers_who_may_open_them(corpus, client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    document = Document.objects.get()
+    link = f'href="/documents/{document.pk}/"'
+    html = client.get("/search/", {"q": "adulthood"}).content.decode()
+    assert "two-letters.pdf" in html and link not in html  # a public reader would be refused the page
+    analyst = django_user_model.objects.create_user("a", password="pw")
+    analyst.user_permissions.add(Permission.objects.get(codename="view_document"))
+    client.force_login(analyst)
+    assert link in client.get("/search/", {"q": "adulthood"}).content.decode()
