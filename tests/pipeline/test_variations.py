@@ -807,3 +807,23 @@ def test_2023_paragraph_referring_back_is_flagged():
     )
     # The short line before 'They' ends a paragraph; whether that paragraph is an item of its own is not certain.
     assert any("referring back" in r for r in letter.review_reasons)
+
+
+def test_2023_unnumbered_paragraph_after_numbered_items_from_a_web_page_is_flagged():
+    page = (
+        "<html><body><h1>Area SEND inspection of Exampleshire Local Area Partnership</h1>"
+        "<p>Inspection dates: 28 April to 2 May 2025</p><p>Date of previous inspection: Not previously inspected</p>"
+        "<h2>Inspection outcome</h2><p>" + " ".join(SYNTHETIC.split("Inspection outcome\n")[1].split("Information about")[0].split()) + "</p>"
+        "<h2>Areas for improvement</h2><table><tr><th>Areas for improvement</th></tr><tr><td>"
+        "<p>1. Leaders across the partnership should improve the quality of EHC plans so that they reflect the current needs of children and young people in the area.</p>"
+        "<p>2. Leaders across the partnership should improve the timeliness of EHC needs assessments so that children and young people receive support sooner.</p>"
+        "</td></tr><tr><td><p>Leaders across the partnership should strengthen their work with schools to reduce the suspensions of children and young people with SEND.</p>"
+        "</td></tr></table><h2>Inspection team</h2><p>Ann Example, Ofsted HMI Lead inspector</p></body></html>"
+    )
+    (letter,) = parse_all_bytes(page.encode())
+    assert any("unnumbered paragraph" in r for r in letter.review_reasons)
+
+
+def parse_all_bytes(data: bytes) -> list[ParsedLetter]:
+    extracted = extract_text(data).text
+    return [parse_letter(classify(chunk), extracted) for chunk in split_letters(extracted)]

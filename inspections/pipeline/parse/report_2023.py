@@ -329,6 +329,14 @@ def _paragraph_items(
             skip = _NUMBERED.match(first.text).end()
             chunk = [Line(first.start + skip, first.end, first.text[skip:])] + chunk[1:]
             items.append(chunk)
+        if paragraphs and any(
+            not line.bullet and SENTENCE_END.search(prev.text) and ACTOR_RE.match(line.text)
+            for item in items
+            for prev, line in zip(item, item[1:])
+        ):
+            # One line a paragraph: an unnumbered paragraph naming who must act, inside a numbered item, may be an
+            # area of its own (printed without a number).
+            letter.flag(f"An unnumbered paragraph in the numbered {what} may be an item of its own.", 0.6)
         return items
     width = _column_width([ln for ln in lines if not ln.bullet])
     items: list[list[Line]] = [[lines[0]]]
