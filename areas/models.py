@@ -15,6 +15,18 @@ class LocalArea(models.Model):
         LONDON = "london", "London borough"
         OTHER = "other", "Other"
 
+    class Region(models.TextChoices):
+        # England's nine regions (ONS): a fixed set, so forms validate a region without reading the table.
+        NORTH_EAST = "North East"
+        NORTH_WEST = "North West"
+        YORKSHIRE = "Yorkshire and The Humber"
+        EAST_MIDLANDS = "East Midlands"
+        WEST_MIDLANDS = "West Midlands"
+        EAST = "East of England"
+        LONDON = "London"
+        SOUTH_EAST = "South East"
+        SOUTH_WEST = "South West"
+
     register_code = models.CharField(
         max_length=8, unique=True, help_text="mySociety register code (e.g. HPL)."
     )
@@ -23,7 +35,7 @@ class LocalArea(models.Model):
     gss_code = models.CharField("GSS code", max_length=9, unique=True)
     dfe_la_code = models.CharField("DfE LA code", max_length=3, blank=True)
     ofsted_urn = models.CharField("Ofsted URN", max_length=10, blank=True)
-    region = models.CharField(max_length=64, blank=True)
+    region = models.CharField(max_length=64, blank=True, choices=Region.choices)
     authority_type = models.CharField(max_length=16, choices=AuthorityType.choices)
     alt_names = models.JSONField(default=list, blank=True)
     start_date = models.DateField(null=True, blank=True)

@@ -32,24 +32,6 @@ ANY = "Any"
 NOT_RECORDED = "none"
 
 
-def _region_choices() -> list[tuple[str, str]]:
-    regions = LocalArea.objects.exclude(region="").order_by("region").values_list("region", flat=True).distinct()
-    return [(r, r) for r in regions]
-
-
-class _RegionField(df.fields.ChoiceField):
-    """Lists the register's regions in the form, but accepts any region name without reading them: a list page
-    builds two FilterSets (the selector's and the form's), and validating against the database in both cost a
-    query each, taking a region-filtered page past its query bound. A region no area has matches no rows."""
-
-    def valid_value(self, value):
-        return True
-
-
-class RegionFilter(df.ChoiceFilter):
-    field_class = _RegionField
-
-
 class SortedFilterSet(df.FilterSet):
     """A FilterSet that also knows how to order its rows.
 
@@ -114,7 +96,7 @@ class AreaFilter(SortedFilterSet):
     """/areas/ and /exports/areas.csv. Former authorities are hidden unless include_former=true."""
 
     q = df.CharFilter(method="filter_text", label="Name or code")
-    region = RegionFilter(choices=_region_choices, label="Region", empty_label=ANY)
+    region = df.ChoiceFilter(choices=LocalArea.Region.choices, label="Region", empty_label=ANY)
     authority_type = df.ChoiceFilter(choices=LocalArea.AuthorityType.choices, label="Authority type", empty_label=ANY)
     framework = df.ChoiceFilter(choices=Framework.choices, method="filter_framework", label="Inspected under", empty_label=ANY)
     stage = df.ChoiceFilter(choices=[(s.key, s.label) for s in STAGES], label="Current stage", empty_label=ANY)
@@ -155,7 +137,7 @@ class InspectionFilter(SortedFilterSet):
     so the dashboard's "revisit results" bars link to ?kind=revisit&outcome=sufficient_some."""
 
     area = df.CharFilter(method=_area_filter, label="Area (name or GSS code)")
-    region = RegionFilter(choices=_region_choices, label="Region", empty_label=ANY)
+    region = df.ChoiceFilter(choices=LocalArea.Region.choices, label="Region", empty_label=ANY)
     framework = df.ChoiceFilter(field_name="row_framework", choices=Framework.choices, label="Framework", empty_label=ANY)
     kind = df.ChoiceFilter(field_name="row_kind", choices=Inspection.Kind.choices + Revisit.Kind.choices, label="Kind", empty_label=ANY)
     # "none": no outcome recorded, so the dashboard's "Not recorded" bars link to exactly what they count.
@@ -179,7 +161,7 @@ class WeaknessFilter(SortedFilterSet):
     """/weaknesses/: one row per weakness and judgement (see selectors.weakness_rows)."""
 
     area = df.CharFilter(method=_area_filter, label="Area (name or GSS code)")
-    region = RegionFilter(choices=_region_choices, label="Region", empty_label=ANY)
+    region = df.ChoiceFilter(choices=LocalArea.Region.choices, label="Region", empty_label=ANY)
     framework = df.ChoiceFilter(choices=Framework.choices, label="Framework", empty_label=ANY)
     kind = df.ChoiceFilter(field_name="weakness_kind", choices=SignificantWeakness.Kind.choices, label="Kind",
                           empty_label=ANY)

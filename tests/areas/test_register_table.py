@@ -86,3 +86,14 @@ def test_the_committed_table_is_what_the_build_script_makes(tmp_path):
     out = tmp_path / "local_areas.csv"
     build.main(["--reference", str(SHARED / "reference"), "--out", str(out)])
     assert out.read_bytes() == REGISTER_CSV.read_bytes()
+
+
+def test_every_region_in_the_register_is_one_of_englands_nine():
+    import csv
+
+    from areas.models import LocalArea
+    from areas.register import REGISTER_CSV
+
+    with open(REGISTER_CSV, encoding="utf-8") as f:
+        regions = {row["region"] for row in csv.DictReader(f)}
+    assert regions <= set(LocalArea.Region.values), regions - set(LocalArea.Region.values)

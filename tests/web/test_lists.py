@@ -16,7 +16,7 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_read")]
 
-LIST_MAX_QUERIES = 4  # count + page rows (+ page details, /inspections/) + region choices (anonymous request)
+LIST_MAX_QUERIES = 3  # count + page rows (+ page details, /inspections/); regions are a fixed set, no query
 
 
 def _areas(**filters):
@@ -165,6 +165,16 @@ def test_invalid_filter_value_shows_error_not_500(client):
     response = client.get("/inspections/", {"kind": "nonsense", "year": "abc"})
     assert response.status_code == 200
     assert 'class="error"' in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/areas/", "/inspections/", "/weaknesses/"])
+def test_unknown_region_is_an_error_not_an_empty_list(client, django_assert_max_num_queries, url):
+    make_path(make_area("Hartlepool", region="North East"))
+    with django_assert_max_num_queries(LIST_MAX_QUERIES):
+        html = client.get(url, {"region": "Atlantis"}).content.decode()
+    assert 'class="error"' in html and "Hartlepool" in html  # the bad filter is named and ignored, rows still shown
+    with django_assert_max_num_queries(LIST_MAX_QUERIES):
+        assert "Hartlepool" in client.get(url, {"region": "North East"}).content.decode()
 
 
 @pytest.mark.parametrize("url", ["/areas/", "/inspections/", "/weaknesses/"])
