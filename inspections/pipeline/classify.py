@@ -25,6 +25,17 @@ _COUNCIL = re.compile(
     r"Cabinet|Committee|Recommendations?|Proposed\s+decision|Background\s+papers|Agenda\s+item|Key\s+decision)\b",
     re.I,
 )
+# A page or report speaking about the letter, as the area itself or before the visit: "The revisit letter noted:",
+# "View the letter", "Our last Local Area SEND Inspection", "a SEND re-visit of our local area". Ofsted/CQC letters
+# never write these.
+_ABOUT_THE_LETTER = re.compile(
+    r"\bThe\s+(?:(?:re-?visit|inspection|outcome|Ofsted)\s+)?(?:letter|report)\s+(?:noted|notes|said|says|found|finds|states|stated|highlighted|highlights|concluded)\b"
+    r"|\b(?:View|Read|Download)\s+the\s+(?:full\s+)?(?:letter|report)\b"
+    r"|\bour\s+(?:(?:last|recent|latest|first|previous)\s+)?(?:local\s+area|area\s+SEND|SEND\s+(?:inspection|re-?visit))\b"
+    # a notice sent before the visit: "Ofsted and CQC will be undertaking the re-visit of ...", "will conduct a revisit"
+    r"|\bwill\s+(?:be\s+)?(?:undertak|conduct|carry(?:ing)?\s+out)\w*\s+(?:a|the)\s+(?:[\w-]+\s+){0,3}?(?:re-?visit|inspection)",
+    re.I,
+)
 _SEND_INSPECTION_TOPIC = re.compile(
     r"(?:\bSEND\b|special\s+educational\s+needs)[\s\S]{0,400}?\b(?:inspect(?:ed|ion)|revisit(?:ed)?)\b"
     r"|\b(?:inspect(?:ed|ion)|revisit(?:ed)?)\b[\s\S]{0,400}?(?:\bSEND\b|special\s+educational\s+needs)",
@@ -121,7 +132,7 @@ def _letter_or_quoted(text: str) -> SourceKind:
     title or opening sentence in its own report: a secondary source, never a letter."""
     if _DEAR.search(text) or _SIGN_OFF.search(text):
         return "letter"
-    return "secondary" if council_words(text) >= 2 else "letter"
+    return "secondary" if council_words(text) >= 2 or _ABOUT_THE_LETTER.search(text) else "letter"
 
 
 def council_words(text: str) -> int:
@@ -143,7 +154,7 @@ def _reject_other_documents(text: str) -> None:
 def _is_council_summary(text: str) -> bool:
     """A council's own report on a SEND inspection or revisit, with outcome facts (WSOA, weaknesses, progress)."""
     return bool(
-        len(_COUNCIL.findall(text)) >= 2
+        (len(_COUNCIL.findall(text)) >= 2 or _ABOUT_THE_LETTER.search(text))
         and _OFSTED_CQC.search(text)
         and _SEND_INSPECTION_TOPIC.search(text)
         and _WSOA_OR_WEAKNESS.search(text)

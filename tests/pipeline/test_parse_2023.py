@@ -207,8 +207,10 @@ def test_synthetic_monitoring_report():
     assert letter.judgements[1].weakness_text == (
         "Health leaders must address the current waiting times for speech and language therapy."
     )
-    span = letter.judgements[0].span
+    span = letter.judgements[0].weakness_span
     assert MONITORING[span.start : span.end].startswith("Leaders across the partnership")
+    verdict = letter.judgements[0].span  # the judgement points at its verdict sentence
+    assert MONITORING[verdict.start : verdict.end].startswith("The local area partnership has made sufficient progress")
     assert letter.overall == "sufficient_some"
     assert "18 months" in letter.next_inspection_text
     assert letter.lead_inspector == "Ann Example; Bob Sample"

@@ -121,6 +121,12 @@ def read_letter_date(letter: ParsedLetter, c: Cleaned, title: re.Match[str] | No
     dear = cm.DEAR_RE.search(c.text, 0, limit)
     if dear:
         limit = dear.start()
+    if letter.dates_span is not None:
+        # Without a title or salutation (a letterhead cut off, a page quoting the letter) the window reaches the
+        # opening sentence: its inspection dates are never the letter's date.
+        dates_at = c.pos.index_at_or_after(letter.dates_span.start)
+        if dates_at < limit:
+            limit = cm.sentence_around(c.text, dates_at)[0]
     letter.letter_date, letter.letter_date_span = cm.letter_date(c, 0, limit)
     if letter.letter_date and letter.end_date and letter.letter_date < letter.end_date:
         letter.flag("The letter is dated before the inspection ended.")
@@ -164,10 +170,24 @@ def read_weaknesses(letter: ParsedLetter, c: Cleaned) -> None:
         letter.weaknesses.append(
             ParsedWeakness(number=len(letter.weaknesses) + 1, text=text, span=c.span(item.start, item.end))
         )
+    merged = [w.number for w in letter.weaknesses if _RUN_TOGETHER.search(w.text)]
+    if merged:
+        letter.flag(
+            f"Significant weakness(es) {merged} hold list markers inside the text: several items may have been run "
+            "together by the conversion, so the number of weaknesses may be wrong."
+        )
     if not end_m:
         letter.flag("The end of the list of significant weaknesses was not found; the last item may run on.")
     if len(letter.weaknesses) > 15:
         letter.flag(f"{len(letter.weaknesses)} significant weaknesses found: more than any letter is expected to list.")
+
+
+# List items joined into one line by a scrape or a conversion: "... following diagnosis of ASD - the fractured
+# relationships ... at a strategic level - the incorrect placement ...".
+_RUN_TOGETHER = re.compile(
+    r"\s[" + re.escape("".join(ch for ch in cm.BULLET_CHARS if ch not in "-–—*")) + r"]\s"  # a bullet glyph inside
+    r"|\s-\s+[a-z]"  # a spaced hyphen-minus before a lower-case word (the letters' own dashes are en dashes)
+)
 
 
 def read_people(letter: ParsedLetter, c: Cleaned) -> None:

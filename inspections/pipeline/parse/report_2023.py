@@ -28,7 +28,7 @@ TITLE_LOOSE_RE = re.compile(_TITLE_HEAD + r"(?P<area>[^\n]+)", re.I)
 _VALUE = r"(?:[ \t]*(?P<v>[^\n]*\S[^\n]*)|[ \t]*\n[ \t]*(?![^\n:]{0,40}:)(?P<v2>[^\n]*(?:\d|\bnot\b|\bnone\b|\bn/?a\b)[^\n]*))"
 DATES_RE = re.compile(r"^[ \t]*Inspection\s+dates?[ \t]*(?::" + _VALUE + r"|(?=\n)" + _VALUE.replace("v>", "w>").replace("v2>", "w2>") + ")", re.I | re.M)
 PREVIOUS_RE = re.compile(
-    r"^[ \t]*Dates?\s+of\s+(?:the\s+)?previous\s+inspection[ \t]*(?::" + _VALUE + r"|(?=\n)" + _VALUE.replace("v>", "w>").replace("v2>", "w2>") + ")",
+    r"^[ \t]*Dates?\s+of\s+(?:the\s+)?previous\s+(?:full\s+)?(?:area\s+SEND\s+)?inspection[ \t]*(?::" + _VALUE + r"|(?=\n)" + _VALUE.replace("v>", "w>").replace("v2>", "w2>") + ")",
     re.I | re.M,
 )
 
@@ -54,14 +54,16 @@ HEADINGS = {
 
 OUTCOMES = [
     ("systemic_failings", re.compile(r"widespread\s+and/or\s+systemic\s+failings|widespread\s+or\s+systemic\s+failings", re.I)),
-    ("inconsistent", re.compile(r"lead\s+to\s+inconsistent\s+experiences\s+and\s+outcomes", re.I)),
-    ("positive", re.compile(r"typically\s+lead\s+to\s+positive\s+experiences\s+and\s+outcomes", re.I)),
+    ("inconsistent", re.compile(r"leads?\s+to\s+inconsistent\s+experiences\s+and\s+outcomes", re.I)),
+    ("positive", re.compile(r"typically\s+leads?\s+to\s+positive\s+experiences\s+and\s+outcomes", re.I)),
 ]
 _WITHIN = r"within\s+(?:approximately\s+|about\s+|around\s+)?(?P<within>(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)\s+(?:years?|months?))"
 # The sentence is found by its core words, then widened to its full stops (see _sentence_with): a pattern that
 # starts with [^.]* is retried at every character of the block.
-NEXT_FULL_RE = re.compile(r"\bnext\s+full\s+(?:area\s+SEND\s+)?(?:re-?)?inspection\s+will\s+be\s+" + _WITHIN, re.I)
-MONITORING_RE = re.compile(r"\bmonitoring\s+inspection\s+will\s+be\s+(?:carried\s+out\s+)?" + _WITHIN, re.I)
+# "will be within", "will take place within", "will be carried out within", "is due within".
+_WILL_BE = r"(?:will\s+(?:be\s+(?:carried\s+out\s+)?|take\s+place\s+)|is\s+(?:due|expected)\s+)"
+NEXT_FULL_RE = re.compile(r"\bnext\s+full\s+(?:area\s+SEND\s+)?(?:re-?)?inspection\s+" + _WILL_BE + _WITHIN, re.I)
+MONITORING_RE = re.compile(r"\bmonitoring\s+inspection\s+" + _WILL_BE + _WITHIN, re.I)
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18}
 
 # Words that are part of a role, never of a person's name.

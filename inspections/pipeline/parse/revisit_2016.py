@@ -31,8 +31,8 @@ VERDICT = re.compile(
     re.I,
 )
 OVERALL = re.compile(
-    r"The\s+(?:local\s+)?area\s+has\s+(?:(?P<not>not\s+)?made\s+(?:sufficient|enough)|made\s+(?P<insufficient>in)sufficient)\s+progress\s+in\s+(?:addressing|improving|tackling)\s+"
-    rf"(?P<what>(?:(?:all|each|any)(?:\s+{_NUM})?|{_NUM}\s+of|the|its)(?:\s+(?:of\s+)?(?:the\s+|its\s+)?(?:{_NUM}\s+)?)?)"
+    r"The\s+(?:local\s+)?area\s+has\s+(?:(?P<not>not\s+)?made\s+(?:sufficient|enough)|made\s+(?P<insufficient>in)sufficient)\s+progress\s+in\s+(?:(?:addressing|improving|tackling)\s+)?"
+    rf"(?P<what>(?:(?:all|each|any)(?:\s+{_NUM})?|{_NUM}\s+(?:out\s+)?of|the|its)(?:\s+(?:of\s+)?(?:the\s+|its\s+)?(?:{_NUM}\s+)?)?)"
     r"(?:(?:areas?\s+of\s+)?significant\s+weakness(?:es)?|areas?\s+of\s+(?:significant\s+)?weakness(?:es)?)",
     re.I,
 )
@@ -178,6 +178,8 @@ def read_overall(letter: ParsedLetter, c: Cleaned) -> None:
     if stated is None and counted is None:
         letter.flag("The revisit's overall result was not found.")
         return
+    if stated is not None and not judged:
+        letter.flag("The revisit's overall result was found but no judgement of an individual weakness.")
     if stated is None:
         letter.flag("The overall result sentence was not recognised; it is taken from the individual judgements.")
         sufficient, total = counted

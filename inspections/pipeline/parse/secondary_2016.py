@@ -21,6 +21,8 @@ AREA_PATTERNS = [
     re.compile(rf"(?:^|[.\n]\s*|\b(?:In|On)\s+[^,.]{{3,40}}?\s+)(?:the\s+)?(?P<area>[A-Z][\w'’&-]*(?:{_SP}(?:and|upon|on|of|[A-Z][\w'’&-]*))*?){_SP}Local{_SP}Area{_SP}was{_SP}(?:inspected|revisited)"),
     re.compile(rf"SEND{_SP}(?:Revisit|Re-visit|Inspection){_SP}in{_SP}(?P<area>[A-Z][\w'’&-]*(?:{_SP}(?:and|upon|on|of|[A-Z][\w'’&-]*))*)", re.I),
     re.compile(rf"\blocal\s+area\s+of\s+(?P<area>[A-Z][\w'’&-]*(?:{_SP}(?:and|upon|on|of|[A-Z][\w'’&-]*))*)"),
+    # "Ofsted and the CQC revisited the area of Southend-on-Sea", as a council page retells the letter's opening.
+    re.compile(rf"\b(?:revisited|re-visited|inspected)\s+the\s+area\s+of\s+(?P<area>[A-Z][\w'’&-]*(?:{_SP}(?:and|upon|on|of|[A-Z][\w'’&-]*))*)"),
 ]
 LEAD = [
     re.compile(rf"Lead\s+Inspector,?\s+(?-i:(?P<name>[A-Z][\w'’-]+(?:{_SP}[A-Z][\w'’-]+){{1,2}}))", re.I),
@@ -29,12 +31,18 @@ LEAD = [
 LIST_INTRO = re.compile(
     r"(?:weakness(?:es)?|concerns?|areas\s+(?:for\s+(?:development|improvement)|of\s+(?:significant\s+)?weakness))[^.:\n]{0,80}:[ \t]*\n", re.I
 )
+_ADDRESSING = r"(?:(?:addressing|tackling|improving)\s+)?"
 ALL_SUFFICIENT = re.compile(
-    r"sufficient\s+progress\s+(?:had\s+been\s+|has\s+been\s+|was\s+)?(?:made\s+)?(?:in|on|against)\s+(?:each|all)\s+(?:of\s+)?(?:the\s+)?(?P<n>\w+)?",
+    r"(?:sufficient|enough)\s+progress\s+(?:had\s+been\s+|has\s+been\s+|was\s+)?(?:made\s+)?(?:in|on|against)\s+"
+    + _ADDRESSING
+    + r"(?:each|all)\s+(?:of\s+)?(?:the\s+)?(?P<n>\w+)?",
     re.I,
 )
 NONE_SUFFICIENT = re.compile(r"(?:not|insufficient)\s+(?:made\s+)?(?:sufficient\s+)?progress", re.I)
-SOME_SUFFICIENT = re.compile(r"sufficient\s+progress\s+(?:in|on|against)\s+(?P<k>\w+)\s+(?:of|out\s+of)\s+(?:the\s+)?(?P<n>\w+)", re.I)
+SOME_SUFFICIENT = re.compile(
+    r"(?:sufficient|enough)\s+progress\s+(?:in|on|against)\s+" + _ADDRESSING + r"(?P<k>\w+)\s+(?:of|out\s+of)\s+(?:the\s+)?(?P<n>\w+)",
+    re.I,
+)
 
 
 def parse_secondary(item: Classified, document_text: str) -> ParsedLetter:
@@ -152,6 +160,11 @@ def read_revisit_outcome(letter: ParsedLetter, c: Cleaned, items) -> None:
     elif none_m and not all_m and not some_m:
         verdict, letter.overall = False, "sufficient_none"
         s, e = cm.sentence_around(c.text, none_m.start())
+    elif some_m and not all_m and _is_part(some_m):
+        # "enough progress in addressing 3 of the 4": the overall result is clear, but not which weakness is which.
+        letter.overall = "sufficient_some"
+        s, e = cm.sentence_around(c.text, some_m.start())
+        letter.flag("The council report gives the number of weaknesses with sufficient progress but not which ones; judgements are left open.")
     else:
         letter.flag("The council report's overall revisit result was not clear; judgements are left open.")
         s = e = 0
@@ -195,6 +208,12 @@ def _finding(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
         if not _QUESTION.search(text[max(0, m.start() - 60) : m.start()]):
             return m
     return None
+
+
+def _is_part(m: re.Match[str]) -> bool:
+    """'3 of the 4', 'two out of five': some but not all (nor none) of the weaknesses."""
+    k, n = _count_word(m["k"]), _count_word(m["n"])
+    return k is not None and n is not None and 0 < k < n
 
 
 def _count_word(word: str) -> int | None:
