@@ -36,6 +36,18 @@ _ABOUT_THE_LETTER = re.compile(
     r"|\bwill\s+(?:be\s+)?(?:undertak|conduct|carry(?:ing)?\s+out)\w*\s+(?:a|the)\s+(?:[\w-]+\s+){0,3}?(?:re-?visit|inspection)",
     re.I,
 )
+# A notice sent before a visit ("Ofsted and CQC will be undertaking the re-visit ... between 22nd and 24th January
+# 2020"), and the sentences that state an inspection's outcome (a notice has none; "to assess whether the local area
+# has made sufficient progress" states the purpose, not a result).
+_NOTICE = re.compile(
+    r"\bwill\s+(?:be\s+)?(?:undertak|conduct|carry(?:ing)?\s+out)\w*\s+(?:a|the)\s+(?:[\w-]+\s+){0,3}?(?:re-?visit|inspection)", re.I
+)
+_OUTCOME = re.compile(
+    r"\b(?:has|had|have)\s+(?:not\s+)?made\s+(?:sufficient|enough|insufficient)\s+progress"
+    r"|determined\s+that\s+a\s+written\s+statement|required\s+to\s+(?:jointly\s+)?(?:produce|submit|prepare)",
+    re.I,
+)
+_PURPOSE = re.compile(r"\b(?:whether|if|decide|assess|determine|identify|see)\b[^.]{0,60}$", re.I)
 _SEND_INSPECTION_TOPIC = re.compile(
     r"(?:\bSEND\b|special\s+educational\s+needs)[\s\S]{0,400}?\b(?:inspect(?:ed|ion)|revisit(?:ed)?)\b"
     r"|\b(?:inspect(?:ed|ion)|revisit(?:ed)?)\b[\s\S]{0,400}?(?:\bSEND\b|special\s+educational\s+needs)",
@@ -102,6 +114,11 @@ def classify(chunk: LetterChunk) -> Classified:
         what = title16["what"].lower()
         kind = "revisit" if "visit" in what else "initial_inspection"
         return Classified(chunk=chunk, kind=kind, framework="2016", source_kind=_letter_or_quoted(text))
+    if _NOTICE.search(head) and not _states_outcome(text):
+        raise NotSendDocument(
+            "This is a notice of a local area SEND inspection or revisit to come: it states no outcome (no written "
+            "statement of action, significant weaknesses or progress judgement was found)."
+        )
     # No title line (a letter with its letterhead and title cut off): its fixed opening sentence.
     if _REVISIT_BODY.search(head):
         return Classified(chunk=chunk, kind="revisit", framework="2016", source_kind=_letter_or_quoted(text))
@@ -133,6 +150,11 @@ def _letter_or_quoted(text: str) -> SourceKind:
     if _DEAR.search(text) or _SIGN_OFF.search(text):
         return "letter"
     return "secondary" if council_words(text) >= 2 or _ABOUT_THE_LETTER.search(text) else "letter"
+
+
+def _states_outcome(text: str) -> bool:
+    """True when the text states an inspection outcome, not only the purpose of one ('to assess whether ...')."""
+    return any(not _PURPOSE.search(text[max(0, m.start() - 80) : m.start()]) for m in _OUTCOME.finditer(text))
 
 
 def council_words(text: str) -> int:

@@ -298,8 +298,25 @@ def test_real_excerpt_end_to_end(name, areas):
     assert document.status in {Document.Status.DONE, Document.Status.NEEDS_REVIEW, Document.Status.REJECTED}, report
     if document.status == Document.Status.REJECTED:
         assert document.error
-    print("\nRESULT", name, document.status, document.error[:80], [(i.kind, i.area.name, i.start_date, i.letter_date, i.source_kind, i.needs_review) for i in Inspection.all_objects.filter(source_document=document)])
     for inspection in Inspection.all_objects.filter(source_document=document):
         assert inspection.letter_date is None or inspection.letter_date != inspection.end_date
         if inspection.source_kind != "letter":
             assert inspection.needs_review
+
+
+@pytest.mark.parametrize("name", ["kent_2022_revisit_notice_school.txt", "durham_2020_revisit_notice_school.txt"])
+def test_a_notice_of_a_revisit_to_come_is_refused(name):
+    with pytest.raises(NotSendDocument, match="notice of a local area SEND inspection or revisit to come"):
+        run(text_of(REAL / name))
+
+
+def test_a_letter_stating_its_purpose_and_its_outcome_is_not_a_notice():
+    """'to assess whether the local area has made sufficient progress' is a purpose; the letter's result still counts."""
+    text = (
+        "Dear Ms Smith\n\n"
+        "Between 19 and 21 May 2021, Ofsted and the CQC revisited the local area of Northumberland to assess whether the "
+        "local area has made sufficient progress. Inspectors will conduct a further inspection under the new framework.\n\n"
+        "The area has made sufficient progress in addressing the three areas of significant weakness.\n"
+    )
+    (letter,) = run(text)
+    assert (letter.kind, letter.source_kind, letter.overall) == ("revisit", "letter", "sufficient_all")
