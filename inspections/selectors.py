@@ -447,6 +447,26 @@ def months_between(start: dt.date | None, end: dt.date | None) -> float | None:
     return round((end - start).days / DAYS_PER_MONTH, 1)
 
 
+def _timeline_facts() -> dict[str, QuerySet]:
+    """The timeline's fact querysets with their source text annotated (`_with_source_text`), unfiltered.
+
+    Like `area_rows`: resolving the annotations is pure Python and the same on every request (five
+    querysets, each a CASE with a join to the document), so they are built once per thread; callers filter
+    or clone them (`.all()`), which never changes the ones kept. Prefetch objects are made per request."""
+    facts = getattr(_built, "timeline_facts", None)
+    if facts is None:
+        facts = _built.timeline_facts = {
+            "inspections": _with_source_text(Inspection.objects.all()),
+            "weaknesses": _with_source_text(SignificantWeakness.objects.order_by("kind", "number")),
+            "revisits": _with_source_text(Revisit.objects.all()),
+            "judgements": _with_source_text(ProgressJudgement.objects.all()).select_related("weakness").order_by(
+                "weakness__kind", "weakness__number"
+            ),
+            "wsoas": _with_source_text(WrittenStatementOfAction.objects.all()),
+        }
+    return facts
+
+
 def area_timeline(*, gss_code: str) -> AreaTimeline:
     """The area's whole path (and its predecessors'), in a fixed number of queries. 404 if unknown."""
     from areas.selectors import area_predecessors, area_successors
@@ -461,18 +481,16 @@ def area_timeline(*, gss_code: str) -> AreaTimeline:
     successors = area_successors(area)
     areas = {area.id: area, **{p.id: p for p in predecessors}}
 
-    judgements = _with_source_text(ProgressJudgement.objects.all()).select_related("weakness").order_by(
-        "weakness__kind", "weakness__number"
-    )
-    revisits = _with_source_text(Revisit.objects.all()).prefetch_related(Prefetch("judgements", queryset=judgements))
+    facts = _timeline_facts()
+    revisits = facts["revisits"].all().prefetch_related(Prefetch("judgements", queryset=facts["judgements"].all()))
     inspections = list(
-        _with_source_text(Inspection.objects.filter(area_id__in=areas))
+        facts["inspections"].filter(area_id__in=areas)
         .prefetch_related(
-            Prefetch("weaknesses", queryset=_with_source_text(SignificantWeakness.objects.order_by("kind", "number"))),
+            Prefetch("weaknesses", queryset=facts["weaknesses"].all()),
             Prefetch("revisits", queryset=revisits),
         )
     )
-    wsoas = {w.inspection_id: w for w in _with_source_text(WrittenStatementOfAction.objects.filter(inspection__in=[i.id for i in inspections]))}
+    wsoas = {w.inspection_id: w for w in facts["wsoas"].filter(inspection__in=[i.id for i in inspections])}
 
     steps: list[Step] = []
     for inspection in inspections:

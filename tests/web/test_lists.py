@@ -3,8 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 
+from inspections.models import SignificantWeakness
 from inspections.selectors import area_list, inspection_rows, stage_label, weakness_rows
 from tests.factories import (
     make_area,
@@ -133,6 +136,26 @@ def test_weakness_filters():
     assert len(list(weakness_rows(filters={"area": "hartlepool", "judgement": "insufficient"}))) == 1
     assert {r["area_name"] for r in weakness_rows(filters={"year": "2024"})} == {"Kent"}
     assert {r["area_name"] for r in weakness_rows(filters={"region": "South East"})} == {"Kent"}
+
+
+@pytest.mark.skipif(not settings.IS_POSTGRES, reason="PostgreSQL's pg_trgm index (set DATABASE_URL)")
+def test_weakness_text_filter_uses_trigram_index():
+    """`text` stays icontains (substring, any case: the test above, on both backends); on PostgreSQL migration
+    inspections/0006 indexes upper(text) with gin_trgm_ops so the substring match need not read every row."""
+    path = make_path(make_area("Kent"), revisit=False)
+    path["weaknesses"][0].text = "Weak CO-PRODUCTION with parents"
+    path["weaknesses"][0].save()
+    rows = weakness_rows(filters={"text": "co-production"})
+    assert [r["area_name"] for r in rows] == ["Kent"]
+    with connection.cursor() as cursor:
+        # A handful of test rows would be read in full (or in key order) anyway: leave the planner only the bitmap.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        # The filter's own lookup on the weakness table (the list joins and sorts around it).
+        sql, params = SignificantWeakness.objects.filter(text__icontains="co-production").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "inspections_weakness_text_trgm" in plan
 
 
 @pytest.mark.parametrize("url", ["/areas/", "/inspections/", "/weaknesses/"])
