@@ -3,9 +3,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from inspections.filters import AreaFilter
-from inspections.selectors import area_list, area_timeline, stage_label
-from inspections.views.lists import render_list, short_date
+from inspections.facts.filters import AreaFilter
+from inspections.facts.selectors import area_list, area_timeline, stage_label
+from inspections.facts.views import render_list, short_date
 from sendtracker.access import public_read
 
 

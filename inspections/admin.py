@@ -1,8 +1,10 @@
+"""Admin registrations, one module per capability (Django discovers only this module)."""
+
 from django.contrib import admin
 
-from .models import SourceLetter
+from inspections.ingest import admin as ingest_admin  # noqa: F401  Document's admin: upload, status, re-process
+from inspections.review import admin as review_admin  # noqa: F401  the facts (rejected ones too), the correction audit
 
-from . import admin_documents  # noqa: E402,F401  Document's admin: upload, status, re-process
-from . import admin_review  # noqa: E402,F401  the facts (rejected ones too) and the correction audit
+from .models import SourceLetter
 
 admin.site.register(SourceLetter)

@@ -7,7 +7,8 @@ class InspectionsConfig(AppConfig):
     verbose_name = "Inspections"
 
     def ready(self) -> None:
-        from inspections.services.groups import analyst_group_sync
+        from inspections.ingest import tasks  # noqa: F401  registers the Celery tasks services enqueue by name
+        from inspections.review.groups import analyst_group_sync
 
         # After auth's own handler has created the permissions (auth is earlier in INSTALLED_APPS).
         post_migrate.connect(analyst_group_sync, sender=self, dispatch_uid="inspections.analyst_group_sync")

@@ -6,4 +6,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendtracker.settings")
 
 app = Celery("sendtracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Tasks live in capability folders (inspections/ingest/tasks.py), not in <app>.tasks.
+app.autodiscover_tasks(["inspections.ingest", "inspections.ingest.sources"])

@@ -158,10 +158,27 @@ DOCUMENT_QUEUED_STALE_SECONDS = int(os.environ.get("DOCUMENT_QUEUED_STALE_SECOND
 SENDTRACKER_TEST_SLOW_SECONDS = float(os.environ.get("SENDTRACKER_TEST_SLOW_SECONDS", "0"))
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-documents": {
-        "task": "inspections.tasks.requeue_stuck_documents",
+        "task": "inspections.ingest.tasks.requeue_stuck_documents",
         "schedule": 300.0,
     },
 }
+
+# Fetching published reports (inspections/ingest/sources/). Nothing is fetched unless asked: by
+# `manage.py fetch_reports`, or daily by beat when FETCH_REPORTS_DAILY=1.
+OFSTED_REPORTS_URL = os.environ.get("OFSTED_REPORTS_URL", "https://reports.ofsted.gov.uk").rstrip("/")
+FETCH_CONTACT = os.environ.get("FETCH_CONTACT", "")  # an e-mail or URL put in the User-Agent for the site's operators
+FETCH_DELAY_SECONDS = float(os.environ.get("FETCH_DELAY_SECONDS", "2"))  # between two requests (one at a time)
+FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "30"))
+FETCH_RETRIES = int(os.environ.get("FETCH_RETRIES", "3"))  # extra attempts after a timeout or 5xx, with backoff
+FETCH_BACKOFF_SECONDS = float(os.environ.get("FETCH_BACKOFF_SECONDS", "5"))  # first backoff; doubles each retry
+FETCH_REPORTS_DAILY = env_bool("FETCH_REPORTS_DAILY", False)
+if FETCH_REPORTS_DAILY:
+    from celery.schedules import crontab
+
+    CELERY_BEAT_SCHEDULE["fetch-reports-daily"] = {
+        "task": "inspections.ingest.sources.tasks.fetch_reports_daily",
+        "schedule": crontab(hour=int(os.environ.get("FETCH_REPORTS_HOUR", "5")), minute=17),
+    }
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

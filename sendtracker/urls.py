@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# One include per capability folder (README "Architecture").
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("", include("inspections.dashboard_urls")),  # dashboard, search
-    path("", include("inspections.documents_urls")),  # uploads, document status, review queue
-    path("", include("inspections.urls")),  # lists and exports
-    path("", include("inspections.review_urls")),  # review queue, fact pages, corrections
+    path("", include("inspections.analysis.urls")),  # dashboard and the national pages
+    path("", include("inspections.search.urls")),  # full-text search
+    path("", include("inspections.ingest.urls")),  # uploads, document status
+    path("", include("inspections.facts.urls")),  # lists and exports
+    path("", include("inspections.review.urls")),  # review queue, fact pages, corrections
     path("", include("areas.urls")),  # area list and timelines
 ]

@@ -1,4 +1,4 @@
-"""inspections/tasks.py: claim/idempotency, which errors are retried, time limits, and the stuck-document job.
+"""inspections/ingest/tasks.py: claim/idempotency, which errors are retried, time limits, and the stuck-document job.
 The pipeline is replaced by a stub so each failure is exact; tasks run in-process (eager)."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from inspections import tasks
+from inspections.ingest import tasks
 from inspections.models import Document
 from inspections.pipeline.types import ExtractionError, IngestReport
-from inspections.services.documents import documents_requeue_stuck
+from inspections.ingest.services import documents_requeue_stuck
 from tests.factories import make_document
 
 pytestmark = pytest.mark.django_db
@@ -171,5 +171,5 @@ def test_the_beat_schedule_runs_the_stuck_job(settings):
     from sendtracker.celery import app
 
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "inspections.tasks.requeue_stuck_documents" in scheduled
-    assert "inspections.tasks.requeue_stuck_documents" in app.tasks
+    assert "inspections.ingest.tasks.requeue_stuck_documents" in scheduled
+    assert "inspections.ingest.tasks.requeue_stuck_documents" in app.tasks

@@ -1,4 +1,4 @@
-"""GIN indexes for full-text search (inspections/search.py), on PostgreSQL only.
+"""GIN indexes for full-text search (inspections/search/selectors.py), on PostgreSQL only.
 
 Expression indexes matching SearchVector(<field>, config="english") exactly, so PostgreSQL can find
 matching documents and weaknesses without computing every tsvector per query. SQLite has no full-text

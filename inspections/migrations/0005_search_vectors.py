@@ -1,4 +1,4 @@
-"""Stored, indexed full-text vectors for search (inspections/search.py): one per letter, one per weakness.
+"""Stored, indexed full-text vectors for search (inspections/search/selectors.py): one per letter, one per weakness.
 
 Letters. A letter's text is a span of its document's text (`Document.text[span_start:span_end]`), not a column
 of the letter row, so a GENERATED column cannot hold its vector. On PostgreSQL two triggers keep

@@ -11,7 +11,7 @@ Concurrency: the touched areas' rows are locked (SELECT ... FOR UPDATE, in id or
 deadlock) before any letter is written, so two workers writing the same area serialise and the second one
 projects both documents' letters. SQLite has a single writer anyway.
 
-Analyst decisions win (inspections/services/locks.py, /work/notes/review.md): facts are looked up through
+Analyst decisions win (inspections/review/locks.py; the contract: docs/review-contract.md): facts are looked up through
 `all_objects`, locked fields are never overwritten, a rejected fact is left alone, and a fact carrying an
 analyst's decision is never deleted — when no letter backs it any more it is kept and flagged for review.
 """
@@ -36,7 +36,7 @@ from inspections.models import (
     SourceLetter,
     WrittenStatementOfAction,
 )
-from inspections.services.locks import apply_locks, is_rejected, locked
+from inspections.review.locks import apply_locks, is_rejected, locked
 
 from .project import AreaPlan, InspectionPlan, LetterRecord, describe, project_area
 from .types import IngestReport, NotSendDocument, ParsedLetter, ResolvedLetter

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from inspections.services.review import FACT_MODELS
+from inspections.review.services import FACT_MODELS
 from sendtracker.access import DOCUMENT_VIEW_PERMISSION
 
 from .text_tags import unwrap

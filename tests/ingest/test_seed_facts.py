@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from inspections.evaluation import normalise_text, overall_code
+from evaluation.extraction import normalise_text, overall_code
 from inspections.models import (
     Inspection,
     ProgressJudgement,

@@ -34,7 +34,7 @@ import pytest
 from django.core.management import call_command, get_commands
 
 from inspections.models import Document
-from inspections.services.documents import FINISHED
+from inspections.ingest.services import FINISHED
 from tests.conftest import PROJECT_ROOT
 
 READY_TIMEOUT = 60

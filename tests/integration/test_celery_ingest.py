@@ -5,7 +5,7 @@ import pytest
 
 from inspections.models import Document, Inspection, Revisit
 from inspections.pipeline.store import document_store
-from inspections.tasks import ingest_document
+from inspections.ingest.tasks import ingest_document
 from tests.conftest import SEEDS
 
 from .conftest import wait_finished

@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import reverse
 
 from inspections.models import Document, Inspection, SignificantWeakness, SourceLetter
-from inspections.services.documents import documents_requeue_stuck
+from inspections.ingest.services import documents_requeue_stuck
 from tests.conftest import SEEDS
 from tests.snapshots import table_rows
 

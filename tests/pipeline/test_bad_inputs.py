@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 
 from inspections.models import Document, Inspection, SignificantWeakness, SourceLetter
-from inspections.services.documents import document_upload
-from inspections.upload_form import UploadForm
+from inspections.ingest.services import document_upload
+from inspections.ingest.forms import UploadForm
 from tests.pipeline.bad_inputs import bad_inputs
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from inspections import evaluation as ev
+from evaluation import extraction as ev
 
 REPORT = {
     "file": "r.pdf", "area_name_in_report": "Exampleshire", "ons_code": "E06000099", "report_kind": "full_inspection",

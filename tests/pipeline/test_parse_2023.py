@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from inspections import evaluation as ev
+from evaluation import extraction as ev
 from inspections.pipeline.classify import classify
 from inspections.pipeline.parse import parse_letter
 from inspections.pipeline.parse.monitoring_2023 import parse_monitoring

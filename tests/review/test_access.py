@@ -118,7 +118,7 @@ def test_analyst_group_carries_the_write_permissions(analyst, reader):
 def test_group_sync_restores_the_analyst_permissions(analyst):
     from django.contrib.auth.models import Group
 
-    from inspections.services.groups import analyst_group_sync
+    from inspections.review.groups import analyst_group_sync
 
     Group.objects.get(name="analyst").permissions.clear()
     analyst_group_sync()

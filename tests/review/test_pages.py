@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inspections.models import FieldCorrection, Inspection, SignificantWeakness
-from inspections.services.review import fact_correct
+from inspections.review.services import fact_correct
 from tests.factories import make_document, make_inspection, make_path, make_weakness
 
 pytestmark = pytest.mark.django_db

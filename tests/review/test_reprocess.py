@@ -1,12 +1,12 @@
 """An analyst's decisions survive re-processing: the writer (inspections/pipeline/write.py) honours
-`locked_fields` and `rejected` (contract in inspections/services/locks.py)."""
+`locked_fields` and `rejected` (contract in inspections/review/locks.py)."""
 
 import datetime as dt
 
 import pytest
 
 from inspections.models import FieldCorrection, Inspection, SignificantWeakness
-from inspections.services.review import fact_confirm, fact_correct, fact_reject
+from inspections.review.services import fact_confirm, fact_correct, fact_reject
 from tests.ingest.conftest import ingest
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""inspections/services/review.py and locks.py: decisions are validated, locked and audited."""
+"""inspections/review/services.py and locks.py: decisions are validated, locked and audited."""
 
 import datetime as dt
 
@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from inspections.models import FieldCorrection, Inspection, ProgressJudgement, Revisit, SignificantWeakness
-from inspections.selectors_review import fact_history
-from inspections.services.locks import REJECTED, apply_locks, is_rejected
-from inspections.services.review import correctable_fields, fact_confirm, fact_correct, fact_reject
+from inspections.review.selectors import fact_history
+from inspections.review.locks import REJECTED, apply_locks, is_rejected
+from inspections.review.services import correctable_fields, fact_confirm, fact_correct, fact_reject
 from tests.factories import make_area, make_document, make_inspection, make_path
 
 pytestmark = pytest.mark.django_db

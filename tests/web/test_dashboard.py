@@ -8,7 +8,7 @@ import pytest
 from areas.models import LocalArea
 from bench.pages_data import build_dataset
 from inspections.models import Inspection, Revisit
-from inspections.selectors_dashboard import STATUS_BY_KEY, area_statuses, dashboard_summary, map_geometry
+from inspections.analysis.selectors import STATUS_BY_KEY, area_statuses, dashboard_summary, map_geometry
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_geometry_is_small_and_covers_every_send_area():
     assert "E10000014" in codes  # Hampshire: a county holding SEND duties for its districts
     assert not any(c.startswith("E07") for c in codes)  # two-tier districts are merged into their county
     assert "Office for National Statistics" in geometry["attribution"]
-    from inspections.selectors_dashboard import GEOMETRY_PATH
+    from inspections.analysis.selectors import GEOMETRY_PATH
 
     assert GEOMETRY_PATH.stat().st_size < 300_000
 
@@ -54,7 +54,7 @@ def test_status_follows_the_path():
 
 def test_status_agrees_with_the_areas_list_stage():
     """The dashboard counts in Python what /areas/?stage= filters in SQL: they must never disagree."""
-    from inspections.selectors import with_stage
+    from inspections.facts.selectors import with_stage
 
     build_dataset(scale=0.3)
     area = LocalArea.objects.order_by("id").first()

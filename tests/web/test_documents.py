@@ -36,7 +36,7 @@ def analyst(client, django_user_model):
 @pytest.fixture
 def enqueued(monkeypatch) -> list[int]:
     """The ids handed to the Celery task, instead of running it."""
-    from inspections.tasks import ingest_document
+    from inspections.ingest.tasks import ingest_document
 
     sent: list[int] = []
     monkeypatch.setattr(ingest_document, "delay", lambda document_id: sent.append(document_id))

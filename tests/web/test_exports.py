@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inspections import exports
-from inspections.exports import EXPORTS, INCOMPLETE, csv_lines, escape_cell
+from inspections.facts import exports
+from inspections.facts.exports import EXPORTS, INCOMPLETE, csv_lines, escape_cell
 from tests.factories import make_area, make_dataset, make_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_read")]
@@ -110,7 +110,6 @@ def test_web_export_error_mid_stream(client, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(exports, "EXPORTS", {**EXPORTS, "inspections": exports.Export("inspections", EXPORTS["inspections"].columns, broken)})
-    monkeypatch.setattr("inspections.views.exports.EXPORTS", exports.EXPORTS)
     body = b"".join(client.get("/exports/inspections.csv").streaming_content).decode("utf-8-sig")
     assert body.splitlines()[0].startswith("area_name,")
     assert body.strip().endswith(INCOMPLETE)

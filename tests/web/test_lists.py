@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from inspections.models import SignificantWeakness
-from inspections.selectors import area_list, inspection_rows, stage_label, weakness_rows
+from inspections.facts.selectors import area_list, inspection_rows, stage_label, weakness_rows
 from tests.factories import (
     make_area,
     make_dataset,
@@ -44,7 +44,7 @@ def test_stage_labels_follow_the_path():
 
 def test_stage_matches_the_dashboard_status():
     """A click on a dashboard colour lands on /areas/?stage=<key>: both must count the same areas."""
-    from inspections.selectors_dashboard import area_statuses
+    from inspections.analysis.selectors import area_statuses
 
     make_dataset(12)
     statuses, _ = area_statuses()

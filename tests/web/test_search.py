@@ -10,7 +10,7 @@ from django.conf import settings
 from areas.models import LocalArea
 from bench.pages_data import build_dataset
 from inspections.models import Document, Inspection, SignificantWeakness, SourceLetter
-from inspections.search import search_all, snippet
+from inspections.search.selectors import search_all, snippet
 
 pytestmark = pytest.mark.django_db
 on_postgres = pytest.mark.skipif(not settings.IS_POSTGRES, reason="PostgreSQL full-text search (set DATABASE_URL)")

@@ -14,7 +14,7 @@ import re
 import pytest
 from django.core.management import call_command, get_commands
 
-from inspections.selectors import area_timeline
+from inspections.facts.selectors import area_timeline
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inspections.selectors import area_timeline, months_between
+from inspections.facts.selectors import area_timeline, months_between
 from tests.factories import (
     make_area,
     make_dataset,
@@ -146,8 +146,8 @@ def test_timeline_queries_bounded(client, django_assert_max_num_queries):
 
 def test_placeholder_inspection_sits_before_its_revisit_and_sets_the_stage(client):
     """Redcar's case: only the revisit letter is held; the 2018 inspection it restates is an undated placeholder."""
-    from inspections.selectors import area_list
-    from inspections.selectors_dashboard import area_statuses
+    from inspections.facts.selectors import area_list
+    from inspections.analysis.selectors import area_statuses
     from tests.factories import make_judgement, make_revisit
 
     area = make_area("Redcar and Cleveland", gss_code="E06000003")
@@ -199,7 +199,7 @@ def test_timeline_queries_bounded_on_the_national_dataset(client, django_assert_
 def test_area_rows_is_kept_once_and_never_narrowed():
     """selectors.area_rows builds with_stage once per thread; the timeline's neighbours and a filtered list
     narrow clones of it, never the kept queryset (else the next page would see only the last page's areas)."""
-    from inspections.selectors import _built, area_list, area_rows
+    from inspections.facts.selectors import _built, area_list, area_rows
 
     make_area("Darlington", gss_code="E06000005", region="North East", stat_neighbours=["E06000001"])
     make_area("Hartlepool", gss_code="E06000001", region="North East")

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from inspections import evaluation as ev
+from evaluation import extraction as ev
 
 
 class Command(BaseCommand):

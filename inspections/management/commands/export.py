@@ -8,7 +8,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from inspections.exports import EXPORTS, export_lines, export_to_file
+from inspections.facts.exports import EXPORTS, export_lines, export_to_file
 
 
 class Command(BaseCommand):

@@ -1,0 +1,298 @@
+"""Read side of the dashboard: the national picture in a fixed handful of queries.
+
+Every figure is computed from three narrow `.values()` queries (areas, inspections, revisits) plus
+one grouped count, whatever the number of areas, so the page's query count is bounded; the Python
+work is linear in rows and small (5,000 inspections at ten times today's size).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, F
+from django.db.models.functions import ExtractYear
+
+from areas.models import LocalArea
+from inspections.models import Framework, Inspection, Revisit
+from inspections.vocabulary import STAGES
+
+GEOMETRY_PATH = Path(settings.BASE_DIR) / "static" / "geo" / "england_send_areas.json"
+DAYS_PER_MONTH = 365.2425 / 12
+
+
+@dataclass(frozen=True)
+class Status:
+    key: str
+    label: str
+    colour: str  # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
+
+
+# An area's status is its latest outcome on the newest framework it was inspected under, or, on the
+# 2016 framework, how far along the inspection -> WSOA -> revisit path it has got. The keys and labels
+# are the areas list's stages (selectors.STAGES, /areas/?stage=<key>); the dashboard adds colours.
+# `area_statuses` computes the same stage as selectors.with_stage in Python from three narrow queries
+# (about 3x faster for the whole country); tests/web/test_dashboard.py checks they agree.
+STATUS_COLOURS = {
+    "positive": "#0072B2",
+    "inconsistent": "#F0E442",
+    "systemic_failings": "#D55E00",
+    "no_wsoa": "#56B4E9",
+    "wsoa_open": "#E69F00",
+    "revisit_sufficient": "#009E73",
+    "revisit_insufficient": "#CC79A7",
+    "not_inspected": "#DDDDDD",
+}
+STATUSES: tuple[Status, ...] = tuple(Status(s.key, s.label, STATUS_COLOURS[s.key]) for s in STAGES)
+STATUS_BY_KEY = {s.key: s for s in STATUSES}
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    url: str
+    key: str = ""
+    share: float = 0.0
+    colour: str = ""  # 0–100, of the largest bar in its chart
+
+
+@dataclass
+class YearRow:
+    year: int
+    framework: str
+    bars: list[Bar] = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class MapArea:
+    gss: str
+    name: str
+    d: str
+    status: Status
+    cx: int
+    cy: int
+
+
+@dataclass
+class Dashboard:
+    map_width: int
+    map_height: int
+    map_attribution: str
+    map_areas: list[MapArea]
+    inset: dict  # {"label", "x", "y", "w", "h", "src": [x, y], "areas": [MapArea]}: London enlarged
+    unmapped: list[tuple[str, str, Status]]  # areas in the register with no shape (e.g. former authorities)
+    status_bars: list[Bar]
+    outcome_bars: dict[str, list[Bar]]  # framework label -> bars
+    year_rows: list[YearRow]
+    revisit_bars: dict[str, list[Bar]]  # revisit kind label -> bars
+    median_months: dict[str, float | None]  # revisit kind label -> median months from inspection start
+    revisit_samples: dict[str, int]
+    area_count: int
+    inspection_count: int
+
+
+@lru_cache(maxsize=1)
+def map_geometry() -> dict:
+    """The simplified England map built by areas/data/build_geometry.py (read once per process)."""
+    return json.loads(GEOMETRY_PATH.read_text(encoding="utf-8"))
+
+
+class _Links:
+    """The one place that knows the list pages' filter names (inspections/facts/filters.py), so every chart
+    element links to the list (and hence the CSV) behind its number."""
+
+    @staticmethod
+    def _url(path: str, **params) -> str:
+        query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+        return f"{path}?{query}" if query else path
+
+    def areas_with_status(self, status: str) -> str:
+        return self._url("/areas/", stage=status)
+
+    def inspections(self, **params) -> str:
+        return self._url("/inspections/", **params)
+
+    def outcome(self, framework: str, outcome: str, **params) -> str:
+        """Inspections of `framework` with `outcome`; '' (not recorded) names the kind too, because revisits
+        with no recorded result would otherwise be listed with them."""
+        if outcome:
+            return self.inspections(framework=framework, outcome=outcome, **params)
+        kind = Inspection.Kind.INITIAL if framework == Framework.F2016 else Inspection.Kind.FULL
+        return self.inspections(framework=framework, kind=kind.value, outcome="none", **params)
+
+
+def _links() -> _Links:
+    return _Links()
+
+
+def area_statuses() -> tuple[dict[int, str], list[dict]]:
+    """(area id -> status key, current area rows). Three queries."""
+    areas = list(
+        LocalArea.objects.filter(end_date__isnull=True).values("id", "gss_code", "name").order_by("name")
+    )
+    # Placeholders count here (the revisit of Redcar's 2018 inspection hangs off one), as in with_stage.
+    inspections = Inspection.objects.values("id", "area_id", "framework", "kind", "outcome", "start_date")
+    latest: dict[tuple[int, str], dict] = {}
+    for row in inspections:
+        key = (row["area_id"], row["framework"])
+        current = latest.get(key)
+        if current is None or _recency(row) > _recency(current):
+            latest[key] = row
+    revisit_overall: dict[int, str] = {}
+    revisits = Revisit.objects.values("inspection_id", "overall", "start_date").order_by(
+        F("start_date").asc(nulls_first=True), "id"
+    )
+    for row in revisits:
+        revisit_overall[row["inspection_id"]] = row["overall"]  # the latest revisit wins
+
+    statuses = {}
+    for area in areas:
+        statuses[area["id"]] = _status(
+            latest.get((area["id"], Framework.F2023)), latest.get((area["id"], Framework.F2016)), revisit_overall
+        )
+    return statuses, areas
+
+
+def _recency(row: dict) -> tuple:
+    """Latest first as in selectors.with_stage: dated before undated, then the later date, then the higher id."""
+    return (row["start_date"] is not None, row["start_date"] or _MIN, row["id"])
+
+
+def _status(latest_2023: dict | None, latest_2016: dict | None, revisit_overall: dict[int, str]) -> str:
+    if latest_2023 and latest_2023["outcome"] in {"positive", "inconsistent", "systemic_failings"}:
+        return latest_2023["outcome"]
+    if latest_2016:
+        if latest_2016["id"] in revisit_overall:
+            overall = revisit_overall[latest_2016["id"]]
+            return "revisit_sufficient" if overall == Revisit.Overall.SUFFICIENT_ALL else "revisit_insufficient"
+        if latest_2016["outcome"] == Inspection.Outcome.WSOA_REQUIRED:
+            return "wsoa_open"
+        if latest_2016["outcome"] == Inspection.Outcome.NO_WSOA:
+            return "no_wsoa"
+    return "not_inspected"
+
+
+def dashboard_summary() -> Dashboard:
+    links = _links()
+    statuses, areas = area_statuses()
+    by_gss = {a["gss_code"]: a for a in areas}
+
+    geometry = map_geometry()
+    def shapes(rows: list[dict]) -> list[MapArea]:
+        out = []
+        for shape in rows:
+            area = by_gss.get(shape["gss"])
+            key = statuses[area["id"]] if area else "not_inspected"
+            out.append(MapArea(shape["gss"], area["name"] if area else shape["name"], shape["d"], STATUS_BY_KEY[key],
+                               shape.get("cx", 0), shape.get("cy", 0)))
+        return out
+
+    map_areas = shapes(geometry["areas"])
+    inset = {**geometry["inset"], "areas": shapes(geometry["inset"]["areas"])} if geometry.get("inset") else None
+    mapped = {s["gss"] for s in geometry["areas"]}
+    unmapped = [(a["gss_code"], a["name"], STATUS_BY_KEY[statuses[a["id"]]]) for a in areas if a["gss_code"] not in mapped]
+
+    status_counts = Counter(statuses.values())
+    status_bars = _scaled(
+        [Bar(s.label, status_counts.get(s.key, 0), links.areas_with_status(s.key), s.key, colour=s.colour) for s in STATUSES]
+    )
+
+    # Outcomes by framework and by year: one grouped query.
+    grouped = list(
+        Inspection.objects.filter(is_placeholder=False)
+        .annotate(year=ExtractYear("start_date"))
+        .values("framework", "year", "outcome")
+        .annotate(n=Count("id"))
+        .order_by("framework", "year", "outcome")
+    )
+    outcome_labels = dict(Inspection.Outcome.choices)
+    framework_labels = dict(Framework.choices)
+    by_framework: dict[str, Counter] = defaultdict(Counter)
+    by_year: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for row in grouped:
+        by_framework[row["framework"]][row["outcome"]] += row["n"]
+        if row["year"]:
+            by_year[(row["year"], row["framework"])][row["outcome"]] += row["n"]
+    outcome_bars = {}
+    for fw in (Framework.F2016, Framework.F2023):
+        counts = by_framework.get(fw, Counter())
+        outcome_bars[framework_labels[fw]] = _scaled(
+            [
+                Bar(outcome_labels.get(o, "Not recorded"), n, links.outcome(fw, o), o or "none")
+                for o, n in sorted(counts.items(), key=lambda item: _outcome_order(item[0]))
+            ]
+        )
+    year_rows = []
+    largest_year = max((sum(c.values()) for c in by_year.values()), default=0)
+    for (year, fw), counts in sorted(by_year.items()):
+        bars = [
+            Bar(outcome_labels.get(o, "Not recorded"), n, links.outcome(fw, o, year=year), o or "none",
+                100.0 * n / largest_year if largest_year else 0)
+            for o, n in sorted(counts.items(), key=lambda item: _outcome_order(item[0]))
+        ]
+        year_rows.append(YearRow(year, framework_labels[fw], bars, sum(counts.values())))
+
+    # Revisit results and time from inspection to revisit: one query.
+    revisit_rows = Revisit.objects.values("kind", "overall", "start_date", "inspection__start_date")
+    overall_counts: dict[str, Counter] = defaultdict(Counter)
+    months: dict[str, list[float]] = defaultdict(list)
+    for row in revisit_rows:
+        overall_counts[row["kind"]][row["overall"]] += 1
+        if row["start_date"] and row["inspection__start_date"]:
+            months[row["kind"]].append((row["start_date"] - row["inspection__start_date"]).days / DAYS_PER_MONTH)
+    kind_labels = dict(Revisit.Kind.choices)
+    overall_labels = dict(Revisit.Overall.choices)
+    revisit_bars, median_months, samples = {}, {}, {}
+    for kind in Revisit.Kind.values:
+        label = kind_labels[kind]
+        counts = overall_counts.get(kind, Counter())
+        revisit_bars[label] = _scaled(
+            [
+                Bar(overall_labels[o], counts.get(o, 0), links.inspections(kind=kind, outcome=o), o)
+                for o in Revisit.Overall.values
+            ]
+            + ([Bar("Not recorded", counts[""], links.inspections(kind=kind, outcome="none"), "none")] if counts.get("") else [])
+        )
+        values = months.get(kind, [])
+        median_months[label] = round(statistics.median(values), 1) if values else None
+        samples[label] = len(values)
+
+    return Dashboard(
+        map_width=geometry["width"],
+        map_height=geometry["height"],
+        map_attribution=geometry["attribution"],
+        map_areas=map_areas,
+        inset=inset,
+        unmapped=unmapped,
+        status_bars=status_bars,
+        outcome_bars=outcome_bars,
+        year_rows=year_rows,
+        revisit_bars=revisit_bars,
+        median_months=median_months,
+        revisit_samples=samples,
+        area_count=len(areas),
+        inspection_count=sum(sum(c.values()) for c in by_framework.values()),
+    )
+
+
+_MIN = __import__("datetime").date.min
+_OUTCOME_ORDER = {o: i for i, o in enumerate(Inspection.Outcome.values)}
+
+
+def _outcome_order(outcome: str) -> int:
+    return _OUTCOME_ORDER.get(outcome, len(_OUTCOME_ORDER))
+
+
+def _scaled(bars: list[Bar]) -> list[Bar]:
+    largest = max((b.count for b in bars), default=0)
+    for bar in bars:
+        bar.share = 100.0 * bar.count / largest if largest else 0.0
+    return bars

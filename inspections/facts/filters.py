@@ -1,0 +1,178 @@
+"""One django-filter FilterSet per list; the page, its CSV export and the `export` command share it.
+
+Each FilterSet filters the *row* querysets built in inspections/facts/selectors.py (dicts whose keys are
+the annotation names used as `field_name` here), and knows its sort keys. Use it through a selector
+(`area_list`, `inspection_rows`, `weakness_rows`), never directly in a view, so that a list and its
+export cannot disagree. A view needs the FilterSet only to render the form: `XFilter.form_for(GET)`.
+
+URL parameters (stable; the dashboard links to them):
+  /areas/        region, authority_type, framework, stage, latest_outcome, wsoa_open, revisit_result,
+                 q, include_former, sort, page
+  /inspections/  area, region, framework, kind, outcome, year, source_kind, needs_review, sort, page
+  /weaknesses/   area, region, framework, kind, judgement, year, text, sort, page
+`area` takes a GSS code or part of a name; boolean filters take true/false.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import django_filters as df
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+from django.db.models import TextField
+
+from areas.models import LocalArea
+from inspections.models import Framework, Inspection, Revisit, SignificantWeakness, SourceKind
+from inspections.vocabulary import STAGES
+
+BOOLEAN_CHOICES = (("", "Any"), ("true", "Yes"), ("false", "No"))
+ANY = "Any"
+NOT_RECORDED = "none"
+
+
+class SortedFilterSet(df.FilterSet):
+    """A FilterSet that also knows how to order its rows.
+
+    Subclasses set `SORTS` (sort key -> row column) and `DEFAULT_SORT`; `?sort=-key` sorts descending.
+    Dates and other nullable columns sort with blanks last either way; `TIEBREAK` makes pages stable.
+    """
+
+    SORTS: dict[str, str] = {}
+    DEFAULT_SORT = ""
+    TIEBREAK: tuple[str, ...] = ()
+
+    sort = df.ChoiceFilter(method="_no_op", choices=(), label="Sort by", empty_label=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for key in self.SORTS:
+            choices += [(key, key), (f"-{key}", f"{key} (descending)")]
+        self.filters["sort"].extra["choices"] = choices
+
+    def _no_op(self, queryset, name, value):
+        return queryset
+
+    def order_by(self) -> list:
+        value = (self.form.cleaned_data.get("sort") if self.form.is_valid() else None) or self.DEFAULT_SORT
+        descending = value.startswith("-")
+        column = self.SORTS.get(value.lstrip("-"), self.SORTS[self.DEFAULT_SORT.lstrip("-")])
+        first = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+        return [first, *self.TIEBREAK]
+
+    @classmethod
+    def form_for(cls, data):
+        """The bound filter form for rendering (no rows are read)."""
+        return cls(data or {}, queryset=LocalArea.objects.none()).form
+
+    @classmethod
+    def apply(cls, data, queryset: QuerySet) -> QuerySet:
+        filterset = cls(data or {}, queryset=queryset)
+        return filterset.qs.order_by(*filterset.order_by())
+
+    @classmethod
+    def apply_union(cls, data, halves: Iterable[QuerySet], columns: tuple[str, ...]) -> QuerySet:
+        """Filter each half with the same filters, then UNION ALL them and sort the union.
+
+        The halves must carry the same annotation names (the filters refer to those) and are reduced to
+        `columns`, in that order, because a UNION matches columns by position."""
+        filtered, order = [], None
+        for half in halves:
+            filterset = cls(data or {}, queryset=half)
+            filtered.append(filterset.qs.order_by().values(*columns))
+            order = order or filterset.order_by()  # the same for every half: built once (a FilterSet is not cheap)
+        first, *rest = filtered
+        return first.union(*rest, all=True).order_by(*order)
+
+
+def _area_filter(queryset, name, value):
+    value = value.strip()
+    return queryset.filter(Q(area_gss_code__iexact=value) | Q(area_name__icontains=value)) if value else queryset
+
+
+class AreaFilter(SortedFilterSet):
+    """/areas/ and /exports/areas.csv. Former authorities are hidden unless include_former=true."""
+
+    q = df.CharFilter(method="filter_text", label="Name or code")
+    region = df.ChoiceFilter(choices=LocalArea.Region.choices, label="Region", empty_label=ANY)
+    authority_type = df.ChoiceFilter(choices=LocalArea.AuthorityType.choices, label="Authority type", empty_label=ANY)
+    framework = df.ChoiceFilter(choices=Framework.choices, method="filter_framework", label="Inspected under", empty_label=ANY)
+    stage = df.ChoiceFilter(choices=[(s.key, s.label) for s in STAGES], label="Current stage", empty_label=ANY)
+    latest_outcome = df.ChoiceFilter(choices=Inspection.Outcome.choices, label="Latest outcome", empty_label=ANY)
+    wsoa_open = df.TypedChoiceFilter(
+        choices=BOOLEAN_CHOICES, coerce=lambda v: v == "true", label="WSOA open (no revisit)"
+    )
+    revisit_result = df.ChoiceFilter(field_name="revisit_overall", choices=Revisit.Overall.choices, label="Revisit result", empty_label=ANY)
+    include_former = df.BooleanFilter(method="_no_op", label="Include former authorities", widget=forms.CheckboxInput)
+
+    SORTS = {"name": "name", "region": "region", "stage": "stage", "date": "latest_date"}
+    DEFAULT_SORT = "name"
+    TIEBREAK = ("name", "id")
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.alias(_alt=Cast("alt_names", TextField())).filter(
+            Q(name__icontains=value) | Q(gss_code__iexact=value) | Q(_alt__icontains=value)
+        )
+
+    def filter_framework(self, queryset, name, value):
+        # A placeholder counts: an area whose revisit letter restates its 2016 inspection was inspected under 2016.
+        return queryset.filter(Exists(Inspection.objects.filter(area=OuterRef("pk"), framework=value)))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("include_former"):
+            queryset = queryset.filter(end_date__isnull=True)
+        return queryset
+
+
+class InspectionFilter(SortedFilterSet):
+    """/inspections/: initial and full inspections plus revisits and monitoring inspections as rows.
+
+    `outcome` takes an inspection outcome or a revisit result (sufficient_all|sufficient_some|sufficient_none),
+    so the dashboard's "revisit results" bars link to ?kind=revisit&outcome=sufficient_some."""
+
+    area = df.CharFilter(method=_area_filter, label="Area (name or GSS code)")
+    region = df.ChoiceFilter(choices=LocalArea.Region.choices, label="Region", empty_label=ANY)
+    framework = df.ChoiceFilter(field_name="row_framework", choices=Framework.choices, label="Framework", empty_label=ANY)
+    kind = df.ChoiceFilter(field_name="row_kind", choices=Inspection.Kind.choices + Revisit.Kind.choices, label="Kind", empty_label=ANY)
+    # "none": no outcome recorded, so the dashboard's "Not recorded" bars link to exactly what they count.
+    outcome = df.ChoiceFilter(field_name="row_outcome", method="filter_outcome",
+                              choices=Inspection.Outcome.choices + Revisit.Overall.choices + [(NOT_RECORDED, "Not recorded")],
+                              label="Outcome or revisit result", empty_label=ANY)
+    year = df.NumberFilter(field_name="row_start_date", lookup_expr="year", label="Year started")
+    source_kind = df.ChoiceFilter(field_name="row_source_kind", choices=SourceKind.choices, label="Source", empty_label=ANY)
+    needs_review = df.TypedChoiceFilter(field_name="row_needs_review", choices=BOOLEAN_CHOICES,
+                                        coerce=lambda v: v == "true", label="Needs review")
+
+    SORTS = {"area": "area_name", "date": "row_start_date", "kind": "row_kind", "outcome": "row_outcome", "weaknesses": "weakness_count"}
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.filter(row_outcome="" if value == NOT_RECORDED else value)
+    DEFAULT_SORT = "-date"
+    TIEBREAK = ("area_name", "row_type", "row_id")
+
+
+class WeaknessFilter(SortedFilterSet):
+    """/weaknesses/: one row per weakness and judgement (see selectors.weakness_rows)."""
+
+    area = df.CharFilter(method=_area_filter, label="Area (name or GSS code)")
+    region = df.ChoiceFilter(choices=LocalArea.Region.choices, label="Region", empty_label=ANY)
+    framework = df.ChoiceFilter(choices=Framework.choices, label="Framework", empty_label=ANY)
+    kind = df.ChoiceFilter(field_name="weakness_kind", choices=SignificantWeakness.Kind.choices, label="Kind",
+                          empty_label=ANY)
+    judgement = df.ChoiceFilter(
+        choices=(("sufficient", "Sufficient progress"), ("insufficient", "Insufficient progress"), ("empty", "Not judged")),
+        label="Judgement", empty_label=ANY,
+    )
+    year = df.NumberFilter(field_name="inspection_start_date", lookup_expr="year", label="Inspection year")
+    text = df.CharFilter(lookup_expr="icontains", label="Text contains")
+
+    SORTS = {"area": "area_name", "date": "inspection_start_date", "number": "number", "judgement": "judgement",
+             "judged_on": "judged_on"}
+    DEFAULT_SORT = "area"
+    TIEBREAK = ("inspection_start_date", "weakness_kind", "number", "id", "judged_on", "judgement_id")

@@ -1,0 +1,47 @@
+"""Analyst decisions that re-processing must not undo.
+
+Every fact has `locked_fields`: {field: {"value": v, "by": username, "at": iso8601}}. A locked field keeps
+the analyst's value whatever a later parse says; the key "__rejected__" means the whole fact was rejected.
+The writer (inspections/pipeline/write.py) calls `apply_locks` on the values it is about to write and
+`is_rejected` before it would un-reject or re-create a fact. The contract is written down in docs/review-contract.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+REJECTED = "__rejected__"
+
+
+def as_json(value: Any) -> Any:
+    """A model value as plain JSON (dates -> ISO strings), for locked_fields and the audit table."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def lock_entry(value: Any, *, username: str) -> dict:
+    return {"value": as_json(value), "by": username, "at": timezone.now().isoformat()}
+
+
+def locked(fact) -> set[str]:
+    """Names of the fields an analyst decided on (REJECTED included when the fact was rejected)."""
+    if fact is None:
+        return set()
+    return set(fact.locked_fields or {})
+
+
+def is_rejected(fact) -> bool:
+    return fact is not None and (bool(getattr(fact, "rejected", False)) or REJECTED in (fact.locked_fields or {}))
+
+
+def apply_locks(fact, values: dict) -> dict:
+    """The values the writer may still write onto `fact`: those of locked fields are dropped.
+
+    `fact` may be None (a new row: nothing is locked). `rejected` and `locked_fields` themselves are never
+    the parser's to write, so they are always dropped.
+    """
+    keep_out = locked(fact) | {"locked_fields", "rejected"}
+    return {name: value for name, value in values.items() if name not in keep_out}

@@ -1,0 +1,117 @@
+"""Read side of the review pages: the queue of doubtful facts, one fact with its source passage, its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, DateField, F, QuerySet, TextField, Value
+from django.db.models.functions import Length, Substr
+from django.http import Http404
+
+from inspections.models import Document, FieldCorrection, SourcedFact
+from inspections.review.services import FACT_MODELS
+
+# Enough to follow a fact's __str__ and show its area without one query per relation.
+_RELATED = {
+    "inspection": ["area"],
+    "wsoa": ["inspection__area"],
+    "revisit": ["inspection__area"],
+    "weakness": ["inspection__area"],
+    "judgement": ["weakness", "revisit__inspection__area"],
+}
+# Per model: how to reach the area, a date, and a short text, so the five tables fit one UNION ALL.
+_QUEUE_COLUMNS = {
+    "inspection": ("area__name", "area__gss_code", "start_date", "outcome"),
+    "wsoa": ("inspection__area__name", "inspection__area__gss_code", "inspection__start_date", "responsible_bodies"),
+    "revisit": ("inspection__area__name", "inspection__area__gss_code", "start_date", "overall"),
+    "weakness": ("inspection__area__name", "inspection__area__gss_code", "inspection__start_date", "text"),
+    "judgement": ("revisit__inspection__area__name", "revisit__inspection__area__gss_code", "revisit__start_date",
+                  "text_as_restated"),
+}
+SOURCE_CONTEXT_CHARS = 1500
+
+
+def fact_model(slug: str) -> type[SourcedFact]:
+    try:
+        return FACT_MODELS[slug]
+    except KeyError:
+        raise Http404(f"No such kind of fact: {slug}") from None
+
+
+def fact_get(*, slug: str, pk: int, include_rejected: bool = False) -> SourcedFact:
+    model = fact_model(slug)
+    manager = model.all_objects if include_rejected else model.objects
+    try:
+        return manager.select_related(*_RELATED[slug]).get(pk=pk)
+    except model.DoesNotExist:
+        raise Http404(f"No {slug} {pk}") from None
+
+
+def review_queue() -> QuerySet:
+    """Every fact that needs review and is not rejected, least confident first, as one UNION ALL of dicts:
+    fact_kind, id, area_name, area_gss_code, date, summary, confidence, source_document_id."""
+    parts = []
+    for slug, (area, gss, date, summary) in _QUEUE_COLUMNS.items():
+        parts.append(
+            FACT_MODELS[slug].objects.filter(needs_review=True)
+            .order_by()
+            .annotate(
+                fact_kind=Value(slug, output_field=CharField()),
+                area_name=F(area), area_gss_code=F(gss),
+                date=F(date) if date else Value(None, output_field=DateField()),
+                summary=F(summary) if summary else Value("", output_field=TextField()),
+            )
+            .values("fact_kind", "id", "area_name", "area_gss_code", "date", "summary", "confidence",
+                    "source_document_id")
+        )
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by("confidence", "area_name", "fact_kind", "id")
+
+
+def documents_needing_review() -> QuerySet[Document]:
+    return Document.objects.filter(status=Document.Status.NEEDS_REVIEW).only(
+        "id", "original_name", "error", "updated_at", "status"
+    ).order_by("-updated_at", "-id")
+
+
+@dataclass
+class SourceWindow:
+    """The fact's passage with some text either side, cut in SQL so a long document is never loaded whole."""
+
+    document_id: int
+    document_name: str
+    before: str
+    passage: str
+    after: str
+    more_before: bool
+    more_after: bool
+
+
+def source_window(fact: SourcedFact, *, context: int = SOURCE_CONTEXT_CHARS) -> SourceWindow | None:
+    if fact.source_document_id is None or fact.span_start is None or fact.span_end is None:
+        return None
+    start = max(0, fact.span_start - context)
+    end = fact.span_end + context
+    row = (
+        Document.objects.filter(pk=fact.source_document_id)
+        .annotate(window=Substr("text", start + 1, end - start), total=Length("text"))
+        .values("window", "total", "original_name")
+        .first()
+    )
+    if row is None:
+        return None
+    text = row["window"] or ""
+    a, b = fact.span_start - start, fact.span_end - start
+    return SourceWindow(
+        document_id=fact.source_document_id, document_name=row["original_name"],
+        before=text[:a], passage=text[a:b], after=text[b:],
+        more_before=start > 0, more_after=end < (row["total"] or 0),
+    )
+
+
+def fact_history(fact: SourcedFact) -> QuerySet[FieldCorrection]:
+    """Every decision on this fact, oldest first."""
+    return FieldCorrection.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(fact)), object_id=fact.pk
+    ).order_by("created_at", "id")
