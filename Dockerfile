@@ -8,12 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, from pyproject.toml alone, so code changes do not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, so code changes do not reinstall them: exactly the versions in uv.lock (requirements.txt
+# is its export, written by scripts/relock), hash-checked, the same ones CI tested.
+COPY requirements.txt ./
+RUN pip install --require-hashes --no-deps -r requirements.txt && pip check
 
 COPY . .
 # Hashed, compressed static files for whitenoise; the key only satisfies settings during the build.

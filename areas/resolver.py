@@ -11,6 +11,8 @@ Order of attempts, each stopping at the first decisive answer:
    2023), the date given (`on`, the letter or inspection date) picks the one in force;
 3. otherwise a fuzzy match (rapidfuzz), accepted only above a high score and with a single clear winner.
 Anything else is "no match" or "several", never a guess: a wrong area is worse than a review flag.
+With a date, only an authority in force on that date can match: a name that fits only an authority abolished
+before (or created after) the date is "none in force", with the dates and successors in the reason.
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ class Resolution:
     candidates: tuple[str, ...]  # GSS codes considered when ambiguous
     reason: str  # readable, shown to analysts reviewing a letter
     score: float = 100.0
+    # A match that holds but needs a person's eye: a former (or new) authority matched without a date to check
+    # that it existed then. The pipeline turns it into a review reason.
+    warning: str = ""
 
     @property
     def ok(self) -> bool:
@@ -218,12 +223,14 @@ class AreaRegister:
         records = [self._by_gss[g] for g in gss_codes]
         if len(records) == 1:
             chosen = records[0]
-            details = [how(chosen.gss_code)]
             if on is not None and not chosen.in_force(on):
-                details.append(f"not in force on {on.isoformat()}")
-            detail = ", ".join(filter(None, details))
+                # An authority that did not exist on the date is never the answer: a 2022 inspection named
+                # "Northamptonshire" belongs to one of its successors, and the text does not say which.
+                return Resolution(None, (chosen.gss_code,), f"{name!r} names {chosen.name}, {_life(chosen, on)}", score)
+            detail = how(chosen.gss_code)
             reason = f"matched {name!r} to {chosen.name}" + (f" ({detail})" if detail else "")
-            return Resolution(chosen.gss_code, (chosen.gss_code,), reason, score)
+            warning = _undated_warning(chosen) if on is None else ""
+            return Resolution(chosen.gss_code, (chosen.gss_code,), reason, score, warning)
         in_force = [r for r in records if on is not None and r.in_force(on)]
         if len(in_force) == 1:
             chosen = in_force[0]
@@ -237,6 +244,23 @@ class AreaRegister:
             hint = f"{'more than one' if in_force else 'none'} in force on {on.isoformat()}"
         verb = "is about equally close to" if score < 100 else "matches"
         return Resolution(None, tuple(gss_codes), f"{name!r} {verb} several areas: {_listing(records)} ({hint})", score)
+
+
+def _life(record: AreaRecord, on: dt.date) -> str:
+    """Why `record` cannot be the area on `on`: 'which did not exist yet on …' / 'which had ceased to exist on …'."""
+    if record.start_date is not None and on < record.start_date:
+        return f"which did not exist yet on {on.isoformat()} (it began on {record.start_date.isoformat()})"
+    successors = f"; its successors are {', '.join(record.replaced_by)}" if record.replaced_by else ""
+    ended = record.end_date.isoformat() if record.end_date else "?"
+    return f"which no longer existed on {on.isoformat()} (it ended on {ended}{successors})"
+
+
+def _undated_warning(record: AreaRecord) -> str:
+    """A review reason for a dated authority matched without a date: it may not have existed at the inspection."""
+    if record.start_date is None and record.end_date is None:
+        return ""
+    life = f"from {record.start_date.isoformat() if record.start_date else 'its start'} to {record.end_date.isoformat() if record.end_date else 'now'}"
+    return f"The area was matched to {record.name}, which existed only {life}, but no date was read to check that it existed then."
 
 
 def _how_exact(matches: dict[str, bool]):

@@ -23,9 +23,27 @@ def area_predecessors(area: LocalArea) -> list[LocalArea]:
     return _walk(area, forward=False)
 
 
+def area_history(area: LocalArea) -> tuple[list[LocalArea], list[LocalArea]]:
+    """(predecessors, successors) as `area_predecessors`/`area_successors` give them, in two queries for both
+    (the link table once, the areas once): a timeline shows both directions (issue 13 item 8)."""
+    links = list(LocalArea.replaced_by.through.objects.values_list("from_localarea_id", "to_localarea_id"))
+    back, forth = _generations(area, links, forward=False), _generations(area, links, forward=True)
+    found = LocalArea.objects.in_bulk([*back, *forth])
+    order = lambda gens: sorted((found[pk] for pk in gens if pk in found),  # noqa: E731
+                                key=lambda a: (gens[a.pk], a.name, a.gss_code))
+    return order(back), order(forth)
+
+
 def _walk(area: LocalArea, *, forward: bool) -> list[LocalArea]:
     # The link table holds a handful of rows (one per reorganisation), so read it whole and walk in Python.
     links = LocalArea.replaced_by.through.objects.values_list("from_localarea_id", "to_localarea_id")
+    generation = _generations(area, links, forward=forward)
+    found = LocalArea.objects.in_bulk(list(generation))
+    return sorted(found.values(), key=lambda a: (generation[a.pk], a.name, a.gss_code))
+
+
+def _generations(area: LocalArea, links, *, forward: bool) -> dict[int, int]:
+    """{area id: generations away from `area`} following the (before, after) `links` forward or back."""
     step = defaultdict(list)
     for before, after in links:
         if forward:
@@ -43,5 +61,4 @@ def _walk(area: LocalArea, *, forward: bool) -> list[LocalArea]:
                     following.append(nxt)
         frontier = following
     del generation[area.pk]
-    found = LocalArea.objects.in_bulk(list(generation))
-    return sorted(found.values(), key=lambda a: (generation[a.pk], a.name, a.gss_code))
+    return generation

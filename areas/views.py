@@ -4,8 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from inspections.facts.filters import AreaFilter
-from inspections.facts.selectors import area_list, area_timeline, stage_label
-from inspections.facts.views import render_list, short_date
+from inspections.facts.selectors import area_list, area_timeline, counted, stage_label
+from inspections.facts.views import describe_source, render_list, short_date
+from inspections.vocabulary import KIND_TITLES, weakness_group_label
 from sendtracker.access import public_read
 
 
@@ -14,10 +15,10 @@ def area_list_view(request: HttpRequest) -> HttpResponse:
     response = render_list(
         request,
         template="areas/list.html",
-        rows=area_list(filters=request.GET),
+        rows=counted(area_list(filters=request.GET), flags=("stage_unconfirmed",)),
         filter_class=AreaFilter,
         export_name="areas",
-        sort_labels={"name": "Area", "region": "Region", "stage": "Latest stage", "date": "Latest inspection"},
+        sort_labels={"name": "Area", "region": "Region", "stage": "Latest stage", "date": "Latest inspection or revisit"},
         decorate=_with_labels,
     )
     return response
@@ -44,12 +45,20 @@ def _decorate_timeline(timeline) -> None:
         if step.date and step.anchor and step.kind != "wsoa":
             by_date.setdefault(step.date, step.anchor)
     for step in timeline.steps:
+        step.title = KIND_TITLES.get(step.kind, "")
+        _describe_sources(step)
+    for step in timeline.steps:
         inspection = step.obj
         if step.kind not in ("initial_inspection", "full_inspection"):
             continue
         if inspection.previous_inspection_start:
             inspection.previous_anchor = by_date.get(inspection.previous_inspection_start) or by_inspection.get(
                 inspection.previous_inspection_id, "")
+            # Named from before this area existed: it was an inspection of the authority (or one of those) it
+            # replaced, whose page says so too (issue 13 item 8).
+            begun = timeline.area.start_date
+            if begun and inspection.previous_inspection_start < begun and timeline.predecessors:
+                inspection.previous_of = timeline.predecessors
         inspection.weakness_groups = _weakness_groups(inspection)
 
 
@@ -58,12 +67,38 @@ _GROUP_ORDER = {"priority_action": 0, "improvement_area": 1, "significant_weakne
 
 
 def _weakness_groups(inspection) -> list[tuple[str, list]]:
-    """[(kind label, weaknesses in number order)], priority actions first (from the prefetched weaknesses)."""
+    """[(heading, weaknesses in number order)], priority actions first (from the prefetched weaknesses); the
+    heading is the vocabulary's, singular or plural by count: 'Areas for improvement (3)'."""
     groups: dict[str, list] = {}
     for weakness in inspection.weaknesses.all():
         groups.setdefault(weakness.kind, []).append(weakness)
-    return [(items[0].get_kind_display(), sorted(items, key=lambda w: w.number))
+    return [(weakness_group_label(kind, len(items)), sorted(items, key=lambda w: w.number))
             for kind, items in sorted(groups.items(), key=lambda item: _GROUP_ORDER.get(item[0], len(_GROUP_ORDER)))]
+
+
+def _describe_sources(step) -> None:
+    """Name each fact's source document by what it is (kind, area, date, publisher), not by its stored file
+    name (issue 13 item 13): sets `source_name`, which the provenance tag prints. Facts under a step (weaknesses,
+    judgements) share its document's description. Nothing is read: the step's facts are prefetched."""
+    fact = step.obj
+    if fact is None or not getattr(fact, "source_document_id", None):
+        return
+    letter_date = getattr(fact, "letter_date", None)
+    if step.kind == "wsoa":
+        letter_date = step.obj.inspection.letter_date if step.obj.inspection_id else None
+    fact.source_file_name = fact.source_name
+    fact.source_name = describe_source(source_kind=fact.source_kind, area_name=step.area.name,
+                                       published=getattr(fact, "source_published", None), letter_date=letter_date)
+    children = list(fact.weaknesses.all()) if hasattr(fact, "weaknesses") and step.kind != "wsoa" else []
+    if step.kind in ("revisit", "monitoring_inspection"):
+        children = list(fact.judgements.all())
+    for child in children:
+        if child.source_document_id == fact.source_document_id:
+            child.source_file_name, child.source_name = child.source_name, fact.source_name
+        elif child.source_document_id:
+            child.source_file_name = child.source_name
+            child.source_name = describe_source(source_kind=child.source_kind, area_name=step.area.name,
+                                                published=getattr(child, "source_published", None))
 
 
 def _with_labels(rows):

@@ -27,6 +27,15 @@ TOPICS = [
     "the identification of needs in early years", "speech and language therapy capacity",
     "the timeliness of EHC needs assessments", "strategic leadership and governance",
 ]
+# What 2023-framework reports state about the next visit (the published outcome paragraphs' wording).
+FULL_3Y = "The next full area SEND inspection will be within approximately three years."
+NEXT_VISIT = {
+    "positive": "The next full area SEND inspection will be within approximately five years.",
+    "inconsistent": FULL_3Y,
+    "systemic_failings": f"A monitoring inspection will be carried out within approximately 18 months. {FULL_3Y}",
+}
+NEXT_FULL_AFTER_MONITORING = ("The next full area SEND inspection will be within approximately three years of the "
+                              "previous full inspection.")
 GEOMETRY = Path(__file__).resolve().parents[1] / "static" / "geo" / "england_send_areas.json"
 
 
@@ -113,11 +122,15 @@ def build_dataset(*, scale: float = 1.0, seed: int = 7) -> DatasetSize:
             for doc, plan in zip(documents, plans)
         ], batch_size=1000)
 
+        # The analysis pages read what each report states about the next visit, and the publication date where
+        # held (every other inspection here); the draws below use no random numbers, so the rest is unchanged.
         inspections = Inspection.objects.bulk_create([
             Inspection(area=area, framework=framework, kind=kind, start_date=start, end_date=start + dt.timedelta(days=4),
                        letter_date=start + dt.timedelta(days=30), outcome=outcome, source_document=doc,
-                       span_start=spans[-1][0], span_end=spans[-1][1], lead_inspector="A Inspector")
-            for (area, framework, kind, start, outcome), doc, (_, spans, _) in zip(plans, documents, letters_text)
+                       span_start=spans[-1][0], span_end=spans[-1][1], lead_inspector="A Inspector",
+                       published_date=start + dt.timedelta(days=31) if n % 2 else None,
+                       next_inspection_text=NEXT_VISIT.get(outcome, ""))
+            for n, ((area, framework, kind, start, outcome), doc, (_, spans, _)) in enumerate(zip(plans, documents, letters_text))
         ], batch_size=1000)
 
         weaknesses = []
@@ -141,6 +154,14 @@ def build_dataset(*, scale: float = 1.0, seed: int = 7) -> DatasetSize:
             Revisit(inspection=i, kind="revisit", start_date=i.start_date + dt.timedelta(days=600 + 30 * (n % 12)),
                     overall=rng.choice(Revisit.Overall.values), source_document=i.source_document, span_start=0, span_end=40)
             for n, i in enumerate(revisited)
+        ], batch_size=1000)
+        # A monitoring inspection for two in three 2023 inspections with systemic failings, 17 months on.
+        systemic = [i for i in inspections if i.outcome == "systemic_failings"]
+        revisits += Revisit.objects.bulk_create([
+            Revisit(inspection=i, kind="monitoring_inspection", start_date=i.start_date + dt.timedelta(days=520),
+                    end_date=i.start_date + dt.timedelta(days=522), overall="", next_steps=NEXT_FULL_AFTER_MONITORING,
+                    source_document=i.source_document, span_start=0, span_end=40)
+            for n, i in enumerate(systemic) if n % 3
         ], batch_size=1000)
         by_inspection: dict[int, list] = {}
         for w in weaknesses:

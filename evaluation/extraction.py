@@ -17,6 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, TypeVar
 
+from . import precision
+from .table import aligned_table
+
 OUTCOME_CODES = {1: "positive", 2: "inconsistent", 3: "systemic_failings"}
 
 
@@ -122,13 +125,7 @@ class Result:
         for name, (ok, total) in self.by_field().items():
             rows.append((name, str(ok), str(total), f"{100 * ok / total:.1f}"))
         rows.append(("ALL", str(self.correct), str(len(self.checks)), f"{100 * self.accuracy:.1f}"))
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        lines = []
-        for n, r in enumerate(rows):
-            lines.append("  ".join(r[0].ljust(widths[0]) if i == 0 else r[i].rjust(widths[i]) for i in range(4)))
-            if n == 0 or n == len(rows) - 2:
-                lines.append("  ".join("-" * w for w in widths))
-        return "\n".join(lines)
+        return aligned_table(rows)
 
 
 # --- labels -----------------------------------------------------------------------------------------------
@@ -138,18 +135,38 @@ class Result:
 class LabelSet:
     seeds: list[dict[str, Any]] = field(default_factory=list)  # {"file", "letters"}
     reports: list[dict[str, Any]] = field(default_factory=list)
+    # Labels of exactly what each text states ({"file", "kind", "text_style", "area", "framework", "facts"}):
+    # judged for precision and recall by evaluation.precision.
+    texts: list[dict[str, Any]] = field(default_factory=list)
+    # Which label file each labelled document came from (for finding the document beside its labels).
+    sources: dict[str, Path] = field(default_factory=dict)
 
     @property
     def files(self) -> list[str]:
-        return [f["file"] for f in self.seeds] + [r["file"] for r in self.reports]
+        return [f["file"] for f in self.seeds] + [r["file"] for r in self.reports] + [t["file"] for t in self.texts]
 
 
 def load_labels(paths: Iterable[str | Path]) -> LabelSet:
+    """Read label files: seeds.json ({"files": [...]}), report labels (.jsonl or a JSON list) and text labels
+    (.jsonl lines with `kind` letter/secondary/nothing/not_send and `facts`). Raises ValueError for a file in none
+    of these shapes, a text label the judge would misread, or a file labelled twice."""
     labels = LabelSet()
     for path in map(Path, paths):
         raw = path.read_text(encoding="utf-8")
         if path.suffix == ".jsonl":
-            labels.reports += [json.loads(line) for line in raw.splitlines() if line.strip()]
+            for number, line in enumerate(raw.splitlines(), 1):
+                if not line.strip():
+                    continue
+                entry = json.loads(line)
+                if precision.is_text_label(entry):
+                    precision.validate_text_label(entry)
+                    labels.texts.append(entry)
+                elif isinstance(entry, dict) and "report_kind" in entry:
+                    labels.reports.append(entry)
+                else:
+                    raise ValueError(f"{path}:{number}: neither a report label (report_kind) nor a text label (kind, facts)")
+                labels.sources.setdefault(entry["file"], path)
+            _no_repeats(labels, path)
             continue
         data = json.loads(raw)
         if isinstance(data, dict) and "files" in data:
@@ -158,7 +175,17 @@ def load_labels(paths: Iterable[str | Path]) -> LabelSet:
             labels.reports += data
         else:
             raise ValueError(f"{path}: not a seeds label file ({{'files': [...]}}) or a list of report labels")
+        for entry in data["files"] if isinstance(data, dict) else data:
+            labels.sources.setdefault(entry["file"], path)
+        _no_repeats(labels, path)
     return labels
+
+
+def _no_repeats(labels: LabelSet, path: Path) -> None:
+    files = labels.files
+    repeated = sorted({f for f in files if files.count(f) > 1})
+    if repeated:
+        raise ValueError(f"{path}: labelled more than once: {', '.join(repeated)}")
 
 
 # --- comparison -------------------------------------------------------------------------------------------
@@ -403,3 +430,52 @@ def views_from_parsed(file: str, letters: list[Any]) -> tuple[list[InspectionVie
                 )
             )
     return inspections, revisits
+
+
+# --- precision on seeds / reports: every stored record must be one the labels list ----------------------------
+
+
+def judge_letter_records(labels: LabelSet, records: list[precision.StoredRecord], *, with_gss: bool = True) -> list[precision.Verdict]:
+    """Records stored from the seeds and 2023 reports that their labels do not list: an inspection or follow-up
+    no label describes (area, kind, start date), a placeholder inspection no labelled follow-up implies, or a
+    WSOA where the label says none was required. Field values of listed records are compared by `evaluate`;
+    this catches what it cannot see (whole surplus records). Returns one Verdict per stored record."""
+    expected: dict[str, list[tuple[str, str, date | None]]] = {}
+    implied: dict[str, list[tuple[str, date | None]]] = {}  # placeholders a follow-up letter or report implies
+    wsoa: dict[str, set[tuple[str, date | None]]] = {}
+    for entry in labels.seeds:
+        for letter in entry["letters"]:
+            area = letter["gss_code"] if with_gss else letter["area"].lower()
+            start = _iso(letter["start_date"])
+            expected.setdefault(entry["file"], []).append((area, letter["kind"], start))
+            if letter["kind"] in ("revisit", "monitoring_inspection"):
+                implied.setdefault(entry["file"], []).append((area, None))
+            if letter.get("wsoa_required"):
+                wsoa.setdefault(entry["file"], set()).add((area, start))
+    for report in labels.reports:
+        area = report["ons_code"] if with_gss else report["area_name_in_report"].lower()
+        expected.setdefault(report["file"], []).append((area, report["report_kind"], _iso(report["inspection_start"])))
+        if report.get("previous_inspection_start"):
+            implied.setdefault(report["file"], []).append((area, _iso(report["previous_inspection_start"])))
+    files = {f["file"] for f in labels.seeds} | {r["file"] for r in labels.reports}
+    by_id = {(r.record, r.record_id): r for r in records}
+    verdicts: list[precision.Verdict] = []
+    for rec in records:
+        if rec.file not in files or rec.record not in ("inspection", "revisit", "wsoa"):
+            continue
+        area = rec.gss_code if with_gss else rec.area_name.lower()
+        start = rec.fields.get("start_date")
+        if rec.record == "wsoa":
+            parent = by_id.get(("inspection", rec.parent_id))
+            key = (area, parent.fields.get("start_date") if parent else None)
+            # A 2016 revisit letter states the initial inspection required a WSOA (that is why it revisits).
+            ok = key in wsoa.get(rec.file, set()) or bool(parent and parent.is_placeholder and parent.framework == "2016")
+            reason = "the labels state no WSOA for this inspection"
+        elif rec.is_placeholder:
+            ok = any(a == area and (s is None or s == start) for a, s in implied.get(rec.file, []))
+            reason = "a placeholder inspection no labelled follow-up implies"
+        else:
+            ok = (area, rec.kind, start) in expected.get(rec.file, [])
+            reason = "no labelled letter describes this record (area, kind, start date)"
+        verdicts.append(precision.Verdict(rec.file, "seed/report", rec.label, "record", (area, rec.kind, start), None, ok, "" if ok else reason))
+    return verdicts

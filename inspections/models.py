@@ -58,6 +58,10 @@ class Document(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Where a fetched document came from and the publication date the publisher's listing states
+    # (inspections/ingest/sources/). Empty for uploads; published_date may also come from the text later.
+    source_url = models.URLField(max_length=500, blank=True)
+    published_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -130,7 +134,7 @@ class SourcedFact(models.Model):
     needs_review = models.BooleanField(default=False)
     review_reasons = models.JSONField(default=list, blank=True)
     # What an analyst decided: {field: {"value": v, "by": username, "at": iso}}, plus "__rejected__" for a
-    # rejected fact. Re-processing never overwrites a locked field (inspections/services/locks.py).
+    # rejected fact. Re-processing never overwrites a locked field (inspections/review/locks.py).
     locked_fields = models.JSONField(default=dict, blank=True)
     # An analyst said this fact is wrong (e.g. a misread weakness): kept so re-processing does not bring it
     # back, hidden from every page and export by the default manager.
@@ -214,6 +218,7 @@ class WrittenStatementOfAction(SourcedFact):
 
     class Meta:
         verbose_name = "written statement of action"
+        verbose_name_plural = "written statements of action"
 
     def __str__(self) -> str:
         return f"WSOA for {self.inspection}"
@@ -265,6 +270,8 @@ class SignificantWeakness(SourcedFact):
     responsible_bodies = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        # Django's default plural would be "significant weaknesss" (issue 13 item 9).
+        verbose_name_plural = "significant weaknesses"
         ordering = ["inspection_id", "kind", "number"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "kind", "number"], name="weakness_natural_key"),
@@ -323,3 +330,50 @@ class FieldCorrection(models.Model):
     def __str__(self) -> str:
         what = f" {self.field}" if self.field else ""
         return f"{self.get_action_display()}{what} by {self.username}"
+
+
+class FetchRun(models.Model):
+    """One run of a report source (inspections/ingest/sources/fetch.py): what it read, found and stored, and
+    every error with its reason. A run that could not recognise the publisher's pages is 'failed', never
+    'succeeded with 0 new'."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        PARTIAL = "partial", "Finished with errors"
+        FAILED = "failed", "Failed"
+
+    source = models.CharField(max_length=32, help_text="The source's name, e.g. 'ofsted'.")
+    base_url = models.URLField(max_length=500)
+    options = models.JSONField(default=dict, blank=True, help_text="The run's filters (areas, since).")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    pages_read = models.PositiveIntegerField(default=0, help_text="HTML pages requested (a 304 counts).")
+    publications_seen = models.PositiveIntegerField(default=0, help_text="SEND publications listed on the pages read.")
+    new_documents = models.PositiveIntegerField(default=0, help_text="Files stored and queued by this run.")
+    already_held = models.PositiveIntegerField(default=0, help_text="Files unchanged (304) or whose sha256 is held.")
+    errors = models.JSONField(default=list, blank=True, help_text='[{"url": ..., "reason": ...}, ...]')
+    message = models.TextField(blank=True, help_text="Why the run failed, in plain words.")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} run #{self.pk} ({self.get_status_display()})"
+
+
+class FetchedUrl(models.Model):
+    """What the last successful request of a URL returned: the validators for a conditional request
+    (ETag, Last-Modified), the sha256 of a file, and for a provider page the publication links it held
+    (re-used when the page answers 304, and compared with the next read to notice a layout change)."""
+
+    url = models.URLField(max_length=500, unique=True)
+    etag = models.CharField(max_length=255, blank=True)
+    last_modified = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    links = models.JSONField(default=list, blank=True, help_text="A page's publications, as the source parsed them.")
+    checked_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.url

@@ -1,13 +1,30 @@
-"""The words every page, list, export and chart uses for the path's stages and outcomes: one place.
+"""The words every page, list, export and chart uses for the path's stages, kinds, outcomes and judgements:
+one place, so the dashboard's key, the areas list, a timeline, a list's caption and the workbook's column
+sheet can never word the same thing two ways (issue 13 item 9).
 
-Imported by facts/ (lists, filters, exports) and analysis/ (dashboard), never importing them back.
+Imported by facts/ (lists, filters, exports), analysis/ (dashboard), areas/ and the templates' tags; it
+imports only the models (whose `choices` hold the outcome wordings), never a capability folder.
+
+Codes (`wsoa_required`, `sufficient_all`, ...) are what the CSV files hold; the labels here are what people
+read. A code with no label is shown as itself, never dropped (`label_for`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inspections.models import Framework, Inspection, Revisit, SignificantWeakness, SourceKind
+
 OUTCOMES_2023 = ("positive", "inconsistent", "systemic_failings")
+
+# --- unknowns -----------------------------------------------------------------------------------
+# An empty value is one of two things and the pages say which: the documents do not give it (NOT_KNOWN), or
+# the pipeline could not read it and nobody has entered it (NOT_RECORDED). Neither is ever replaced by a
+# neighbouring value (issue 13 item 1: the WSOA's date was once the last day on site).
+NOT_KNOWN = "Not known"
+NOT_RECORDED = "Not recorded"
+UNCONFIRMED = "Needs review"
+UNCONFIRMED_HINT = "Read with low confidence or from a secondary source; an analyst has not yet checked it."
 
 
 # --- stages -------------------------------------------------------------------------------------
@@ -19,7 +36,8 @@ class Stage:
 
 
 # Same keys as the dashboard's statuses (inspections/analysis/selectors.py), so a click on the map
-# lands on /areas/?stage=<key> and lists exactly the areas it counted.
+# lands on /areas/?stage=<key> and lists exactly the areas it counted. Every place that names an area's
+# stage starts with these words (the areas list adds detail after them: `facts.selectors.stage_label`).
 STAGES: tuple[Stage, ...] = (
     Stage("positive", "2023: typically positive"),
     Stage("inconsistent", "2023: inconsistent"),
@@ -31,3 +49,113 @@ STAGES: tuple[Stage, ...] = (
     Stage("not_inspected", "No inspection on record"),
 )
 STAGE_LABELS = {s.key: s.label for s in STAGES}
+
+
+# --- kinds, frameworks, outcomes ----------------------------------------------------------------
+
+FRAMEWORK_LABELS: dict[str, str] = dict(Framework.choices)
+SOURCE_KIND_LABELS: dict[str, str] = dict(SourceKind.choices)
+
+# The inspections list names the framework in its own column, so a row's kind is the short form.
+KIND_LABELS: dict[str, str] = {
+    Inspection.Kind.INITIAL: "Initial inspection",
+    Inspection.Kind.FULL: "Area SEND inspection",
+    Revisit.Kind.REVISIT: "Revisit",
+    Revisit.Kind.MONITORING: "Monitoring inspection",
+}
+# A timeline step's heading: the kind with its framework.
+KIND_TITLES: dict[str, str] = {**dict(Inspection.Kind.choices), **dict(Revisit.Kind.choices)}
+# How a "months after the ..." gap names the step before it.
+KIND_SHORT: dict[str, str] = {
+    Inspection.Kind.INITIAL: "inspection",
+    "wsoa": "WSOA",
+    Revisit.Kind.REVISIT: "revisit",
+    Inspection.Kind.FULL: "inspection",
+    Revisit.Kind.MONITORING: "monitoring inspection",
+}
+
+OUTCOME_LABELS: dict[str, str] = {**dict(Inspection.Outcome.choices), **dict(Revisit.Overall.choices)}
+
+# (singular, plural): "Area for improvement (3)" was one of issue 13's examples of words that disagree.
+WEAKNESS_KINDS: dict[str, tuple[str, str]] = {
+    SignificantWeakness.Kind.SIGNIFICANT_WEAKNESS: ("Area of significant weakness", "Areas of significant weakness"),
+    SignificantWeakness.Kind.PRIORITY_ACTION: ("Area for priority action", "Areas for priority action"),
+    SignificantWeakness.Kind.IMPROVEMENT_AREA: ("Area for improvement", "Areas for improvement"),
+}
+WEAKNESS_KIND_LABELS: dict[str, str] = {key: words[0] for key, words in WEAKNESS_KINDS.items()}
+
+JUDGEMENT_LABELS: dict[str, str] = {
+    "sufficient": "Sufficient progress",
+    "insufficient": "Insufficient progress",
+    "empty": "Not judged",
+}
+
+# What a row of each list is, for captions: "35 rows: 33 inspections, 2 revisits or monitoring inspections".
+ROW_TYPE_WORDS: dict[str, tuple[str, str]] = {
+    "inspection": ("inspection", "inspections"),
+    "revisit": ("revisit or monitoring inspection", "revisits or monitoring inspections"),
+}
+
+
+def label_for(labels: dict[str, str], code: str | None, empty: str = NOT_RECORDED) -> str:
+    """The label of `code` in `labels`; `empty` for ''/None; an unknown code as itself (never hidden)."""
+    if not code:
+        return empty
+    return labels.get(code, code)
+
+
+def plural(count: int, words: tuple[str, str]) -> str:
+    """'1 inspection', '3 inspections' (words = (singular, plural))."""
+    return f"{count} {words[0] if count == 1 else words[1]}"
+
+
+def weakness_group_label(kind: str, count: int) -> str:
+    """The heading of a timeline's weakness group: 'Areas for improvement (3)', 'Area for priority action (1)'."""
+    singular, many = WEAKNESS_KINDS.get(kind, (kind, kind))
+    return f"{singular if count == 1 else many} ({count})"
+
+
+# --- attribution --------------------------------------------------------------------------------
+# Shown in every page's footer and shipped with every export (the workbook's "About" sheet; the CSV's
+# sidecar /exports/ATTRIBUTION.txt). Issue 13 item 15: the Open Government Licence asks for attribution.
+
+ATTRIBUTION_REPORTS = (
+    "Inspection findings are taken from Ofsted and Care Quality Commission (CQC) local area SEND inspection "
+    "letters and reports, Crown copyright, published under the Open Government Licence v3.0. "
+    "They are extracted automatically; a fact marked 'Needs review' has not been checked by an analyst."
+)
+# The licence's address: in the exports' attribution (a page links to /exports/ATTRIBUTION.txt instead, so
+# that no page carries an external address).
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+ATTRIBUTION_REGISTER = (
+    "Local area register built from mySociety's register of UK local authorities (MIT licence) and "
+    "data-to-insight's Ofsted/DfE lookup (MIT licence)."
+)
+# Worded as the boundaries file's own attribution (static/geo/england_send_areas.json) says it.
+ATTRIBUTION_MAP = (
+    "Map boundaries: Office for National Statistics, licensed under the Open Government Licence v3.0. "
+    "Contains OS data \u00a9 Crown copyright and database right."
+)
+ATTRIBUTION: tuple[str, ...] = (
+    ATTRIBUTION_REPORTS, ATTRIBUTION_REGISTER, ATTRIBUTION_MAP, f"Open Government Licence v3.0: {OGL_URL}",
+)
+
+
+# --- 2023 monitoring inspections ----------------------------------------------------------------
+# A monitoring inspection judges each area for priority action by whether effective action was taken, not by
+# "sufficient progress" (the 2016 revisit's words). The stored codes are shared with revisits (Revisit.Overall,
+# ProgressJudgement.sufficient_progress); these are their words on a monitoring inspection. Pages prefer the
+# report's own words (Revisit.overall_text) when it has them. Used by templates/areas/_step_revisit.html
+# through inspections/templatetags/revisit_tags.py.
+MONITORING_OVERALL_LABELS: dict[str, str] = {
+    "sufficient_all": "Effective action on every area for priority action",
+    "sufficient_some": "Effective action on some areas for priority action, not on others",
+    "sufficient_none": "Not effective action on any area for priority action",
+}
+MONITORING_JUDGEMENT_LABELS: dict[str, str] = {
+    "sufficient": "Effective action",
+    "insufficient": "Not effective action",
+    "empty": "Verdict not read",  # the report speaks of it, but no verdict could be read: see the source
+    "not_reported": "Not reported",  # the report does not judge it
+}
+

@@ -1,8 +1,11 @@
 # Sourced by scripts/serve and scripts/test: make .venv/ hold the project's dependencies.
 #
-# Needs only Python 3.11+ on the machine. Uses uv when it can (about 5x faster than pip),
-# falls back to `python -m venv` + pip. Skips the install when pyproject.toml has not
-# changed since the last successful one (a stamp in .venv/ records its hash and extras).
+# Needs only Python 3.11+ on the machine. Installs exactly the versions in uv.lock, so a new
+# machine, CI and the Docker image run what was tested: with uv when it can (`uv sync --locked`,
+# about 5x faster than pip; it refuses a lock that no longer matches pyproject.toml), otherwise
+# `python -m venv` + pip from requirements*.txt, the lock exported with hashes (scripts/relock
+# writes both). Skips the install when pyproject.toml and uv.lock have not changed since the last
+# successful one (a stamp in .venv/ records their hash and the extras).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +39,8 @@ find_uv() {
 # Usage: bootstrap_venv [extra ...]   e.g. `bootstrap_venv test`
 bootstrap_venv() {
     local extras="${*:-}" python uv stamp want
-    want="$(cat pyproject.toml | { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-64) ${extras}"
+    # Keyed on the lock too: an upgraded lock (scripts/relock) re-installs even when pyproject.toml is unchanged.
+    want="$(cat pyproject.toml uv.lock | { sha256sum 2>/dev/null || shasum -a 256; } | cut -c1-64) ${extras}"
     stamp="$VENV/.sendtracker-installed"
     if [ -x "$VPY" ] && [ -f "$stamp" ] && "$VPY" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' 2>/dev/null; then
         local have; have="$(cat "$stamp")"
@@ -64,26 +68,32 @@ bootstrap_venv() {
         fi
     fi
 
-    # The dependency list comes straight from pyproject.toml (base + the extras asked for).
-    local reqs; reqs="$(mktemp)"
-    "$VPY" - "$extras" >"$reqs" <<'PYEOF'
-import sys, tomllib
-project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-extras = sys.argv[1].split()
-print("\n".join(project["dependencies"] + [d for e in extras for d in project["optional-dependencies"][e]]))
-PYEOF
-
-    say "Installing dependencies${extras:+ (with: $extras)}"
+    say "Installing the locked dependencies${extras:+ (with: $extras)}"
     if ! uv="$(find_uv)"; then
         if "$VPY" -m pip --version >/dev/null 2>&1 && "$VPY" -m pip install --quiet uv; then
             uv="$VENV/bin/uv"
         fi
     fi
     if [ -n "${uv:-}" ] && [ -x "$uv" ]; then
-        "$uv" pip install --quiet --python "$VPY" -r "$reqs"
+        local flags=() extra
+        for extra in $extras; do flags+=(--extra "$extra"); done
+        # --locked: stop, rather than silently re-resolve, when pyproject.toml changed without `uv lock`.
+        # --inexact: `serve` (no extras) must not uninstall what `test` added to the same .venv.
+        if ! UV_PROJECT_ENVIRONMENT="$VENV" "$uv" sync --quiet --locked --inexact --no-install-project \
+                --python "$VPY" ${flags[@]+"${flags[@]}"}; then
+            echo "uv.lock does not match pyproject.toml (or an install failed): run ./scripts/relock, then retry." >&2
+            return 1
+        fi
     else
-        "$VPY" -m pip install --quiet -r "$reqs"
+        # No uv: the same pins from the exported lock. --require-hashes makes pip refuse anything else.
+        local requirements
+        case "$extras" in
+            "") requirements=requirements.txt ;;
+            test) requirements=requirements-test.txt ;;
+            *) echo "Without uv only the base and 'test' installs are exported; install uv for extras: $extras" >&2
+               return 1 ;;
+        esac
+        "$VPY" -m pip install --quiet --require-hashes --no-deps -r "$requirements"
     fi
-    rm -f "$reqs"
     printf '%s\n' "$want" >"$stamp"
 }

@@ -1,13 +1,16 @@
-# Run by scripts/serve through `manage.py shell -c`: a demo analyst for the local, DEBUG-only server.
-# Never created when DEBUG is off, so a production database cannot get a known password this way.
+# Run by scripts/serve through `manage.py shell -c`: a demo analyst for the local server.
+# Created only when DEBUG is on or SENDTRACKER_DEMO_LOGIN=1 (which scripts/serve sets, serving with DEBUG off),
+# so a production deployment (DEBUG off, no such variable) cannot get a known password this way.
+import os
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 USERNAME, PASSWORD = "analyst", "analyst-demo"
 
-if not settings.DEBUG:
-    print("DEBUG is off: no demo login created.")
+if not (settings.DEBUG or os.environ.get("SENDTRACKER_DEMO_LOGIN") == "1"):
+    print("DEBUG is off and SENDTRACKER_DEMO_LOGIN is not 1: no demo login created.")
 else:
     user, created = get_user_model().objects.get_or_create(username=USERNAME, defaults={"is_staff": True, "is_superuser": True})
     if created:

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 400 for NUL bytes and other control characters in the address, before any view or query.
+    "sendtracker.hygiene.RejectBadAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,7 +114,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that removes a partial file when a save fails (a full disk) — sendtracker/storage.py.
+    "default": {"BACKEND": "sendtracker.storage.CleanFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -131,6 +134,9 @@ PUBLIC_READ = env_bool("PUBLIC_READ", DEBUG)
 # Uploads larger than this are refused before they are stored.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Files in one upload request (Django's default is 100); more gets a 400 page that names the limit and suggests a
+# .zip or `manage.py import_archive` (sendtracker/errors.py).
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "100"))
 
 # Celery: REDIS_URL unset -> tasks run in-process (eager), so the embedded default needs no broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -154,6 +160,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # and re-sends one still "queued" after this long (its broker message was lost).
 DOCUMENT_MAX_ATTEMPTS = int(os.environ.get("DOCUMENT_MAX_ATTEMPTS", "3"))
 DOCUMENT_QUEUED_STALE_SECONDS = int(os.environ.get("DOCUMENT_QUEUED_STALE_SECONDS", "900"))
+# Transient errors (database, storage): the first retry waits about this long, each next one twice as long, up to
+# the cap (inspections/ingest/tasks.py retry_countdown). The defaults span 18-36 minutes over eight retries.
+DOCUMENT_RETRY_FIRST_SECONDS = float(os.environ.get("DOCUMENT_RETRY_FIRST_SECONDS", "15"))
+DOCUMENT_RETRY_MAX_SECONDS = float(os.environ.get("DOCUMENT_RETRY_MAX_SECONDS", "600"))
 # Test-only: seconds a worker waits after claiming a document, so integration tests can kill it mid-task. 0 = off.
 SENDTRACKER_TEST_SLOW_SECONDS = float(os.environ.get("SENDTRACKER_TEST_SLOW_SECONDS", "0"))
 CELERY_BEAT_SCHEDULE = {
@@ -171,6 +181,10 @@ FETCH_DELAY_SECONDS = float(os.environ.get("FETCH_DELAY_SECONDS", "2"))  # betwe
 FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "30"))
 FETCH_RETRIES = int(os.environ.get("FETCH_RETRIES", "3"))  # extra attempts after a timeout or 5xx, with backoff
 FETCH_BACKOFF_SECONDS = float(os.environ.get("FETCH_BACKOFF_SECONDS", "5"))  # first backoff; doubles each retry
+# Zip-bomb limits of `import_archive` and .zip uploads (inspections/ingest/sources/archive.py); each file in an
+# archive is also held to MAX_UPLOAD_BYTES.
+ARCHIVE_MAX_MEMBERS = int(os.environ.get("ARCHIVE_MAX_MEMBERS", "2000"))
+ARCHIVE_MAX_TOTAL_BYTES = int(os.environ.get("ARCHIVE_MAX_TOTAL_BYTES", str(2 * 1024**3)))
 FETCH_REPORTS_DAILY = env_bool("FETCH_REPORTS_DAILY", False)
 if FETCH_REPORTS_DAILY:
     from celery.schedules import crontab
@@ -183,8 +197,8 @@ if FETCH_REPORTS_DAILY:
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Secure-only cookies unless SECURE_COOKIES=0: scripts/serve's local plain-HTTP server (DEBUG off) sets it.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

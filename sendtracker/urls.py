@@ -12,3 +12,5 @@ urlpatterns = [
     path("", include("inspections.review.urls")),  # review queue, fact pages, corrections
     path("", include("areas.urls")),  # area list and timelines
 ]
+
+handler400 = "sendtracker.errors.bad_request"  # says the upload limits and the way round them

@@ -7,6 +7,7 @@ work is linear in rows and small (5,000 inspections at ten times today's size).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import statistics
 from collections import Counter, defaultdict
@@ -16,12 +17,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, F
+from django.db.models import BooleanField, Count, DateField, Exists, F, IntegerField, Max, OuterRef, Q, Value
 from django.db.models.functions import ExtractYear
 
 from areas.models import LocalArea
-from inspections.models import Framework, Inspection, Revisit
-from inspections.vocabulary import STAGES
+from inspections.analysis.due import Event
+from inspections.models import Document, Framework, Inspection, ProgressJudgement, Revisit
+from inspections.vocabulary import OUTCOMES_2023, STAGES
 
 GEOMETRY_PATH = Path(settings.BASE_DIR) / "static" / "geo" / "england_send_areas.json"
 DAYS_PER_MONTH = 365.2425 / 12
@@ -61,6 +63,7 @@ class Bar:
     key: str = ""
     share: float = 0.0
     colour: str = ""  # 0–100, of the largest bar in its chart
+    unconfirmed: int = 0  # of `count`, how many rest on a fact still under review (issue 13 item 6)
 
 
 @dataclass
@@ -97,6 +100,11 @@ class Dashboard:
     revisit_samples: dict[str, int]
     area_count: int
     inspection_count: int
+    # Issue 13 item 9: the inspections list also lists revisits and monitoring inspections; say both numbers.
+    revisit_count: int = 0
+    # Issue 13 item 1: what a computed figure had to leave out because a date is not known.
+    undated_inspections: int = 0  # not in the by-year chart
+    undated_revisits: dict[str, int] = field(default_factory=dict)  # revisit kind label -> left out of the median
 
 
 @lru_cache(maxsize=1)
@@ -134,12 +142,16 @@ def _links() -> _Links:
 
 
 def area_statuses() -> tuple[dict[int, str], list[dict]]:
-    """(area id -> status key, current area rows). Three queries."""
+    """(area id -> status key, current area rows). Three queries.
+
+    Each area row also gets `unconfirmed`: a fact behind its status (the inspection it rests on, a revisit of
+    it, or a judgement at one) still needs review — facts.selectors.with_stage's `stage_unconfirmed`, so the
+    dashboard can say how many of each bar's areas are unconfirmed (issue 13 item 6)."""
     areas = list(
-        LocalArea.objects.filter(end_date__isnull=True).values("id", "gss_code", "name").order_by("name")
+        LocalArea.objects.filter(end_date__isnull=True).values("id", "gss_code", "name", "region", "stat_neighbours").order_by("name")
     )
     # Placeholders count here (the revisit of Redcar's 2018 inspection hangs off one), as in with_stage.
-    inspections = Inspection.objects.values("id", "area_id", "framework", "kind", "outcome", "start_date")
+    inspections = Inspection.objects.values("id", "area_id", "framework", "kind", "outcome", "start_date", "needs_review")
     latest: dict[tuple[int, str], dict] = {}
     for row in inspections:
         key = (row["area_id"], row["framework"])
@@ -147,17 +159,23 @@ def area_statuses() -> tuple[dict[int, str], list[dict]]:
         if current is None or _recency(row) > _recency(current):
             latest[key] = row
     revisit_overall: dict[int, str] = {}
-    revisits = Revisit.objects.values("inspection_id", "overall", "start_date").order_by(
+    revisits = Revisit.objects.annotate(
+        unsure_judgement=Exists(ProgressJudgement.objects.filter(revisit_id=OuterRef("pk"), needs_review=True)),
+    ).values("inspection_id", "overall", "start_date", "needs_review", "unsure_judgement").order_by(
         F("start_date").asc(nulls_first=True), "id"
     )
+    unsure_inspections: set[int] = set()
     for row in revisits:
         revisit_overall[row["inspection_id"]] = row["overall"]  # the latest revisit wins
+        if row["needs_review"] or row["unsure_judgement"]:
+            unsure_inspections.add(row["inspection_id"])
 
     statuses = {}
     for area in areas:
-        statuses[area["id"]] = _status(
-            latest.get((area["id"], Framework.F2023)), latest.get((area["id"], Framework.F2016)), revisit_overall
-        )
+        latest_2023, latest_2016 = latest.get((area["id"], Framework.F2023)), latest.get((area["id"], Framework.F2016))
+        statuses[area["id"]] = status = _status(latest_2023, latest_2016, revisit_overall)
+        behind = latest_2023 if status in OUTCOMES_2023 else latest_2016
+        area["unconfirmed"] = bool(behind and (behind["needs_review"] or behind["id"] in unsure_inspections))
     return statuses, areas
 
 
@@ -201,8 +219,10 @@ def dashboard_summary() -> Dashboard:
     unmapped = [(a["gss_code"], a["name"], STATUS_BY_KEY[statuses[a["id"]]]) for a in areas if a["gss_code"] not in mapped]
 
     status_counts = Counter(statuses.values())
+    status_unconfirmed = Counter(statuses[a["id"]] for a in areas if a.get("unconfirmed"))
     status_bars = _scaled(
-        [Bar(s.label, status_counts.get(s.key, 0), links.areas_with_status(s.key), s.key, colour=s.colour) for s in STATUSES]
+        [Bar(s.label, status_counts.get(s.key, 0), links.areas_with_status(s.key), s.key, colour=s.colour,
+             unconfirmed=status_unconfirmed.get(s.key, 0)) for s in STATUSES]
     )
 
     # Outcomes by framework and by year: one grouped query.
@@ -217,10 +237,13 @@ def dashboard_summary() -> Dashboard:
     framework_labels = dict(Framework.choices)
     by_framework: dict[str, Counter] = defaultdict(Counter)
     by_year: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    undated_inspections = 0
     for row in grouped:
         by_framework[row["framework"]][row["outcome"]] += row["n"]
         if row["year"]:
             by_year[(row["year"], row["framework"])][row["outcome"]] += row["n"]
+        else:
+            undated_inspections += row["n"]  # no start date: left out of the by-year chart, and the page says so
     outcome_bars = {}
     for fw in (Framework.F2016, Framework.F2023):
         counts = by_framework.get(fw, Counter())
@@ -241,13 +264,16 @@ def dashboard_summary() -> Dashboard:
         year_rows.append(YearRow(year, framework_labels[fw], bars, sum(counts.values())))
 
     # Revisit results and time from inspection to revisit: one query.
-    revisit_rows = Revisit.objects.values("kind", "overall", "start_date", "inspection__start_date")
+    revisit_rows = Revisit.objects.filter(inspection__rejected=False).values("kind", "overall", "start_date", "inspection__start_date")
     overall_counts: dict[str, Counter] = defaultdict(Counter)
     months: dict[str, list[float]] = defaultdict(list)
+    undated: Counter = Counter()
     for row in revisit_rows:
         overall_counts[row["kind"]][row["overall"]] += 1
         if row["start_date"] and row["inspection__start_date"]:
             months[row["kind"]].append((row["start_date"] - row["inspection__start_date"]).days / DAYS_PER_MONTH)
+        else:
+            undated[row["kind"]] += 1  # a date on either side unknown: left out of the median, never estimated
     kind_labels = dict(Revisit.Kind.choices)
     overall_labels = dict(Revisit.Overall.choices)
     revisit_bars, median_months, samples = {}, {}, {}
@@ -280,10 +306,13 @@ def dashboard_summary() -> Dashboard:
         revisit_samples=samples,
         area_count=len(areas),
         inspection_count=sum(sum(c.values()) for c in by_framework.values()),
+        revisit_count=sum(sum(c.values()) for c in overall_counts.values()),
+        undated_inspections=undated_inspections,
+        undated_revisits={kind_labels[k]: n for k, n in undated.items() if k in kind_labels},
     )
 
 
-_MIN = __import__("datetime").date.min
+_MIN = dt.date.min
 _OUTCOME_ORDER = {o: i for i, o in enumerate(Inspection.Outcome.values)}
 
 
@@ -296,3 +325,47 @@ def _scaled(bars: list[Bar]) -> list[Bar]:
     for bar in bars:
         bar.share = 100.0 * bar.count / largest if largest else 0.0
     return bars
+
+
+# --- facts as plain rows for the analysis computations (due.py, durations.py, paths.py, trends.py) -----------
+
+def fact_events(*, area_ids: list[int] | None = None) -> dict[int, list[Event]]:
+    """Every non-rejected inspection and revisit as a due.Event, grouped by area id. One UNION query.
+
+    Placeholders (an inspection known only from a later letter) are included: they carry no dates, so they can
+    only be "unknown", never a wrong value. Rejected facts are left out by the default managers; a revisit whose
+    inspection was rejected is left out with it.
+    """
+    names = ("e_area", "e_kind", "e_id", "e_parent", "e_start", "e_end", "e_published", "e_letter", "e_outcome",
+             "e_sentence", "e_review", "e_placeholder")
+    inspections = Inspection.objects.annotate(
+        e_area=F("area_id"), e_kind=F("kind"), e_id=F("id"), e_parent=Value(None, output_field=IntegerField()),
+        e_start=F("start_date"), e_end=F("end_date"), e_published=F("published_date"), e_letter=F("letter_date"),
+        e_outcome=F("outcome"), e_sentence=F("next_inspection_text"), e_review=F("needs_review"),
+        e_placeholder=F("is_placeholder"),
+    ).order_by().values(*names)
+    revisits = Revisit.objects.filter(inspection__rejected=False).annotate(
+        e_area=F("inspection__area_id"), e_kind=F("kind"), e_id=F("id"), e_parent=F("inspection_id"),
+        e_start=F("start_date"), e_end=F("end_date"), e_published=Value(None, output_field=DateField()),
+        e_letter=F("letter_date"), e_outcome=F("overall"), e_sentence=F("next_steps"),
+        e_review=F("needs_review"), e_placeholder=Value(False, output_field=BooleanField()),
+    ).order_by().values(*names)
+    if area_ids is not None:
+        inspections = inspections.filter(area_id__in=area_ids)
+        revisits = revisits.filter(inspection__area_id__in=area_ids)
+    grouped: dict[int, list[Event]] = defaultdict(list)
+    for row in inspections.union(revisits, all=True):
+        grouped[row["e_area"]].append(Event(
+            kind=row["e_kind"], fact_id=row["e_id"], parent_id=row["e_parent"], start=row["e_start"], end=row["e_end"],
+            published=row["e_published"], letter=row["e_letter"], outcome=row["e_outcome"] or "",
+            sentence=row["e_sentence"] or "", needs_review=bool(row["e_review"]), placeholder=bool(row["e_placeholder"]),
+        ))
+    return grouped
+
+
+# --- 1. due and overdue -----------------------------------------------------------------------------------
+
+def data_as_of() -> dt.datetime | None:
+    """When the facts last changed: the latest time a document finished processing (None when none has).
+    Every analysis figure states it, beside the day it was computed. One query."""
+    return Document.objects.aggregate(latest=Max("finished_at"))["latest"]

@@ -19,8 +19,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 
+from inspections.analysis.figures import WithNextVisits
+from inspections.facts.filters import AreaFilter, InspectionFilter, SortedFilterSet, WeaknessFilter
 from inspections.facts.selectors import area_list, inspection_rows, stage_label, weakness_rows
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,13 @@ INSPECTIONS = Export(
         ("source_file", _key("source_file")),
         ("needs_review", _key("row_needs_review")),
         ("region", _key("region")),
+        # Issue 13 item 14: the publication date and the two other codes analysts join on; item 8: the
+        # areas that replaced a former authority; item 13: the original's address on the publisher's site.
+        ("published_date", _key("row_published_date")),
+        ("area_dfe_la_code", _key("area_dfe_la_code")),
+        ("area_ofsted_urn", _key("area_ofsted_urn")),
+        ("area_replaced_by", _key("row_area_successors")),
+        ("source_url", _key("row_source_url")),
     ),
     inspection_rows,
 )
@@ -108,6 +117,11 @@ WEAKNESSES = Export(
         ("revisit_kind", _key("revisit_kind")),
         ("region", _key("region")),
         ("needs_review", _key("needs_review")),
+        ("judgement_needs_review", _key("judgement_needs_review")),
+        ("published_date", _key("inspection_published_date")),
+        ("area_dfe_la_code", _key("area_dfe_la_code")),
+        ("area_ofsted_urn", _key("area_ofsted_urn")),
+        ("area_replaced_by", _key("row_area_successors")),
     ),
     weakness_rows,
 )
@@ -129,11 +143,128 @@ AREAS = Export(
         ("revisit_date", _key("revisit_start")),
         ("weaknesses_judged", _key("judged_total")),
         ("weaknesses_sufficient", _key("judged_sufficient")),
+        ("stage_needs_review", _key("stage_unconfirmed")),
+        ("area_dfe_la_code", _key("dfe_la_code")),
+        ("area_ofsted_urn", _key("ofsted_urn")),
+        ("replaced_by", _key("replaced_by_codes")),
+        ("replaced", _key("replaces_codes")),
+        # The next expected visit, from what the area's reports state (inspections/analysis/due.py; docs/CSV.md).
+        ("next_visit_kind", _key("next_visit_kind")),
+        ("next_visit_due_from", _key("next_visit_due_from")),
+        ("next_visit_due_by", _key("next_visit_due_by")),
     ),
-    area_list,
+    lambda filters=None: WithNextVisits(area_list(filters=filters)),
 )
 
 EXPORTS: dict[str, Export] = {e.name: e for e in (INSPECTIONS, WEAKNESSES, AREAS)}
+
+# Each export's FilterSet: a filter it does not know is not applied, one it knows but cannot read is refused.
+FILTER_CLASSES: dict[str, type[SortedFilterSet]] = {
+    "inspections": InspectionFilter, "weaknesses": WeaknessFilter, "areas": AreaFilter,
+}
+FILTERS_BY_EXPORT: dict[str, frozenset[str]] = {name: frozenset(cls.base_filters) for name, cls in FILTER_CLASSES.items()}
+
+
+def filter_errors(name: str, filters) -> dict[str, list[str]]:
+    """{parameter: [reason]} for the invalid filters of export `name`; {} when they are all valid. An invalid
+    filter selects no rows (filters.SortedFilterSet.errors_for); the web answers 400 with these reasons."""
+    return FILTER_CLASSES[name].errors_for(filters)
+
+
+def errors_text(errors: dict[str, list[str]]) -> str:
+    """'outcome: Select a valid choice. foo is not one of the available choices.' (one line per filter)."""
+    return "\n".join(f"{name}: {' '.join(reasons)}" for name, reasons in sorted(errors.items()))
+
+
+# What each column holds: the workbook's "Columns" sheet, and (word for word) docs/CSV.md's tables;
+# tests/web/test_exports_honest.py checks every column of every export is described in both.
+_SHARED_NOTES = {
+    "area_name": "Local area, as named in the register.",
+    "area_gss_code": "The area's GSS code, e.g. E06000001.",
+    "region": "The area's region (one of England's nine).",
+    "area_dfe_la_code": "The area's DfE local authority code (3 digits), e.g. 805; empty when the register has none.",
+    "area_ofsted_urn": "The area's Ofsted URN (unique reference number) for the local authority; empty when not known.",
+    "area_replaced_by": "For a former authority: GSS codes (space-separated) of the areas that replaced it; else empty.",
+    "published_date": "Date the inspectorates published the letter or report, when a document held states it; empty "
+                      "when not known (never the letter or inspection date instead).",
+    "framework": "2016 (2016-2022 framework) or 2023.",
+    "needs_review": "true when the fact was read with low confidence or from a secondary source and no analyst has "
+                    "checked it yet.",
+}
+COLUMN_NOTES: dict[str, dict[str, str]] = {
+    "inspections": {
+        **_SHARED_NOTES,
+        "kind": "initial_inspection (2016), revisit (2016), full_inspection (2023 area SEND inspection), "
+                "monitoring_inspection (2023).",
+        "start_date": "First day on site; empty when not known.",
+        "end_date": "Last day on site; empty when not known.",
+        "letter_date": "Date of the outcome letter; empty when the letter does not give it.",
+        "outcome": "wsoa_required / no_wsoa (2016 inspection); sufficient_all / sufficient_some / sufficient_none "
+                   "(revisit, monitoring); positive / inconsistent / systemic_failings (2023); empty when not recorded.",
+        "wsoa_required": "true / false for 2016 initial inspections; empty for other kinds or when not recorded.",
+        "weakness_count": "Inspections: weaknesses, priority actions and improvement areas recorded. Revisits and "
+                          "monitoring inspections: weaknesses judged.",
+        "source_kind": "letter (the inspectorates' letter or report) or secondary (a council report).",
+        "source_file": "Original file name of the document the row was read from.",
+        "source_url": "Address of the original on the publisher's website, when known; else empty.",
+    },
+    "weaknesses": {
+        **_SHARED_NOTES,
+        "inspection_start_date": "Start date of the inspection that named the weakness; empty when not known.",
+        "weakness_kind": "significant_weakness (2016), priority_action or improvement_area (2023).",
+        "number": "Its number in the letter's list.",
+        "text": "The weakness as the letter words it.",
+        "judgement": "sufficient, insufficient, or empty (not judged, or the judgement is not known).",
+        "judged_on": "Start date of the revisit or monitoring inspection that judged it; empty when not judged or "
+                     "not known.",
+        "revisit_kind": "revisit or monitoring_inspection, for a judged row.",
+        "judgement_needs_review": "true when the judgement (e.g. a weak match of a restated weakness) awaits an "
+                                  "analyst's check; empty when not judged.",
+        "published_date": "Publication date of the letter or report that named the weakness, when known.",
+    },
+    "areas": {
+        **_SHARED_NOTES,
+        "authority_type": "county, unitary, metropolitan, london or other.",
+        "current": "false for a former authority (e.g. Cumbria).",
+        "stage": "positive / inconsistent / systemic_failings (latest 2023 outcome); else revisit_sufficient, "
+                 "revisit_insufficient, wsoa_open, no_wsoa (2016 path); or not_inspected.",
+        "stage_label": "The stage in the dashboard's words, with detail in brackets.",
+        "latest_outcome": "Outcome of the latest inspection (2023 if any, else 2016).",
+        "latest_inspection_date": "Start date of the latest inspection, revisit or monitoring inspection.",
+        "wsoa_open": "true when the latest 2016 inspection required a WSOA and has no revisit.",
+        "revisit_result": "Result of the latest revisit of the latest 2016 inspection.",
+        "revisit_date": "Its start date.",
+        "weaknesses_judged": "At that revisit: weaknesses judged.",
+        "weaknesses_sufficient": "At that revisit: weaknesses with sufficient progress.",
+        "stage_needs_review": "true when a fact behind the stage (the inspection, a revisit or a judgement) awaits "
+                              "an analyst's check.",
+        "area_dfe_la_code": _SHARED_NOTES["area_dfe_la_code"],
+        "area_ofsted_urn": _SHARED_NOTES["area_ofsted_urn"],
+        "replaced_by": "GSS codes of the areas that replaced this former authority (space-separated).",
+        "replaced": "GSS codes of the former authorities this area replaced (space-separated).",
+        "next_visit_kind": "The next expected visit, from what the area's latest report states.",
+        "next_visit_due_from": "Date the stated window is counted from; empty when unknown.",
+        "next_visit_due_by": "End of the stated window; empty when no report states one. Never estimated.",
+    },
+}
+
+ATTRIBUTION_NAME = "ATTRIBUTION.txt"
+
+
+def attribution_text(today: dt.date | None = None) -> str:
+    """The sidecar shipped with every CSV (/exports/ATTRIBUTION.txt, and FILE.attribution.txt beside a file the
+    `export` command writes): the licence statements, so the CSV columns stay clean (issue 13 item 15)."""
+    from inspections.vocabulary import ATTRIBUTION
+
+    lines = [
+        "sendtracker exports: sources and attribution",
+        f"Written {(today or dt.date.today()).isoformat()}.",
+        "",
+        *ATTRIBUTION,
+        "",
+        "Columns: docs/CSV.md in the sendtracker repository, or the 'Columns' sheet of /exports/workbook.xlsx.",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 class _Echo:
@@ -159,13 +290,21 @@ def export_lines(name: str, filters=None) -> Iterator[str]:
     return csv_lines(EXPORTS[name].iter_rows(filters))
 
 
-def export_response(name: str, filters=None) -> StreamingHttpResponse:
-    """The streamed download of export `name` for these (GET) filters."""
+def export_response(name: str, filters=None) -> HttpResponse:
+    """The streamed download of export `name` for these (GET) filters; 400 with the reasons, and no rows, when
+    a filter is invalid (a file of every row would look like the answer). The `Link` header points at the
+    attribution sidecar."""
+    errors = filter_errors(name, filters)
+    if errors:
+        return HttpResponseBadRequest(
+            f"Invalid filter, so no rows were exported:\n{errors_text(errors)}\n", content_type="text/plain; charset=utf-8"
+        )
     today = dt.date.today().isoformat()
     response = StreamingHttpResponse(
         (line.encode("utf-8") for line in export_lines(name, filters)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="sendtracker-{name}-{today}.csv"'
+    response["Link"] = f'</exports/{ATTRIBUTION_NAME}>; rel="license"'
     return response
 
 

@@ -30,6 +30,9 @@ from inspections.vocabulary import STAGES
 BOOLEAN_CHOICES = (("", "Any"), ("true", "Yes"), ("false", "No"))
 ANY = "Any"
 NOT_RECORDED = "none"
+# A year outside these is a mistyped URL, not a question: answered as a form error (a database asked for
+# year -1 or 10**14 raises instead of answering).
+YEAR_BOUNDS = {"min_value": 2000, "max_value": 2100, "decimal_places": 0}
 
 
 class SortedFilterSet(df.FilterSet):
@@ -68,8 +71,21 @@ class SortedFilterSet(df.FilterSet):
         return cls(data or {}, queryset=LocalArea.objects.none()).form
 
     @classmethod
+    def errors_for(cls, data) -> dict[str, list[str]]:
+        """{parameter: [reason, ...]} for the filters in `data` that are not valid; {} when all are.
+
+        django-filter skips an invalid filter and filters by the others, which listed every row for
+        ?outcome=foo (issue 13 item 2). `apply`/`apply_union` therefore return NO rows when this is not
+        empty, and callers show (page) or answer (CSV: 400) these reasons. No query is run."""
+        form = cls.form_for(data)
+        return {name: [str(m) for m in messages] for name, messages in form.errors.items()} if form.errors else {}
+
+    @classmethod
     def apply(cls, data, queryset: QuerySet) -> QuerySet:
+        """The rows matching `data`, ordered; none at all when a filter is invalid (see `errors_for`)."""
         filterset = cls(data or {}, queryset=queryset)
+        if not filterset.is_valid():
+            return queryset.none()
         return filterset.qs.order_by(*filterset.order_by())
 
     @classmethod
@@ -81,6 +97,8 @@ class SortedFilterSet(df.FilterSet):
         filtered, order = [], None
         for half in halves:
             filterset = cls(data or {}, queryset=half)
+            if not filterset.is_valid():  # an invalid filter selects nothing, never everything (`errors_for`)
+                return half.none().values(*columns)
             filtered.append(filterset.qs.order_by().values(*columns))
             order = order or filterset.order_by()  # the same for every half: built once (a FilterSet is not cheap)
         first, *rest = filtered
@@ -144,7 +162,7 @@ class InspectionFilter(SortedFilterSet):
     outcome = df.ChoiceFilter(field_name="row_outcome", method="filter_outcome",
                               choices=Inspection.Outcome.choices + Revisit.Overall.choices + [(NOT_RECORDED, "Not recorded")],
                               label="Outcome or revisit result", empty_label=ANY)
-    year = df.NumberFilter(field_name="row_start_date", lookup_expr="year", label="Year started")
+    year = df.NumberFilter(field_name="row_start_date", lookup_expr="year", label="Year started", **YEAR_BOUNDS)
     source_kind = df.ChoiceFilter(field_name="row_source_kind", choices=SourceKind.choices, label="Source", empty_label=ANY)
     needs_review = df.TypedChoiceFilter(field_name="row_needs_review", choices=BOOLEAN_CHOICES,
                                         coerce=lambda v: v == "true", label="Needs review")
@@ -169,7 +187,7 @@ class WeaknessFilter(SortedFilterSet):
         choices=(("sufficient", "Sufficient progress"), ("insufficient", "Insufficient progress"), ("empty", "Not judged")),
         label="Judgement", empty_label=ANY,
     )
-    year = df.NumberFilter(field_name="inspection_start_date", lookup_expr="year", label="Inspection year")
+    year = df.NumberFilter(field_name="inspection_start_date", lookup_expr="year", label="Inspection year", **YEAR_BOUNDS)
     text = df.CharFilter(lookup_expr="icontains", label="Text contains")
 
     SORTS = {"area": "area_name", "date": "inspection_start_date", "number": "number", "judgement": "judgement",

@@ -9,13 +9,18 @@ Conventions (for h7 and anyone adding a page):
 - Every query count is bounded: per-row facts are SQL annotations (subqueries), never per-row lookups.
 - `with_stage(qs)` annotates any LocalArea queryset with its current stage (the same rules as the
   dashboard's `area_statuses`): `stage`, `latest_outcome`, `latest_2016_*`, `latest_2023_*`,
-  `revisit_*`, `judged_total`, `judged_sufficient`, `latest_date`. `stage_label(row)` words it.
+  `revisit_*`, `judged_total`, `judged_sufficient`, `latest_date` (the latest inspection, revisit or
+  monitoring inspection), `stage_unconfirmed` (a fact behind the stage still needs review).
+  `stage_label(row)` words it, starting with the vocabulary's stage label.
+- Never a value the records do not hold (issue 13 item 1): an unknown date stays None and is left out of
+  computed figures (`months_between`), never filled in from a neighbouring date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -23,6 +28,7 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    DateField,
     Exists,
     F,
     FilteredRelation,
@@ -41,14 +47,25 @@ from django.http import Http404, QueryDict
 
 from areas.models import LocalArea
 from inspections.models import (
+    Document,
     Framework,
     Inspection,
     ProgressJudgement,
     Revisit,
     SignificantWeakness,
+    SourceKind,
     WrittenStatementOfAction,
 )
-from inspections.vocabulary import OUTCOMES_2023, STAGE_LABELS, STAGES, Stage  # noqa: F401  re-exported
+from inspections.vocabulary import (  # noqa: F401  OUTCOMES_2023, STAGES, Stage re-exported
+    KIND_LABELS,
+    KIND_SHORT,
+    OUTCOMES_2023,
+    ROW_TYPE_WORDS,
+    STAGE_LABELS,
+    STAGES,
+    Stage,
+    plural,
+)
 
 from .filters import AreaFilter, InspectionFilter, WeaknessFilter
 
@@ -87,6 +104,18 @@ def with_stage(qs: QuerySet[LocalArea]) -> QuerySet[LocalArea]:
         revisit_id=Subquery(_latest(Revisit.objects.filter(inspection_id=OuterRef(OuterRef("pk")))).values("id")[:1])
     )
     no_revisit = Value("-")
+    latest_revisit_start = Subquery(revisit.values("start_date")[:1])
+    # Whether a fact behind the stage is still under review (issue 13 item 6): the inspection, a revisit or
+    # monitoring inspection of it, or a judgement at one (a weak match of a restated weakness).
+    unconfirmed = Case(
+        When(
+            Q(needs_review=True)
+            | Exists(Revisit.objects.filter(inspection_id=OuterRef("pk"), needs_review=True))
+            | Exists(ProgressJudgement.objects.filter(revisit__inspection_id=OuterRef("pk"), needs_review=True)),
+            then=Value(True),
+        ),
+        default=Value(False), output_field=BooleanField(),
+    )
 
     def on_2023(expression):
         return Subquery(latest_2023.annotate(_v=expression).values("_v")[:1])
@@ -118,7 +147,14 @@ def with_stage(qs: QuerySet[LocalArea]) -> QuerySet[LocalArea]:
         judged_sufficient=Coalesce(on_2016(_Count(revisit_judgements.filter(sufficient_progress=True))), 0),
         stage=Coalesce(on_2023(outcome_2023), Subquery(stage_2016), Value("not_inspected"), output_field=CharField()),
         latest_outcome=Coalesce(on_2023(NullIf(F("outcome"), Value(""))), on_2016(NullIf(F("outcome"), Value("")))),
-        latest_date=Coalesce(on_2023(F("start_date")), on_2016(F("start_date"))),
+        # The latest thing that happened: a revisit or monitoring inspection is later than the inspection it
+        # follows (Redcar and Cleveland: an undated 2018 inspection, revisited November 2021; issue 13 item 3).
+        latest_date=Coalesce(on_2023(Coalesce(latest_revisit_start, F("start_date"))),
+                             on_2016(Coalesce(latest_revisit_start, F("start_date")))),
+        stage_unconfirmed=Coalesce(
+            on_2023(Case(When(outcome__in=OUTCOMES_2023, then=unconfirmed), default=Value(None), output_field=BooleanField())),
+            on_2016(unconfirmed), Value(False), output_field=BooleanField(),
+        ),
         wsoa_open=Coalesce(
             on_2016(Case(
                 When(Q(outcome=Inspection.Outcome.WSOA_REQUIRED) & ~Exists(Revisit.objects.filter(inspection_id=OuterRef("pk"))),
@@ -131,27 +167,24 @@ def with_stage(qs: QuerySet[LocalArea]) -> QuerySet[LocalArea]:
 
 
 def stage_label(row) -> str:
-    """'2016 inspection, WSOA required', 'Revisit: sufficient progress in 3 of 4', '2023: inconsistent', ...
+    """The stage's vocabulary label (the dashboard key's words), then what the records add in brackets:
+    '2016: WSOA required, no revisit yet (inspected 2019)', 'Revisit: not sufficient in all (3 of 4 weaknesses
+    sufficient)', '2023: inconsistent'. Nothing the records do not hold: no year when the date is unknown.
 
     `row` is an annotated LocalArea or a dict from `area_rows`.
     """
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
-    stage = get("stage")
-    if stage in OUTCOMES_2023:
-        return STAGE_LABELS[stage]
+    stage = get("stage") or "not_inspected"
+    label = STAGE_LABELS.get(stage, stage)
     if stage in ("revisit_sufficient", "revisit_insufficient"):
         total = get("judged_total") or 0
         if total:
-            return f"Revisit: sufficient progress in {get('judged_sufficient') or 0} of {total}"
-        overall = get("revisit_overall")
-        return f"Revisit: {dict(Revisit.Overall.choices)[overall].lower()}" if overall else "Revisit: result not recorded"
-    start = get("latest_2016_start")
-    year = f"{start.year} inspection" if start else "2016-framework inspection"
-    if stage == "wsoa_open":
-        return f"{year}, WSOA required"
-    if stage == "no_wsoa":
-        return f"{year}, no WSOA"
-    return STAGE_LABELS["not_inspected"]
+            return f"{label} ({get('judged_sufficient') or 0} of {total} weaknesses sufficient)"
+        return label
+    if stage in ("wsoa_open", "no_wsoa"):
+        start = get("latest_2016_start")
+        return f"{label} (inspected {start.year})" if start else label
+    return label
 
 
 # --- list selectors ---------------------------------------------------------------------------
@@ -159,7 +192,8 @@ def stage_label(row) -> str:
 AREA_COLUMNS = (
     "id", "name", "gss_code", "region", "authority_type", "end_date",
     "stage", "latest_outcome", "latest_date", "latest_2016_start", "latest_2016_outcome", "latest_2023_start",
-    "revisit_overall", "revisit_start", "judged_total", "judged_sufficient", "wsoa_open",
+    "revisit_overall", "revisit_start", "judged_total", "judged_sufficient", "wsoa_open", "stage_unconfirmed",
+    "dfe_la_code", "ofsted_urn", "replaced_by_codes", "replaces_codes",
 )
 
 
@@ -176,7 +210,14 @@ def area_rows() -> QuerySet:
     """
     rows = getattr(_built, "area_rows", None)
     if rows is None:
-        rows = _built.area_rows = with_stage(LocalArea.objects.all()).values(*AREA_COLUMNS)
+        links = LocalArea.replaced_by.through.objects.order_by()
+        rows = _built.area_rows = with_stage(LocalArea.objects.all()).annotate(
+            # Both directions of the register's replaced-by links, as GSS codes (issue 13 item 8).
+            replaced_by_codes=Subquery(links.filter(from_localarea_id=OuterRef("pk")).annotate(
+                _codes=_GroupConcat("to_localarea__gss_code")).values("_codes")[:1], output_field=CharField()),
+            replaces_codes=Subquery(links.filter(to_localarea_id=OuterRef("pk")).annotate(
+                _codes=_GroupConcat("from_localarea__gss_code")).values("_codes")[:1], output_field=CharField()),
+        ).values(*AREA_COLUMNS)
     return rows.all()
 
 
@@ -185,12 +226,32 @@ def area_list(*, filters: QueryDict | dict | None = None) -> QuerySet:
     return AreaFilter.apply(filters, area_rows())
 
 
+# Document.source_url/published_date come with migration 0007 (the Ofsted source); read them only when present.
+_DOCUMENT_FIELDS = {f.name for f in Document._meta.get_fields()}
+HAS_SOURCE_URL = "source_url" in _DOCUMENT_FIELDS
+HAS_DOCUMENT_PUBLISHED = "published_date" in _DOCUMENT_FIELDS
+
+
+def _source_url(prefix: str = ""):
+    return F(f"{prefix}source_document__source_url") if HAS_SOURCE_URL else Value("", output_field=CharField())
+
+
+def _document_published(prefix: str = ""):
+    """The publication date its publisher's listing gives for the fact's document, but only for a letter or
+    report of the inspectorates: a council report's own date is not the inspection's publication date."""
+    if not HAS_DOCUMENT_PUBLISHED:
+        return Value(None, output_field=DateField())
+    return Case(When(**{f"{prefix}source_kind": SourceKind.LETTER}, then=F(f"{prefix}source_document__published_date")),
+                default=Value(None), output_field=DateField())
+
+
 def _source_columns(prefix: str = "") -> dict:
     return {
         "row_source_kind": F(f"{prefix}source_kind"),
         "source_file": F(f"{prefix}source_document__original_name"),
         "row_source_document_id": F(f"{prefix}source_document_id"),
         "row_needs_review": F(f"{prefix}needs_review"),
+        "row_source_url": _source_url(prefix),
     }
 
 
@@ -198,8 +259,38 @@ def _source_columns(prefix: str = "") -> dict:
 INSPECTION_ROW_COLUMNS = (
     "row_type", "row_id", "area_name", "area_gss_code", "region", "row_framework", "row_kind", "row_start_date", "row_end_date",
     "row_letter_date", "row_outcome", "wsoa_required", "weakness_count", "row_source_kind", "source_file", "row_source_document_id",
-    "row_needs_review",
+    "row_needs_review", "row_source_url", "row_published_date", "area_dfe_la_code", "area_ofsted_urn", "row_area_end_date",
+    "row_area_successors",
 )
+
+
+def _area_columns(path: str) -> dict:
+    """The area's codes and, for a former authority, the GSS codes of the areas that replaced it (one string,
+    space-separated: a row's link forward; the areas export holds both directions, issue 13 item 8)."""
+    successors = LocalArea.replaced_by.through.objects.filter(from_localarea_id=OuterRef(f"{path}_id")).order_by()
+    return {
+        "area_dfe_la_code": F(f"{path}__dfe_la_code"),
+        "area_ofsted_urn": F(f"{path}__ofsted_urn"),
+        "row_area_end_date": F(f"{path}__end_date"),
+        "row_area_successors": Subquery(
+            successors.annotate(_codes=_GroupConcat("to_localarea__gss_code")).values("_codes")[:1],
+            output_field=CharField(),
+        ),
+    }
+
+
+class _GroupConcat(Func):
+    """The values of a correlated subquery joined by spaces, sorted (string_agg / group_concat)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="STRING_AGG",
+                           template="%(function)s(%(expressions)s, ' ' ORDER BY %(expressions)s)", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="%(function)s(%(expressions)s, ' ')", **extra)
 
 
 def _inspection_half(*, detail: bool = True) -> QuerySet:
@@ -229,6 +320,8 @@ def _inspection_half(*, detail: bool = True) -> QuerySet:
         ),
         weakness_count=_Count(SignificantWeakness.objects.filter(inspection_id=OuterRef("pk"))),
         **_source_columns(),
+        row_published_date=Coalesce(F("published_date"), _document_published(), output_field=DateField()),
+        **_area_columns("area"),
     )
 
 
@@ -255,11 +348,52 @@ def _revisit_half(*, detail: bool = True) -> QuerySet:
         # For a revisit: how many weaknesses it judged.
         weakness_count=_Count(ProgressJudgement.objects.filter(revisit_id=OuterRef("pk"))),
         **_source_columns(),
+        row_published_date=_document_published(),
+        **_area_columns("inspection__area"),
     )
 
 
 # What the first step of a list page reads: the columns filters and sorts need, nothing costly.
-INSPECTION_KEY_COLUMNS = ("row_type", "row_id", "area_name", "row_start_date", "row_kind", "row_outcome")
+INSPECTION_KEY_COLUMNS = ("row_type", "row_id", "area_name", "row_start_date", "row_kind", "row_outcome", "row_needs_review")
+
+
+@dataclass
+class RowSummary:
+    """What a list holds, for its caption: `total` rows, `by_type` {row type: rows}, and `unconfirmed`: rows
+    with a fact still under review (issue 13 items 6 and 9)."""
+
+    total: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+    unconfirmed: int = 0
+
+    def words(self) -> str:
+        """'35 rows: 33 inspections, 2 revisits or monitoring inspections' (the types only when more than one)."""
+        text = plural(self.total, ("row", "rows"))
+        kinds = [plural(n, ROW_TYPE_WORDS.get(kind, (kind, kind))) for kind, n in self.by_type.items() if n]
+        return f"{text}: {', '.join(kinds)}" if len(kinds) > 1 else text
+
+
+def summarise(queryset: QuerySet, *, flags: tuple[str, ...], type_column: str | None = None) -> RowSummary:
+    """Count `queryset`'s rows in ONE query: in total, per `type_column` value, and those with any of the
+    boolean `flags` columns true. Runs over the list's own SQL (a UNION included, which `.aggregate()` cannot),
+    so the caption counts exactly the rows the page lists. An empty queryset (invalid filters) runs nothing."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
+
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return RowSummary()
+    qn = connections[queryset.db].ops.quote_name
+    flag_sql = " OR ".join(f"{qn(name)} = %s" for name in flags) or "1 = 0"
+    group = qn(type_column) if type_column else "''"
+    query = (f"SELECT {group}, COUNT(*), SUM(CASE WHEN {flag_sql} THEN 1 ELSE 0 END) "
+             f"FROM ({sql}) AS listed GROUP BY {group}")
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(query, [*([True] * len(flags)), *params])  # the flags' placeholders come first in `query`
+        counts = cursor.fetchall()
+    by_type = {kind: n for kind, n, _ in counts}
+    return RowSummary(sum(by_type.values()), by_type, sum(int(u or 0) for _, _, u in counts))
 
 
 class PagedRows:
@@ -271,9 +405,9 @@ class PagedRows:
     `full` (every column, same filters and order) for exports. At ten times today's data this takes
     the inspections page from ~30 ms of SQL to ~10 ms."""
 
-    def __init__(self, keys: QuerySet | None, full, fetch):
+    def __init__(self, keys: QuerySet | None, full, fetch, summary=None):
         # `full` is a callable, so a page never pays for building the export's query (FilterSets are not cheap).
-        self._keys, self._full, self._fetch = keys, full, fetch
+        self._keys, self._full, self._fetch, self._summary = keys, full, fetch, summary
 
     @cached_property
     def full(self) -> QuerySet:
@@ -283,8 +417,13 @@ class PagedRows:
     def keys(self) -> QuerySet:
         return self.full if self._keys is None else self._keys
 
+    @cached_property
+    def summary(self) -> RowSummary:
+        """The caption's counts; replaces the page's COUNT query (the paginator's `count()` reads its total)."""
+        return self._summary(self.keys) if self._summary else RowSummary(self.keys.count())
+
     def count(self) -> int:
-        return self.keys.count()
+        return self.summary.total
 
     def __getitem__(self, item):
         if isinstance(item, slice):
@@ -327,12 +466,17 @@ def inspection_rows(*, filters: QueryDict | dict | None = None) -> PagedRows:
         rows = {(r["row_type"], r["row_id"]): r for r in (first.union(*rest, all=True) if rest else first)}
         return [rows[(k["row_type"], k["row_id"])] for k in page_keys]
 
-    return PagedRows(keys, full, fetch)
+    def summary(keys: QuerySet) -> RowSummary:
+        return summarise(keys, flags=("row_needs_review",), type_column="row_type")
+
+    return PagedRows(keys, full, fetch, summary)
 
 
 WEAKNESS_ROW_COLUMNS = (
     "id", "area_name", "area_gss_code", "region", "framework", "inspection_start_date", "weakness_kind", "number",
     "text", "judgement", "judged_on", "judgement_id", "revisit_kind", "source_document_id", "needs_review", "source_kind",
+    "judgement_needs_review", "inspection_published_date", "area_dfe_la_code", "area_ofsted_urn", "row_area_end_date",
+    "row_area_successors",
 )
 
 
@@ -356,6 +500,10 @@ def weakness_rows(*, filters: QueryDict | dict | None = None) -> QuerySet:
         judged_sufficient=F("visible_judgements__sufficient_progress"),
         judged_on=F("visible_judgements__revisit__start_date"),
         revisit_kind=F("visible_judgements__revisit__kind"),
+        judgement_needs_review=F("visible_judgements__needs_review"),
+        inspection_published_date=Coalesce(F("inspection__published_date"), _document_published("inspection__"),
+                                           output_field=DateField()),
+        **_area_columns("inspection__area"),
     ).annotate(
         judgement=Case(
             When(judged_sufficient=True, then=Value("sufficient")),
@@ -365,6 +513,12 @@ def weakness_rows(*, filters: QueryDict | dict | None = None) -> QuerySet:
         ),
     )
     return WeaknessFilter.apply(filters, qs.values(*WEAKNESS_ROW_COLUMNS))
+
+
+def counted(rows: QuerySet, *, flags: tuple[str, ...]) -> PagedRows:
+    """A list queryset for a page: read a page at a time, counted with `summarise` (total and how many rows
+    have a fact under review) in the one query the paginator's COUNT would have cost."""
+    return PagedRows(rows, lambda: rows, lambda page: page, lambda keys: summarise(keys, flags=flags))
 
 
 # --- timeline --------------------------------------------------------------------------------
@@ -381,6 +535,8 @@ def _with_source_text(qs: QuerySet) -> QuerySet:
             output_field=CharField(),
         ),
         source_name=F("source_document__original_name"),
+        source_original_url=_source_url(),
+        source_published=_document_published(),
     )
 
 
@@ -404,6 +560,22 @@ class Step:
 
 
 @dataclass
+class LaterMention:
+    """An inspection of this (former) area known only because a successor's later report names it: Dorset's
+    2024 report names the January 2017 inspection of Dorset County (issue 13 item 8)."""
+
+    report: Inspection  # the later report's inspection (of a successor area)
+    area: LocalArea  # the successor whose report it is
+    start: dt.date
+    end: dt.date | None
+    certain: bool  # the successor replaced only this area, so the inspection named can only be this area's
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.report.kind, self.report.kind)
+
+
+@dataclass
 class AreaTimeline:
     area: LocalArea
     steps: list[Step]
@@ -412,9 +584,15 @@ class AreaTimeline:
     neighbours: list[dict] = field(default_factory=list)  # area_list-shaped rows, with `label`
     stage: str = "not_inspected"  # the area's own stage key (STAGES)
     stage_label: str = ""
+    stage_unconfirmed: bool = False  # a fact behind the stage still needs review
+    inherited_count: int = 0  # steps from the areas this one replaced
+    later_mentions: list[LaterMention] = field(default_factory=list)
+    left_out_gaps: int = 0  # steps after which no "months after" is given: a date on either side is not known
 
 
 def months_between(start: dt.date | None, end: dt.date | None) -> float | None:
+    """Months (of 365.2425/12 days) from `start` to `end`, to one decimal; None when either is unknown:
+    a figure is never computed from a stand-in date."""
     if not start or not end:
         return None
     return round((end - start).days / DAYS_PER_MONTH, 1)
@@ -442,7 +620,7 @@ def _timeline_facts() -> dict[str, QuerySet]:
 
 def area_timeline(*, gss_code: str) -> AreaTimeline:
     """The area's whole path (and its predecessors'), in a fixed number of queries. 404 if unknown."""
-    from areas.selectors import area_predecessors, area_successors
+    from areas.selectors import area_history
 
     try:
         area = LocalArea.objects.get(gss_code=gss_code)
@@ -450,8 +628,7 @@ def area_timeline(*, gss_code: str) -> AreaTimeline:
         raise Http404(f"No local area with GSS code {gss_code}") from exc
     # The whole history, not just one step (Dorset County Council -> Dorset -> ...): a letter about any
     # former authority shows on every successor's page, marked as history.
-    predecessors = area_predecessors(area)
-    successors = area_successors(area)
+    predecessors, successors = area_history(area)
     areas = {area.id: area, **{p.id: p for p in predecessors}}
 
     facts = _timeline_facts()
@@ -470,6 +647,8 @@ def area_timeline(*, gss_code: str) -> AreaTimeline:
         owner = areas[inspection.area_id]
         inherited = owner.id != area.id
         inspection.wsoa_stage = wsoa = wsoas.get(inspection.id)
+        if wsoa is not None:
+            wsoa.inspection = inspection  # already read: the page names the WSOA's letter without another query
         revisits = list(inspection.revisits.all())
         # An inspection known only from a later letter (a placeholder) may have no date: it still comes
         # before its WSOA and revisits, so it is placed by the first date known about it.
@@ -478,18 +657,25 @@ def area_timeline(*, gss_code: str) -> AreaTimeline:
         )
         steps.append(Step(inspection.kind, inspection.start_date, inspection, owner, inherited, sort_date=anchor))
         if wsoa is not None or inspection.outcome == Inspection.Outcome.WSOA_REQUIRED:
-            # A required WSOA is a stage even before any document about the statement itself is stored.
-            date = (wsoa.required_on if wsoa else None) or inspection.letter_date or inspection.end_date
+            # A required WSOA is a stage even before any document about the statement itself is stored. Its date
+            # is the letter's that required it, and nothing else: not the last day on site (Stockton-on-Tees showed
+            # "Required 8 February 2019", the inspection's end, and "0.1 months after the inspection").
+            date = (wsoa.required_on if wsoa else None) or inspection.letter_date
             steps.append(Step("wsoa", date, wsoa, owner, inherited, sort_date=date or anchor))
         for revisit in revisits:
             steps.append(Step(revisit.kind, revisit.start_date, revisit, owner, inherited))
     steps.sort(key=lambda s: (s.sort_date or s.date or dt.date.max, _STEP_ORDER[s.kind]))
-    previous = None
-    for step in steps:
-        if previous is not None and previous.date and step.date:
-            months = months_between(previous.date, step.date)
-            step.gap = Gap(f"{months} months after the {_STEP_NAMES[previous.kind]}", months)
-        previous = step
+    # "N months after the <step>": from the nearest earlier step whose date is known, named as that step; a
+    # step whose own date is unknown gets no figure, and the page says how many were left out.
+    left_out, last_dated = 0, None
+    for index, step in enumerate(steps):
+        if index and not step.date:
+            left_out += 1
+        if step.date and last_dated is not None:
+            months = months_between(last_dated.date, step.date)
+            step.gap = Gap(f"{months} months after the {KIND_SHORT[last_dated.kind]}", months)
+        if step.date:
+            last_dated = step
 
     # The area's own stage and its statistical neighbours' in one query.
     codes = [area.gss_code, *area.stat_neighbours]
@@ -500,17 +686,37 @@ def area_timeline(*, gss_code: str) -> AreaTimeline:
         for code in area.stat_neighbours  # closest first, as stored
         if code in rows and code != area.gss_code
     ]
-    return AreaTimeline(area, steps, predecessors, successors, neighbours, stage=own["stage"], stage_label=stage_label(own))
+    return AreaTimeline(
+        area, steps, predecessors, successors, neighbours, stage=own["stage"], stage_label=stage_label(own),
+        stage_unconfirmed=bool(own["stage_unconfirmed"]), inherited_count=sum(s.inherited for s in steps),
+        later_mentions=_later_mentions(area, successors), left_out_gaps=left_out,
+    )
+
+
+def _later_mentions(area: LocalArea, successors: list[LocalArea]) -> list[LaterMention]:
+    """Inspections of a former authority that only a successor's later report names ("previous inspection"),
+    dated before the authority ended. One query, only for an area that was replaced."""
+    if not successors or area.end_date is None:
+        return []
+    from areas.models import LocalArea as Area
+
+    # Linked or not: the writer may have made a placeholder for it on the successor (dated before the successor
+    # existed); only a placeholder on this area's own path makes the mention redundant.
+    reports = list(
+        Inspection.objects.filter(area__in=[s.id for s in successors], previous_inspection_start__lt=area.end_date)
+        .exclude(previous_inspection__area=area)
+        .select_related("area").order_by("previous_inspection_start", "start_date")
+    )
+    if not reports:
+        return []
+    # How many authorities each reporting successor replaced: one, and the inspection named can only be ours.
+    replaced = Counter(Area.replaced_by.through.objects.filter(to_localarea_id__in={r.area_id for r in reports})
+                       .values_list("to_localarea_id", flat=True))
+    return [LaterMention(r, r.area, r.previous_inspection_start, r.previous_inspection_end, replaced[r.area_id] == 1)
+            for r in reports]
 
 
 _STEP_ORDER = {"initial_inspection": 0, "wsoa": 1, "revisit": 2, "full_inspection": 3, "monitoring_inspection": 4}
-_STEP_NAMES = {
-    "initial_inspection": "inspection",
-    "wsoa": "WSOA",
-    "revisit": "revisit",
-    "full_inspection": "inspection",
-    "monitoring_inspection": "monitoring inspection",
-}
 
 __all__ = [
     "AREA_COLUMNS", "INSPECTION_ROW_COLUMNS", "WEAKNESS_ROW_COLUMNS", "STAGES", "AreaTimeline", "Step",

@@ -6,16 +6,26 @@ paginates, and hands the template the filter form, sort links and the CSV link w
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from inspections.facts import exports
 from inspections.facts.filters import InspectionFilter, SortedFilterSet, WeaknessFilter
-from inspections.facts.selectors import inspection_rows, weakness_rows
-from inspections.models import Framework, Inspection, Revisit, SignificantWeakness
+from inspections.facts.selectors import counted, inspection_rows, weakness_rows
+from inspections.models import SourceKind
+from inspections.vocabulary import (
+    FRAMEWORK_LABELS,
+    JUDGEMENT_LABELS,
+    KIND_LABELS,
+    NOT_KNOWN,
+    OUTCOME_LABELS,
+    WEAKNESS_KIND_LABELS,
+    label_for,
+)
 from sendtracker.access import public_read
 
 PAGE_SIZE = 50
@@ -67,8 +77,10 @@ def render_list(
     decorate=None,
 ) -> HttpResponse:
     """Paginate `rows` (an ordered selector queryset) and render `template` with: form, page, rows,
-    sorts (key -> SortLink), export_url (the CSV with the same filters), filtered, prev_query, next_query.
-    `decorate(rows)` may add display-only keys to the page's rows."""
+    sorts (key -> SortLink), export_url (the CSV with the same filters), workbook_url, filtered, prev_query,
+    next_query, filter_errors ({parameter: [reason]}: the selector then returns no rows, issue 13 item 2) and
+    summary (`selectors.RowSummary` when `rows` has one: the caption's counts). `decorate(rows)` may add
+    display-only keys to the page's rows."""
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page_rows = list(page.object_list)
     if decorate:
@@ -80,23 +92,15 @@ def render_list(
         "rows": page_rows,
         "sorts": sort_links(request, filter_class, sort_labels),
         "export_url": f"/exports/{export_name}.csv{export_query if export_query != '?' else ''}",
+        "workbook_url": f"/exports/workbook.xlsx{export_query if export_query != '?' else ''}",
+        "filter_errors": filter_class.errors_for(request.GET),
+        "summary": getattr(rows, "summary", None),
         "filtered": any(k not in ("page", "sort") and v for k, v in request.GET.items()),
         "prev_query": _query(request, page=page.previous_page_number()) if page.has_previous() else None,
         "next_query": _query(request, page=page.next_page_number()) if page.has_next() else None,
         **(extra or {}),
     }
     return render(request, template, context)
-
-
-KIND_LABELS = {
-    "initial_inspection": "Initial inspection",
-    "full_inspection": "Area SEND inspection",
-    "revisit": "Revisit",
-    "monitoring_inspection": "Monitoring inspection",
-}
-OUTCOME_LABELS = {**dict(Inspection.Outcome.choices), **dict(Revisit.Overall.choices)}
-WEAKNESS_KIND_LABELS = dict(SignificantWeakness.Kind.choices)
-FRAMEWORK_LABELS = dict(Framework.choices)
 
 
 _MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -108,20 +112,47 @@ def short_date(value) -> str:
     return f"{value.day} {_MONTHS[value.month]} {value.year}" if value else "—"
 
 
+def describe_source(*, source_kind: str, area_name: str, published: dt.date | None = None,
+                    letter_date: dt.date | None = None) -> str:
+    """What a fact's document is, in words (issue 13 item 13), from what is held about it — never its stored
+    file name: 'Ofsted/CQC letter or report on Hartlepool, published 3 May 2017', '... letter dated 7 January
+    2022', 'Council report (secondary source) on Middlesbrough, date not known'."""
+    what = "Council report (secondary source)" if source_kind == SourceKind.SECONDARY else "Ofsted/CQC letter or report"
+    if published:
+        when = f"published {long_date(published)}"
+    elif letter_date:
+        when = f"letter dated {long_date(letter_date)}"
+    else:
+        when = "date not known"
+    return f"{what} on {area_name}, {when}"
+
+
+def long_date(value) -> str:
+    """'6 March 2017' (the templates' date:"j F Y")."""
+    return f"{value.day} {value.strftime('%B')} {value.year}"
+
+
 def _label_inspections(rows):
     for row in rows:
-        row["kind_label"] = KIND_LABELS.get(row["row_kind"], row["row_kind"])
-        row["outcome_label"] = OUTCOME_LABELS.get(row["row_outcome"], row["row_outcome"])
+        row["kind_label"] = label_for(KIND_LABELS, row["row_kind"])
+        row["framework_label"] = label_for(FRAMEWORK_LABELS, row["row_framework"])
+        row["outcome_label"] = label_for(OUTCOME_LABELS, row["row_outcome"])
         row["start_label"] = short_date(row["row_start_date"])
         row["end_label"] = short_date(row["row_end_date"]) if row["row_end_date"] else ""
         row["letter_label"] = short_date(row["row_letter_date"])
+        row["source_label"] = describe_source(
+            source_kind=row["row_source_kind"], area_name=row["area_name"], published=row["row_published_date"],
+            letter_date=row["row_letter_date"],
+        ) if row["row_source_document_id"] else ""
 
 
 def _label_weaknesses(rows):
     for row in rows:
-        row["kind_label"] = WEAKNESS_KIND_LABELS.get(row["weakness_kind"], row["weakness_kind"])
+        row["kind_label"] = label_for(WEAKNESS_KIND_LABELS, row["weakness_kind"])
         row["inspected_label"] = short_date(row["inspection_start_date"])
         row["judged_label"] = short_date(row["judged_on"])
+        row["judgement_label"] = JUDGEMENT_LABELS.get(row["judgement"], NOT_KNOWN)
+        row["unconfirmed"] = bool(row["needs_review"] or row["judgement_needs_review"])
 
 
 @public_read
@@ -142,7 +173,7 @@ def weakness_list(request: HttpRequest) -> HttpResponse:
     return render_list(
         request,
         template="facts/list_weaknesses.html",
-        rows=weakness_rows(filters=request.GET),
+        rows=counted(weakness_rows(filters=request.GET), flags=("needs_review", "judgement_needs_review")),
         filter_class=WeaknessFilter,
         export_name="weaknesses",
         sort_labels={"area": "Area", "date": "Inspected", "number": "No.", "judgement": "Judgement", "judged_on": "Judged on"},
@@ -151,7 +182,29 @@ def weakness_list(request: HttpRequest) -> HttpResponse:
 
 
 @public_read
-def export_csv(request: HttpRequest, name: str) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest, name: str) -> HttpResponse:
     if name not in exports.EXPORTS:
         raise Http404(f"No export called {name}")
     return exports.export_response(name, request.GET)
+
+
+@public_read
+def export_workbook(request: HttpRequest) -> HttpResponse:
+    """/exports/workbook.xlsx: the three tables, their columns and the attribution, with the list's filters;
+    400 with the reasons when a filter a table knows is invalid."""
+    from inspections.facts.workbook import workbook_response
+
+    errors = {}
+    for name in exports.EXPORTS:
+        own = {k: v for k, v in request.GET.items() if k in exports.FILTERS_BY_EXPORT[name]}
+        errors.update(exports.filter_errors(name, own))
+    if errors:
+        return HttpResponse(f"Invalid filter, so no workbook was made:\n{exports.errors_text(errors)}\n",
+                            status=400, content_type="text/plain; charset=utf-8")
+    return workbook_response(request.GET)
+
+
+@public_read
+def export_attribution(request: HttpRequest) -> HttpResponse:
+    """/exports/ATTRIBUTION.txt: the sources and licence statements that go with every CSV (its sidecar)."""
+    return HttpResponse(exports.attribution_text(), content_type="text/plain; charset=utf-8")

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from inspections.pipeline.extract import SUPPORTED, sniff_content_type
+from inspections.pipeline.extract import SUPPORTED, ZIP, sniff_content_type
 
 SNIFF_BYTES = 2048
 
@@ -65,7 +65,7 @@ def refusal_reason(upload: UploadedFile) -> str:
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label="Inspection letters",
-        help_text="PDF, Word (DOCX), HTML or plain text. Choose several at once, or drop them here.",
+        help_text="PDF, Word (DOCX), HTML or plain text, or a .zip of them. Choose several at once, or drop them here.",
         # allow_empty_file: an empty file is refused with a per-file reason, not a form error.
         allow_empty_file=True,
         error_messages={"required": "Choose at least one file."},
@@ -79,6 +79,36 @@ class UploadForm(forms.Form):
             reason = refusal_reason(upload)
             if reason:
                 self.refused.append(Refusal(name=upload.name, reason=reason))
+            elif _is_zip_archive(upload):
+                self._unpack(upload)
             else:
                 self.accepted.append(upload)
         return cleaned
+
+    def _unpack(self, upload: UploadedFile) -> None:
+        """A .zip becomes one upload per file in it, each checked like any other (zip-bomb limits and reasons:
+        inspections/ingest/sources/archive.py)."""
+        from inspections.ingest.sources.archive import ArchiveRefused, unpack_upload
+
+        try:
+            members, refusals = unpack_upload(upload)
+        except ArchiveRefused as exc:
+            self.refused.append(Refusal(name=upload.name, reason=str(exc)))
+            return
+        self.refused += [Refusal(name=name, reason=reason) for name, reason in refusals]
+        for member in members:
+            reason = refusal_reason(member)
+            if reason:
+                self.refused.append(Refusal(name=f"{upload.name}/{member.name}", reason=reason))
+            else:
+                self.accepted.append(member)
+
+
+def _is_zip_archive(upload: UploadedFile) -> bool:
+    """A zip that is not a Word document (its table of contents is at the end: read the size-capped file)."""
+    upload.seek(0)
+    data = upload.read(4)
+    if data.startswith(b"PK"):
+        data += upload.read()
+    upload.seek(0)
+    return sniff_content_type(data) == ZIP

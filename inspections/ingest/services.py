@@ -8,6 +8,7 @@ not turn a saved upload into an error page: the document stays "queued" and `doc
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
@@ -40,14 +41,24 @@ def document_upload(*, files: Iterable[UploadedFile], user=None) -> list[Documen
     the original, is not stored again and is not queued.
     """
     documents = []
-    for upload in files:
-        document = document_store(
-            stream=upload, original_name=upload.name or "upload",
-            content_type=getattr(upload, "content_type", "") or "", uploaded_by=user,
-        )
-        if document.status != Document.Status.DUPLICATE:
-            document_enqueue_on_commit(document.pk)
-        documents.append(document)
+    try:
+        for upload in files:
+            document = document_store(
+                stream=upload, original_name=upload.name or "upload",
+                content_type=getattr(upload, "content_type", "") or "", uploaded_by=user,
+            )
+            if document.status != Document.Status.DUPLICATE:
+                document_enqueue_on_commit(document.pk)
+            documents.append(document)
+    except BaseException:
+        # This transaction is rolled back, so the rows of the files stored so far vanish: their files must go
+        # too (nothing may stay in storage without its row). A full disk raises StorageFullError, whose
+        # message the upload pages show.
+        for document in documents:
+            if document.status != Document.Status.DUPLICATE and document.file:
+                with contextlib.suppress(OSError):
+                    document.file.storage.delete(document.file.name)
+        raise
     return documents
 
 
@@ -73,10 +84,31 @@ def document_reprocess(*, documents: Iterable[Document]) -> list[Document]:
 def document_claim(*, document_id: int) -> bool:
     """Take a document for processing: True when it is queued, or was left 'processing' by a worker that died
     (a redelivered task). False when it is finished: a task delivered twice, or after a re-process already
-    ran, does nothing. One UPDATE, so two workers cannot both move it from queued."""
-    claimed = Document.objects.filter(pk=document_id, status__in=PENDING).update(
-        status=Document.Status.PROCESSING, attempts=F("attempts") + 1, started_at=timezone.now(), progress=0,
-        updated_at=timezone.now(),
+    ran, does nothing. Conditional UPDATEs, so two workers cannot both take it.
+
+    `attempts` counts the runs that began and did not end in a retry (`document_mark_retrying` gives its
+    attempt back; a finished run leaves the document unclaimable; a re-process resets it). So a pending
+    document that already has DOCUMENT_MAX_ATTEMPTS attempts ran that many times and never ended: the file
+    kills its worker (out of memory, a crashing library, the hard time limit). It is failed here, with the
+    reason, and False is returned. Counting at claim time is what stops the loop: each redelivery refreshes
+    `started_at`, so the stuck-document job never sees such a document (issue 14, fault 3).
+    """
+    tried = Document.objects.filter(pk=document_id, status__in=PENDING).values_list("attempts", flat=True).first()
+    if tried is None:
+        return False  # finished or deleted
+    now = timezone.now()
+    # `attempts=tried` in both UPDATEs: if another worker claimed it since the read, neither applies.
+    if tried >= settings.DOCUMENT_MAX_ATTEMPTS:
+        given_up = Document.objects.filter(pk=document_id, status__in=PENDING, attempts=tried).update(
+            status=Document.Status.FAILED, progress=100, finished_at=now, updated_at=now,
+            error=f"Processing stopped the worker {tried} times (it was killed or crashed while reading this file), "
+            "so sendtracker gave up on it. Re-process it once the cause is fixed, or try a smaller or simpler copy.",
+        )
+        if given_up:
+            log.error("document %s: processing stopped the worker %s times; failed", document_id, tried)
+        return False
+    claimed = Document.objects.filter(pk=document_id, status__in=PENDING, attempts=tried).update(
+        status=Document.Status.PROCESSING, attempts=tried + 1, started_at=now, progress=0, updated_at=now,
     )
     return claimed == 1
 
@@ -89,9 +121,10 @@ def document_fail(*, document_id: int, message: str) -> None:
 
 
 def document_mark_retrying(*, document_id: int, message: str) -> None:
-    """Back to 'queued' with the reason while a transient error waits for its retry."""
-    Document.objects.filter(pk=document_id, status=Document.Status.PROCESSING).update(
-        status=Document.Status.QUEUED, error=message, updated_at=timezone.now(),
+    """Back to 'queued' with the reason while a transient error waits for its retry. The run gives its attempt
+    back: a database or storage outage is not the file's fault and must not count towards giving up on it."""
+    Document.objects.filter(pk=document_id, status=Document.Status.PROCESSING, attempts__gt=0).update(
+        status=Document.Status.QUEUED, error=message, attempts=F("attempts") - 1, updated_at=timezone.now(),
     )
 
 

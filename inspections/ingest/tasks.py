@@ -7,19 +7,21 @@ redelivered; the beat job may send a second copy). That is safe because
   the same moment backs off (the lock dies with the connection if the worker is killed);
 - the write stage is idempotent (letters reconciled by natural key in one transaction).
 
-Retries are for transient trouble only (database connection, storage I/O), with exponential backoff and
-jitter. A PipelineError (bad file, not a SEND document) is a verdict, recorded by the pipeline, never retried.
+Retries are for transient trouble only (database connection, storage I/O), with exponential backoff over
+minutes and jitter (`retry_countdown`); a retry gives the run's attempt back, so only runs that never ended
+count towards DOCUMENT_MAX_ATTEMPTS (checked when a document is claimed). While even a failure cannot be recorded
+(the database is away), the message is kept alive rather than acknowledged. A PipelineError (bad file, not a SEND document) is a verdict, recorded by the pipeline, never retried.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 
@@ -36,7 +38,10 @@ from inspections.ingest.services import (
 log = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
-MAX_RETRIES = 5
+# With the default DOCUMENT_RETRY_FIRST_SECONDS / DOCUMENT_RETRY_MAX_SECONDS (15 s, 10 min) eight retries
+# span about 18 to 36 minutes: a database restart or failover is waited out, not burnt through in seconds.
+MAX_RETRIES = 8
+UNLIMITED_RETRIES = 10**9  # Celery's retry() treats None as "the task's default", not "no limit"
 _LOCK_NAMESPACE = 0x5E4D  # advisory-lock key space for documents ("SEND")
 
 
@@ -64,15 +69,26 @@ def ingest_document(self, document_id: int) -> str:
         return Document.Status.FAILED
     except TRANSIENT_ERRORS as exc:
         reason = f"{type(exc).__name__}: {exc}".strip()
-        if self.request.retries >= self.max_retries:
-            document_fail(
-                document_id=document_id,
-                message=f"A temporary error persisted after {self.max_retries + 1} tries, so processing stopped "
-                f"({reason}). Re-process the document once the database/storage is healthy.",
-            )
-            return Document.Status.FAILED
         _close_broken_connection()
-        countdown = get_exponential_backoff_interval(factor=2, retries=self.request.retries, maximum=300, full_jitter=True)
+        if self.request.retries >= self.max_retries:
+            try:
+                document_fail(
+                    document_id=document_id,
+                    message=f"A temporary error persisted after {self.request.retries + 1} tries, so processing "
+                    f"stopped ({reason}). Re-process the document once the database/storage is healthy.",
+                )
+                return Document.Status.FAILED
+            except TRANSIENT_ERRORS:
+                # The failure cannot even be recorded: the database is still away. Ending the task now would
+                # acknowledge the message and leave the document 'queued'/'processing' with no word of why, until
+                # the beat job (if one runs) notices. Keep the message alive instead, at the longest interval,
+                # until the database answers; then the next try processes the document or records the failure.
+                _close_broken_connection()
+                countdown = retry_countdown(self.max_retries)
+                log.error("document %s: database unreachable after %s tries; trying again in %ss: %s",
+                          document_id, self.request.retries + 1, countdown, reason)
+                raise self.retry(exc=exc, countdown=countdown, max_retries=UNLIMITED_RETRIES) from None
+        countdown = retry_countdown(self.request.retries)
         with contextlib.suppress(*TRANSIENT_ERRORS):
             document_mark_retrying(document_id=document_id, message=f"Temporary error, retrying in {countdown} s ({reason}).")
         log.warning("document %s: transient error, retry %s in %ss: %s", document_id, self.request.retries + 1, countdown, reason)
@@ -111,6 +127,19 @@ def _document_lock(document_id: int):
         if locked:
             with contextlib.suppress(*TRANSIENT_ERRORS), connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, document_id])
+
+
+def retry_countdown(retries: int) -> int:
+    """Seconds to wait before retry number `retries + 1` (retries counts from 0) after a transient error.
+
+    Exponential from DOCUMENT_RETRY_FIRST_SECONDS, doubling, capped at DOCUMENT_RETRY_MAX_SECONDS, with "equal
+    jitter": a random point in the upper half of that step, so workers that failed together spread out, yet
+    each wait still grows (full jitter can draw ~0 s and spend the retries within seconds). At least 1 s.
+    """
+    first = settings.DOCUMENT_RETRY_FIRST_SECONDS
+    ceiling = settings.DOCUMENT_RETRY_MAX_SECONDS
+    step = min(ceiling, first * 2 ** min(retries, 32))
+    return max(1, round(step / 2 + random.uniform(0, step / 2)))
 
 
 def _test_pause() -> None:

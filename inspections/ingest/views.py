@@ -4,27 +4,36 @@ queued or processing; once it is finished the partial no longer asks to be polle
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from inspections.models import Document
-from inspections.ingest.selectors import document_pending, document_recent
-from inspections.ingest.services import document_reprocess, document_upload
+from inspections.ingest.selectors import document_findings, document_pending, document_recent
+from inspections.ingest.services import PENDING, document_reprocess, document_upload
 from inspections.ingest.forms import UploadForm
+from sendtracker.storage import StorageFullError
 from sendtracker.access import DOCUMENT_VIEW_PERMISSION, REPROCESS_PERMISSION, UPLOAD_PERMISSION, permission_needed
 
 
 @permission_needed(UPLOAD_PERMISSION)
 def document_upload_view(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    status = 200
     if form.is_bound and form.is_valid():
-        documents = document_upload(files=form.accepted, user=request.user)
-        report_upload(request, documents, form.refused)
-        return redirect("document_list")
-    return render(request, "ingest/upload.html", {"form": form, "max_upload_bytes": settings.MAX_UPLOAD_BYTES})
+        try:
+            documents = document_upload(files=form.accepted, user=request.user)
+        except StorageFullError as exc:
+            form.add_error(None, exc.message)
+            status = 507  # Insufficient Storage: nothing was kept, the user can try again later
+        else:
+            report_upload(request, documents, form.refused)
+            return redirect("document_list")
+    return render(request, "ingest/upload.html", {"form": form, "max_upload_bytes": settings.MAX_UPLOAD_BYTES}, status=status)
 
 
 def report_upload(request: HttpRequest, documents: list[Document], refused) -> None:
@@ -50,8 +59,38 @@ def document_list(request: HttpRequest) -> HttpResponse:
 
 @permission_needed(DOCUMENT_VIEW_PERMISSION)
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_object_or_404(Document.objects.select_related("duplicate_of", "uploaded_by"), pk=pk)
-    return render(request, "ingest/detail.html", _status_context(document))
+    document = get_object_or_404(Document.objects.select_related("duplicate_of", "uploaded_by").defer("text", "duplicate_of__text"), pk=pk)
+    context = _status_context(document)
+    # What the document produced; a duplicate produced nothing (its original did) and a pending one nothing yet.
+    if document.status not in (Document.Status.DUPLICATE, *PENDING):
+        context["findings"] = document_findings(document)
+    return render(request, "ingest/detail.html", context)
+
+
+# Types a browser may show inline. Anything else (HTML above all: it would run in this site's origin) is
+# downloaded, and the sandbox CSP below stops even a PDF viewer's scripts from reaching the site.
+INLINE_TYPES = {"application/pdf", "text/plain"}
+
+
+@permission_needed(DOCUMENT_VIEW_PERMISSION)
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The original file as uploaded, read through Django's storage API (never a public /media/ URL), to
+    analysts with the view permission. 404 with the reason when the row has no file or the storage lost it."""
+    document = get_object_or_404(Document.objects.only("id", "file", "original_name", "content_type", "status"), pk=pk)
+    if not document.file:
+        raise Http404("This document has no stored file (a duplicate points at its original).")
+    try:
+        handle = document.file.storage.open(document.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("The stored file is missing from the storage.") from None
+    # Files ingested from the command line have no declared type: go by the name (a sniffed type was checked on the way in).
+    content_type = document.content_type or mimetypes.guess_type(document.original_name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type, filename=document.original_name,
+                            as_attachment=content_type not in INLINE_TYPES)
+    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @permission_needed(DOCUMENT_VIEW_PERMISSION)

@@ -21,6 +21,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HTML = "text/html"
 TEXT = "text/plain"
 SUPPORTED = {PDF: "PDF", DOCX: "Word (DOCX)", HTML: "HTML", TEXT: "plain text"}
+ZIP = "application/zip"  # not in SUPPORTED: an archive is unpacked (ingest/sources/archive.py), never read whole
 
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[ >]|<table|<h[1-6])", re.I)
 
@@ -29,19 +30,29 @@ _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[
 _HTML_PROLOG = re.compile(rb"^(?:\s*<\?xml[^>]{0,200}\?>|\s*<!--.{0,1000}?-->)+", re.S)
 
 
+# Containers are recognised by their signature at offset 0, before anything else: a zip that stores a PDF
+# uncompressed has "%PDF-" in its first kilobyte, and taking it for a PDF read only one member (issue 14).
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OTHER_CONTAINERS = (b"\x1f\x8b", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"BZh", b"\xfd7zXZ\x00")
+# A PDF header: "%PDF-1.7". Readers accept up to 1 KiB of junk before it (a MacBinary header, a mail prefix).
+_PDF_HEADER = re.compile(rb"%PDF-\d\.\d")
+
+
 def sniff_content_type(data: bytes) -> str:
-    """The content type from the first bytes; '' when it is none we read."""
+    """The content type from the first bytes (and, for a zip, its table of contents); '' when it is none we
+    read. ZIP is returned for a zip that is not a Word document: an archive, which the upload and import paths
+    unpack and the pipeline refuses with that reason. Other archives (gzip, 7z, rar, bzip2, xz) are ''."""
     head = data[:2048]
-    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-") or head[:1024].find(b"%PDF-") != -1:
-        return PDF
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(_ZIP_SIGNATURES):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                if "word/document.xml" in zf.namelist():
-                    return DOCX
+                return DOCX if "word/document.xml" in zf.namelist() else ZIP
         except zipfile.BadZipFile:
             return ""
+    if head.startswith(_OTHER_CONTAINERS):
         return ""
+    if _PDF_HEADER.search(head[:1024]):
+        return PDF
     if _HTML_SNIFF.match(_HTML_PROLOG.sub(b"", head.lstrip(b"\xef\xbb\xbf"))):
         return HTML
     if _looks_like_text(head):
@@ -75,6 +86,8 @@ def extract_text(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MA
         result = ExtractedText(text=_html_text(_decode(data)), content_type=HTML)
     elif content_type == TEXT:
         result = ExtractedText(text=_decode(data), content_type=TEXT)
+    elif content_type == ZIP:
+        raise ExtractionError(_archive_refusal(data))
     else:
         raise ExtractionError(
             "The file is not a type sendtracker reads: it is not a PDF, Word (DOCX), HTML or plain-text file "
@@ -116,7 +129,55 @@ def normalise_text(text: str) -> str:
         text = _SOFT_HYPHEN_AT_END.sub("-\n", text).replace("\u00ad", "")
     if _TYPOGRAPHY_RE.search(text):
         text = _TYPOGRAPHY_RE.sub(lambda m: _TYPOGRAPHY[m.group(0)], text)
-    return text
+    return unflatten_letter_lines(text)
+
+
+# A letter copied from a web page or a PDF viewer can arrive flattened onto one line: letterhead, date, salutation,
+# title and body run together ("... NG1 6HJ 2 March 2020 Dear Ms Fenwick Joint local area SEND inspection in Rutland
+# Between 10 February ..."). Every later stage reads a letter's furniture line by line, so such a line is given its
+# line breaks back, at the furniture only. Each break replaces one space: the text keeps its length and offsets.
+_FLAT_MIN_CHARS = 300  # shorter lines are headings or sentences, never a whole letter
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_FLAT_DATE = rf"\d{{1,2}}(?:st|nd|rd|th)?[ ]{_MONTHS}[ ]\d{{4}}"
+_FLAT_TITLE = (
+    r"(?:Joint[ ](?:local[ ])?area|Local[ ]area)[ ]SEND[ ](?:inspection|re-?visit)[ ](?:in|of|for)[ ]"
+    r"|Area[ ]SEND[ ](?:full[ ]|monitoring[ ])?inspection[ ]of[ ]"
+)
+# Furniture that opens a line of its own (case-sensitive: capitals mark the furniture, prose is lower case).
+_FLAT_FURNITURE = re.compile(
+    rf"(?<=[^\n]) (?=Dear[ ](?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Madam|Councillor|Colleague|[A-Z][a-z]+[ ][A-Z])"  # salutation
+    rf"|{_FLAT_TITLE}"  # title
+    rf"|Yours[ ](?:sincerely|faithfully)\b"  # sign-off
+    rf"|{_FLAT_DATE}[ ](?:Dear|Mr|Mrs|Ms|Miss|Dr|Councillor|{_FLAT_TITLE}))"  # the letter's date, after the letterhead
+)
+# After "Yours sincerely" comes the signatory's name; after a title's area name, the opening sentence; after the
+# letter's date, the salutation or title.
+_FLAT_AFTER_SIGN_OFF = re.compile(r"(?:(?<=sincerely)|(?<=faithfully)),? (?=[A-Z])")
+_FLAT_TITLE_END = re.compile(
+    rf"(?<=\n)(?:{_FLAT_TITLE})[^\n.]{{2,80}}?(?P<gap> )(?=(?:Between|During|From|On|Over|In)[ ]\d|(?:Ofsted|The|Inspectors)[ ])"
+)
+_FLAT_DATE_END = re.compile(rf"(?<=\n){_FLAT_DATE}(?P<gap> )")
+_FLAT_SIGNAL = re.compile(r"Dear |Yours (?:sincerely|faithfully)|Ofsted Agora|Cumberland Place|Piccadilly Gate|" + _FLAT_TITLE)
+
+
+def unflatten_letter_lines(text: str) -> str:
+    """Line breaks restored before a flattened letter's furniture (see above); other text is returned unchanged.
+
+    Only a long line holding at least two kinds of letter furniture is touched, so prose that merely mentions
+    "Dear" or a title is left alone."""
+    if len(text) < _FLAT_MIN_CHARS:
+        return text
+    out, changed = [], False
+    for line in text.split("\n"):
+        if len(line) >= _FLAT_MIN_CHARS and len({m.group(0)[:4] for m in _FLAT_SIGNAL.finditer(line)}) >= 2:
+            new = _FLAT_FURNITURE.sub("\n", line)
+            new = _FLAT_AFTER_SIGN_OFF.sub(lambda m: m.group(0)[:-1] + "\n", new)
+            for rx in (_FLAT_TITLE_END, _FLAT_DATE_END):
+                new = rx.sub(lambda m: m.group(0)[: m.start("gap") - m.start()] + "\n" + m.group(0)[m.end("gap") - m.start() :], new)
+            changed = changed or new != line
+            line = new
+        out.append(line)
+    return "\n".join(out) if changed else text
 
 
 def _decode(data: bytes) -> str:
@@ -129,6 +190,43 @@ def _decode(data: bytes) -> str:
 
 
 def _pdf_text(data: bytes, *, max_pages: int) -> ExtractedText:
+    """Every page's text. A file holding several PDFs joined end to end is read document by document, pages in
+    file order: PDFium (like every reader) follows the last cross-reference table and would show only the last
+    document, silently losing the others (issue 14)."""
+    parts = split_concatenated_pdfs(data)
+    pages: list[str] = []
+    for index, part in enumerate(parts, start=1):
+        try:
+            pages.extend(_pdf_pages(part, max_pages=max_pages - len(pages), total_pages=len(pages)))
+        except ExtractionError as exc:
+            if len(parts) == 1:
+                raise
+            raise ExtractionError(
+                f"The file holds {len(parts)} PDF documents joined end to end, and document {index} cannot be read: "
+                f"{exc}"
+            ) from exc
+    return ExtractedText(text="\n\f".join(pages), content_type=PDF, pages=len(pages))
+
+
+# Where one PDF ends and the next begins when files were concatenated ("cat a.pdf b.pdf"): an end-of-file
+# marker, optional whitespace, then a new header. An incremental update adds "%%EOF" sections but no new
+# header, so it stays one document.
+_PDF_JOIN = re.compile(rb"%%EOF[ \t\r\n\x00]*(?=%PDF-\d\.\d)")
+
+
+def split_concatenated_pdfs(data: bytes) -> list[bytes]:
+    """The separate PDF documents in `data`, in order: [data] for an ordinary PDF (with or without
+    incremental updates); several items when whole PDFs were joined end to end."""
+    cuts = [m.end() for m in _PDF_JOIN.finditer(data)]
+    if not cuts:
+        return [data]
+    bounds = [0, *cuts, len(data)]
+    return [data[a:b] for a, b in zip(bounds, bounds[1:]) if data[a:b].strip()]
+
+
+def _pdf_pages(data: bytes, *, max_pages: int, total_pages: int = 0) -> list[str]:
+    """The text of each page of one PDF. `max_pages` is what is left of the limit; `total_pages` the pages
+    already read from earlier documents of the same file (for the message)."""
     import pypdfium2 as pdfium
 
     try:
@@ -143,8 +241,9 @@ def _pdf_text(data: bytes, *, max_pages: int) -> ExtractedText:
         if n_pages == 0:
             raise ExtractionError("The PDF has no pages.")
         if n_pages > max_pages:
+            limit = max_pages + total_pages
             raise ExtractionError(
-                f"The PDF has {n_pages:,} pages, more than the limit of {max_pages:,}: it is not a single inspection document."
+                f"The PDF has {n_pages + total_pages:,} pages, more than the limit of {limit:,}: it is not a single inspection document."
             )
         pages = []
         for index in range(n_pages):
@@ -157,11 +256,24 @@ def _pdf_text(data: bytes, *, max_pages: int) -> ExtractedText:
                     textpage.close()
             finally:
                 page.close()
-        return ExtractedText(text="\n\f".join(pages), content_type=PDF, pages=n_pages)
+        return pages
     except pdfium.PdfiumError as exc:
         raise ExtractionError(f"The PDF is damaged: a page could not be read ({exc}).") from exc
     finally:
         pdf.close()
+
+
+def _archive_refusal(data: bytes) -> str:
+    """Why a zip archive is not read as one document, naming how many files it holds."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            count = sum(1 for info in zf.infolist() if not info.is_dir())
+    except zipfile.BadZipFile:
+        count = 0
+    return (
+        f"The file is a zip archive of {count} file(s), not a type sendtracker reads as one document: upload it "
+        "on the upload page or import it with `manage.py import_archive`, which store each file in it separately."
+    )
 
 
 def _docx_text(data: bytes) -> ExtractedText:

@@ -16,6 +16,10 @@ Rules (issue 3):
   states, else the latest earlier one. With none on record it creates a placeholder inspection (period and
   weaknesses as the revisit restates them), which a later initial letter replaces.
 - Judgements are linked to the followed-up inspection's weaknesses by wording (match.py).
+- A 2023 report that states the area's previous inspection ("Dates of previous inspection: 23 to 27 January
+  2017") makes a placeholder for it when no letter of that inspection is held: an inspection *known from a
+  later document*, its provenance the report's own line. The letter, when it arrives, takes the placeholder's
+  place (same natural key, or dates within a week), and the placeholder never overrides a letter's facts.
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ class LetterRecord:
     position: int
     fingerprint: str
     parsed: ParsedLetter
+    # The publication date the publisher's listing gives for the document (Document.published_date, set by
+    # inspections/ingest/sources/): used when the letter itself does not print one.
+    document_published: date | None = None
 
 
 @dataclass
@@ -144,6 +151,7 @@ def project_area(records: list[LetterRecord]) -> AreaPlan:
         inspections[plan.key] = plan
     for group in _groups(ordered, set(FOLLOWS)):
         _revisit(group, inspections, notes)
+    _previous_inspections(inspections)
     for plan in inspections.values():
         plan.wsoa = _wsoa(plan)
     plans = sorted(inspections.values(), key=lambda p: (p.framework, p.kind, p.start_date or _LATEST))
@@ -229,7 +237,8 @@ def _inspection(group: list[LetterRecord], notes: list) -> InspectionPlan:
     letter, lead, disagreements = _merged(group, notes)
     values = {
         "framework": letter.framework, "kind": letter.kind, "start_date": letter.start_date, "end_date": letter.end_date,
-        "period_text": "", "letter_date": letter.letter_date, "published_date": letter.published_date,
+        "period_text": "", "letter_date": letter.letter_date,
+        "published_date": letter.published_date or _listed_publication(group),
         "outcome": letter.outcome, "outcome_text": letter.outcome_text, "lead_inspector": letter.lead_inspector,
         "inspection_team": letter.inspection_team, "findings": letter.findings,
         "next_inspection_text": letter.next_inspection_text, "previous_inspection_start": letter.previous_start_date,
@@ -244,6 +253,12 @@ def _inspection(group: list[LetterRecord], notes: list) -> InspectionPlan:
             WeaknessPlan(w.kind, w.number, {"text": w.text, "responsible_bodies": w.responsible_bodies}, _provenance(lead, letter, w.span))
         )
     return plan
+
+
+def _listed_publication(group: list[LetterRecord]) -> date | None:
+    """The publisher's listed date, from a letter-kind document of this event that holds one letter."""
+    dates = sorted({r.document_published for r in group if r.document_published and r.parsed.source_kind == "letter"})
+    return dates[0] if dates else None
 
 
 def _wsoa(plan: InspectionPlan) -> WsoaPlan | None:
@@ -352,6 +367,67 @@ def _placeholder(letter: ParsedLetter, lead: LetterRecord) -> InspectionPlan:
         "next_inspection_text": "", "previous_inspection_start": None, "previous_inspection_end": None, "is_placeholder": True,
     }
     return InspectionPlan(framework, kind, letter.initial_start_date, values, _provenance(lead, letter, _heading_span(letter)), letters=[])
+
+
+# The 2023 framework began in January 2023: an earlier "previous inspection" was a 2016-framework initial one.
+FRAMEWORK_2023_FROM = date(2023, 1, 1)
+_SAME_VISIT = timedelta(days=7)  # a report and the letter may give a visit's dates a day or two apart
+
+
+def _previous_inspections(inspections: dict[tuple, InspectionPlan]) -> None:
+    """Placeholders for the previous inspections that 2023 reports state and no held letter records."""
+    stated = [p for p in inspections.values() if p.framework == "2023" and p.kind == "full_inspection"
+              and not p.is_placeholder and p.values.get("previous_inspection_start") and p.letters]
+    for report in sorted(stated, key=lambda p: (p.start_date or _LATEST, p.letters[0].fingerprint)):
+        start, end = report.values["previous_inspection_start"], report.values.get("previous_inspection_end")
+        if report.start_date and start >= report.start_date:
+            continue  # the parser flagged this already; a "previous" visit after this one is not recorded
+        if start >= FRAMEWORK_2023_FROM:
+            framework, kind = "2023", "full_inspection"
+        elif _surely_an_initial_inspection(start, end or start):
+            framework, kind = "2016", "initial_inspection"
+        else:
+            # "Dates of previous inspection" may name a 2016-framework revisit (2 to 4 days on site from 2018):
+            # the kind is not stated, so no inspection is invented. The report's printed dates stay on it, and
+            # write.py links them to a held revisit or inspection that started that day.
+            continue
+        if any(_same_visit(p, start, end or start) for p in inspections.values() if (p.framework, p.kind) == (framework, kind)):
+            continue  # its letter is held (or another report already made the placeholder)
+        undated = inspections.get((framework, kind, None))
+        if undated is not None and undated.is_placeholder:
+            # A revisit made an undated placeholder: the report dates it.
+            del inspections[undated.key]
+            undated.start_date = start
+            undated.values.update(start_date=start, end_date=end)
+            inspections[undated.key] = undated
+            continue
+        lead = report.letters[0]
+        letter = lead.parsed
+        values = {
+            "framework": framework, "kind": kind, "start_date": start, "end_date": end, "period_text": "",
+            "letter_date": None, "published_date": None, "outcome": "", "outcome_text": "", "lead_inspector": "",
+            "inspection_team": [], "findings": {"known_from": "a later report"}, "next_inspection_text": "",
+            "previous_inspection_start": None, "previous_inspection_end": None, "is_placeholder": True,
+        }
+        span = letter.previous_span or _heading_span(letter)
+        inspections[(framework, kind, start)] = InspectionPlan(
+            framework, kind, start, values, _provenance(lead, letter, span), letters=[],
+        )
+
+
+# No 2016-framework revisit took place before 2018; initial inspections were five days on site (Monday to Friday).
+_REVISITS_FROM = date(2018, 1, 1)
+
+
+def _surely_an_initial_inspection(start: date, end: date) -> bool:
+    return start < _REVISITS_FROM or (end - start).days >= 4
+
+
+def _same_visit(plan: InspectionPlan, start: date, end: date) -> bool:
+    if plan.start_date is None:
+        return False
+    plan_end = plan.values.get("end_date") or plan.start_date
+    return plan.start_date - _SAME_VISIT <= end and start - _SAME_VISIT <= plan_end
 
 
 _MONTHS = {m: i for i, m in enumerate(

@@ -10,6 +10,8 @@ When the text holds no letter at all, the whole text is returned as one chunk: c
 whether it is a council summary (a secondary source) or not a SEND document (and says why).
 
 Exact repeats are returned too, each with its own span; the writer recognises them by fingerprint.
+
+The title patterns and letter furniture shared with classify.py live in patterns.py (neither stage imports the other).
 """
 
 from __future__ import annotations
@@ -17,23 +19,11 @@ from __future__ import annotations
 import re
 
 from .parse.common import LineRx
+from .patterns import DEAR as _DEAR
+from .patterns import SIGN_OFF as _SIGN_OFF
+from .patterns import TITLE_2016, TITLE_2023, council_words, names_another_document
 from .types import LetterChunk, Span
 
-_AREA_TAIL = r"[ \t]*(?:\n[ \t]*)?(?P<area>[^\n]{2,120})"
-_W = r"(?:[ \t]+(?:\n[ \t]*)?|\n[ \t]*)"  # a title broken over two lines by PDF extraction is still a title
-# 2016 framework: "Joint local area SEND inspection in X", "Local area SEND revisit in X", "Joint area SEND revisit in X".
-TITLE_2016 = LineRx(
-    rf"[ \t]*(?:\*\*)?(?:Joint{_W}(?:local{_W})?area|Local{_W}area){_W}"
-    rf"(?:SEND|special{_W}educational{_W}needs{_W}(?:and/or|and|or){_W}disabilit(?:y|ies)(?:{_W}?\(SEND\))?){_W}"
-    rf"(?P<what>inspection|re-?visit)(?:{_W}letter)?{_W}(?:in|of|for)\b" + _AREA_TAIL,
-    re.I,
-)
-# 2023 framework: "Area SEND inspection of X Local Area Partnership", "Area SEND monitoring inspection of X".
-TITLE_2023 = LineRx(
-    rf"[ \t]*(?:\*\*)?Area{_W}SEND{_W}(?P<what>(?:full{_W})?inspection|monitoring{_W}inspection|monitoring{_W}visit){_W}of\b"
-    + _AREA_TAIL,
-    re.I,
-)
 # The opening sentence that proves a title belongs to a letter and not to a list of appendices.
 _BODY_2016 = re.compile(
     r"(?:Ofsted|Care\s+Quality\s+Commission|CQC)[\s\S]{0,200}?(?:conducted\s+a\s+joint\s+inspection|revisited|re-visited|inspected)"
@@ -47,7 +37,6 @@ _DATE_LINE = LineRx(
     r"[ \t]*\d{1,2}(?:st|nd|rd|th)?[ \t]+(?:January|February|March|April|May|June|July|August|September|October|November|December)[ \t]+\d{4}[ \t]*$",
     re.I,
 )
-_DEAR = LineRx(r"[ \t]*Dear\b", re.I)
 _REPORT_HEAD = LineRx(r"[ \t]*Local[ \t]+area[ \t]+partnership[ \t]+report[ \t]*$", re.I)
 
 
@@ -94,9 +83,6 @@ def _letter_start(text: str, title_at: int, floor: int, framework: str) -> int |
     return None
 
 
-_SIGN_OFF = LineRx(r"[ \t]*Yours[ \t]+(?:sincerely|faithfully)", re.I)
-
-
 def _running_header(text: str, previous: re.Match[str], title: re.Match[str]) -> bool:
     """The same title again, with no letter furniture above it and no sign-off since: a page header."""
     same = re.sub(r"\W+", " ", previous.group(0)).strip().lower() == re.sub(r"\W+", " ", title.group(0)).strip().lower()
@@ -117,15 +103,7 @@ def _opening_follows(text: str, title: re.Match[str], framework: str) -> bool:
     return bool(_BODY_2016.search(after) and _MONTH_DATE.search(after))
 
 
-def _names_another_document(text: str) -> bool:
-    from .classify import names_another_document  # classify imports this module's title patterns
-
-    return names_another_document(text)
-
-
 def _council_preamble(text: str) -> bool:
-    from .classify import council_words  # classify imports this module's title patterns
-
     return council_words(text) >= 2
 
 
@@ -137,7 +115,7 @@ def split_letters(text: str) -> list[LetterChunk]:
     # A document that opens as another kind of report (ILACS, JTAI, ...) may quote a SEND title in its prose:
     # there, only a title with a letter's own furniture above it (letterhead, date, salutation) starts a letter.
     # So may a council's own report (its title lines copied into the report's prose).
-    quoting = _names_another_document(text[: min(titles[0][0].start(), 1500)]) or _council_preamble(text[: titles[0][0].start()])
+    quoting = names_another_document(text[: min(titles[0][0].start(), 1500)]) or _council_preamble(text[: titles[0][0].start()])
     starts: list[int] = []
     titles_kept: list[re.Match[str]] = []
     floor = 0

@@ -31,19 +31,37 @@ def document_store(*, stream: IO[bytes], original_name: str, content_type: str =
     if existing is not None:
         return _record_duplicate(existing, safe_name, uploaded_by)
     size = _size_of(stream)
+    document = Document(
+        sha256=sha, original_name=safe_name, content_type=content_type, size=size,
+        uploaded_by=uploaded_by, status=Document.Status.QUEUED,
+    )
     try:
         with transaction.atomic():
-            document = Document(
-                sha256=sha, original_name=safe_name, content_type=content_type, size=size,
-                uploaded_by=uploaded_by, status=Document.Status.QUEUED,
-            )
             document.file.save(safe_name, File(stream, name=safe_name), save=False)
             document.save()
-            return document
     except IntegrityError:
-        # Someone stored the same bytes between our check and our insert.
+        # Someone stored the same bytes between our check and our insert: their row holds the file, so ours
+        # goes (a stored file must always have its row).
+        _discard_file(document)
         existing = Document.objects.exclude(status=Document.Status.DUPLICATE).get(sha256=sha)
         return _record_duplicate(existing, safe_name, uploaded_by)
+    except BaseException:
+        _discard_file(document)
+        raise
+    # The row may still be rolled back by an enclosing transaction (a batch upload that fails later): then the
+    # file must go too. Django has no on-rollback hook, so the caller's atomic block removes it (see
+    # inspections/ingest/services.py: document_upload) — and here, when we own the transaction, nothing can.
+    return document
+
+
+def _discard_file(document: Document) -> None:
+    """Remove a file saved for a row that will not exist. Never raises: the original error matters more."""
+    name = document.file.name if document.file else ""
+    if name:
+        try:
+            document.file.storage.delete(name)
+        except OSError:
+            pass
 
 
 def document_store_bytes(*, data: bytes, original_name: str, uploaded_by=None) -> Document:

@@ -120,6 +120,8 @@ class ParsedLetter:
     # 2023: the previous inspection and what comes next.
     previous_start_date: date | None = None
     previous_end_date: date | None = None
+    previous_span: Span | None = None  # where the report states the previous inspection (or that there was none)
+    not_previously_inspected: bool = False  # the report says so in as many words ("Not previously inspected")
     next_inspection_text: str = ""
     confidence: float = 1.0
     review_reasons: list[str] = field(default_factory=list)
@@ -157,7 +159,7 @@ _DATE_FIELDS = (
     "start_date", "end_date", "letter_date", "published_date", "wsoa_fit_for_purpose", "initial_start_date",
     "initial_end_date", "initial_letter_published", "previous_start_date", "previous_end_date",
 )
-_SPAN_FIELDS = ("span", "area_span", "dates_span", "letter_date_span", "outcome_span")
+_SPAN_FIELDS = ("span", "area_span", "dates_span", "letter_date_span", "outcome_span", "previous_span")
 
 
 def _span_or_none(value: dict[str, int] | None) -> Span | None:

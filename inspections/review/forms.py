@@ -1,11 +1,53 @@
 """Forms of the review page. Each correctable field gets its own small form, so its input is the model
-field's own form field (a date input for a date, a select for choices) and errors stay beside it."""
+field's own form field (a date input for a date, a select for choices) and errors stay beside it.
+
+Two fields hold lists, and are edited as lists, never as JSON: the inspection team (one row of name, role
+and organisation per person) and the findings (one box per section, one item per line)."""
 
 from __future__ import annotations
+
+import copy
+from typing import Any
 
 from django import forms
 
 from inspections.models import SourcedFact
+from inspections.vocabulary import MONITORING_OVERALL_LABELS
+
+TEAM_ROWS_EXTRA = 2  # empty rows offered to add people
+TEAM_KEYS = ("name", "role", "organisation")
+
+
+def findings_leaves(findings: dict, prefix: str = "") -> list[tuple[str, Any]]:
+    """(dotted path, value) for every editable leaf of a findings dict, in its order: lists of items
+    ({"text": ..., "span": ...} or plain strings) and plain text/number values. Spans are provenance, not leaves."""
+    out: list[tuple[str, Any]] = []
+    for key, value in (findings or {}).items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out += findings_leaves(value, prefix=f"{path}.")
+        elif key.endswith("_span"):
+            continue
+        else:
+            out.append((path, value))
+    return out
+
+
+def leaf_label(path: str) -> str:
+    """"identification.areas_for_development" -> "Identification: areas for development"."""
+    return ": ".join(part.replace("_", " ") for part in path.split(".")).capitalize()
+
+
+def _item_text(item: Any) -> str:
+    return item.get("text", "") if isinstance(item, dict) else str(item)
+
+
+def field_label(fact: SourcedFact, field_name: str) -> str:
+    """A field's name as the page says it: a monitoring inspection's verdicts are about effective action."""
+    revisit = getattr(fact, "revisit", None) if field_name == "sufficient_progress" else fact
+    if getattr(revisit, "kind", "") == "monitoring_inspection" and field_name in ("sufficient_progress", "overall"):
+        return "effective action taken" if field_name == "sufficient_progress" else "overall result"
+    return str(fact._meta.get_field(field_name).verbose_name)
 
 
 class CorrectionForm(forms.Form):
@@ -17,22 +59,107 @@ class CorrectionForm(forms.Form):
         kwargs.setdefault("prefix", f"c-{field_name}")
         kwargs.setdefault("initial", {})
         model_field = fact._meta.get_field(field_name)
+        current = getattr(fact, field_name)
         kwargs["initial"] = {
             "field": field_name,
-            "value": getattr(fact, field_name),
+            "value": current,
             # One doubt only: correcting the field is very likely what settles it.
             "settles": len(fact.review_reasons or []) <= 1,
             **kwargs["initial"],
         }
         super().__init__(*args, **kwargs)
-        value_field = model_field.formfield()
-        value_field.label = f"New {model_field.verbose_name}"
-        if isinstance(value_field, forms.DateField):
-            # The browser's date picker; ISO is also what the field parses first.
-            value_field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        self.fields["value"] = value_field
         self.model_field = model_field
+        self.current = current
+        self.list_kind = None  # "team" or "findings": edited through several plain fields
+        if field_name == "inspection_team":
+            self.list_kind = "team"
+            self._team_fields(current or [])
+        elif field_name == "findings":
+            self.list_kind = "findings"
+            self._findings_fields(current or {})
+        else:
+            value_field = model_field.formfield()
+            value_field.label = f"New {field_label(fact, field_name)}"
+            if field_name == "overall" and getattr(fact, "kind", "") == "monitoring_inspection":
+                # The same codes, in the 2023 framework's words (inspections/vocabulary.py).
+                value_field.choices = [(code, MONITORING_OVERALL_LABELS.get(code, words)) for code, words in value_field.choices]
+            if isinstance(value_field, forms.DateField):
+                # The browser's date picker; ISO is also what the field parses first.
+                value_field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            self.fields["value"] = value_field
         self.order_fields(["field", "value", "note", "settles"])
+
+    # --- the inspection team: one row per person -------------------------------------------------
+
+    def _team_fields(self, team: list) -> None:
+        self.team_rows = []
+        for i, person in enumerate([*team, *([{}] * TEAM_ROWS_EXTRA)]):
+            row = []
+            for key in TEAM_KEYS:
+                name = f"team_{i}_{key}"
+                self.fields[name] = forms.CharField(required=False, max_length=200, label=f"{key.capitalize()} {i + 1}",
+                                                    initial=(person or {}).get(key, "") if isinstance(person, dict) else (str(person) if key == "name" else ""))
+                row.append(name)
+            self.team_rows.append(row)
+
+    def team_row_fields(self) -> list[list]:
+        return [[self[name] for name in row] for row in self.team_rows]
+
+    # --- the findings: one box per section, one item per line ------------------------------------
+
+    def _findings_fields(self, findings: dict) -> None:
+        self.findings_paths = []
+        for i, (path, value) in enumerate(findings_leaves(findings)):
+            name = f"finding_{i}"
+            if isinstance(value, list):
+                field = forms.CharField(required=False, label=f"{leaf_label(path)} (one per line)",
+                                        widget=forms.Textarea(attrs={"rows": min(12, max(2, len(value) + 1))}),
+                                        initial="\n".join(_item_text(v) for v in value))
+            else:
+                field = forms.CharField(required=False, label=leaf_label(path),
+                                        initial="" if value is None else str(value))
+            self.fields[name] = field
+            self.findings_paths.append((name, path, value))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.list_kind == "team":
+            team = []
+            for row in self.team_rows:
+                person = {key: (data.get(name) or "").strip() for key, name in zip(TEAM_KEYS, row)}
+                if any(person.values()):
+                    if not person["name"]:
+                        self.add_error(row[0], "Give the person's name, or clear the row.")
+                    team.append(person)
+            data["value"] = team
+        elif self.list_kind == "findings":
+            data["value"] = self._rebuilt_findings(data)
+        return data
+
+    def _rebuilt_findings(self, data: dict) -> dict:
+        """The findings with each edited leaf replaced; an item whose text is unchanged keeps its span."""
+        out = copy.deepcopy(self.current or {})
+        for name, path, old in self.findings_paths:
+            raw = data.get(name) or ""
+            if isinstance(old, list):
+                by_text = {_item_text(item): item for item in old}
+                new: Any = [by_text.get(line.strip(), {"text": line.strip()}) for line in raw.splitlines() if line.strip()]
+            elif isinstance(old, (int, float)) and not isinstance(old, bool) and raw.strip():
+                try:
+                    new = type(old)(raw.strip())
+                except ValueError:
+                    self.add_error(name, "Enter a number.")
+                    new = old
+            elif old is None and not raw.strip():
+                new = None  # left empty: still not recorded
+            else:
+                new = raw.strip()
+            target = out
+            *parents, leaf = path.split(".")
+            for part in parents:
+                target = target[part]
+            target[leaf] = new
+        return out
 
 
 class ConfirmForm(forms.Form):

@@ -15,6 +15,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 REJECTED = "__rejected__"
+# In a correction's lock entry: the value the letter stated before the analyst's first correction.
+PARSED = "parsed"
 
 
 def as_json(value: Any) -> Any:
@@ -45,3 +47,16 @@ def apply_locks(fact, values: dict) -> dict:
     """
     keep_out = locked(fact) | {"locked_fields", "rejected"}
     return {name: value for name, value in values.items() if name not in keep_out}
+
+
+def as_parsed(fact, field: str) -> Any:
+    """The value of `field` as the letter stated it: the current value, unless an analyst corrected it (then
+    the value recorded with the first correction), typed like the field (a date, not its ISO string).
+
+    The writer matches a newly read letter against this, so a copy of a letter whose key field an analyst
+    corrected (an inspection's start date, a weakness's number) finds the corrected fact instead of making a
+    second one."""
+    entry = (fact.locked_fields or {}).get(field)
+    if not entry or PARSED not in entry:
+        return getattr(fact, field)
+    return fact._meta.get_field(field).to_python(entry[PARSED])

@@ -9,8 +9,18 @@ from django.db.models import CharField, DateField, F, QuerySet, TextField, Value
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 
-from inspections.models import Document, FieldCorrection, SourcedFact
+from inspections.models import (
+    Document,
+    FieldCorrection,
+    Inspection,
+    ProgressJudgement,
+    Revisit,
+    SignificantWeakness,
+    SourcedFact,
+    WrittenStatementOfAction,
+)
 from inspections.review.services import FACT_MODELS
+from inspections.vocabulary import MONITORING_JUDGEMENT_LABELS, MONITORING_OVERALL_LABELS
 
 # Enough to follow a fact's __str__ and show its area without one query per relation.
 _RELATED = {
@@ -115,3 +125,88 @@ def fact_history(fact: SourcedFact) -> QuerySet[FieldCorrection]:
     return FieldCorrection.objects.filter(
         content_type=ContentType.objects.get_for_model(type(fact)), object_id=fact.pk
     ).order_by("created_at", "id")
+
+
+# --- words, not codes ---------------------------------------------------------------------------
+
+FACT_KIND_WORDS = {
+    "inspection": "Inspection", "wsoa": "Written statement of action", "revisit": "Revisit or monitoring inspection",
+    "weakness": "Weakness or priority action", "judgement": "Progress judgement",
+}
+# Every coded value a queue summary can hold (outcomes, verdicts), as the models' labels say it.
+_SUMMARY_WORDS = {**dict(Inspection.Outcome.choices), **dict(Revisit.Overall.choices)}
+
+
+def queue_rows(rows) -> list[dict]:
+    """The queue's rows with words for the fact's kind and for a coded summary (an outcome, a verdict)."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        row["kind_words"] = FACT_KIND_WORDS.get(row["fact_kind"], row["fact_kind"])
+        row["summary"] = _SUMMARY_WORDS.get(row["summary"], row["summary"])
+        out.append(row)
+    return out
+
+
+def _is_monitoring(fact) -> bool:
+    """A 2023 monitoring inspection, or a judgement made at one: its verdicts are "effective action"."""
+    if isinstance(fact, ProgressJudgement):
+        fact = fact.revisit
+    return isinstance(fact, Revisit) and fact.kind == Revisit.Kind.MONITORING
+
+
+def value_words(model: type[SourcedFact], field_name: str, value, *, fact: SourcedFact | None = None) -> object:
+    """A stored value as a person reads it: a choice's label, Yes/No for a boolean (templates/review/_value.html
+    says None as "not recorded"), the value itself otherwise. Used for the recorded values and the history.
+    With `fact`, a monitoring inspection's verdicts are in the 2023 framework's words (effective action)."""
+    if fact is not None and _is_monitoring(fact) and value not in (None, ""):
+        if field_name == "overall" and value in MONITORING_OVERALL_LABELS:
+            return MONITORING_OVERALL_LABELS[value]
+        if field_name == "sufficient_progress" and isinstance(value, bool):
+            return MONITORING_JUDGEMENT_LABELS["sufficient" if value else "insufficient"]
+    try:
+        field = model._meta.get_field(field_name)
+    except Exception:  # a history row about the whole fact, or a field since removed
+        return value
+    if field.choices and value not in (None, ""):
+        return dict(field.flatchoices).get(value, value)
+    if field.get_internal_type() == "BooleanField" and isinstance(value, bool):
+        if field_name == "sufficient_progress":
+            return "Sufficient progress" if value else "Not sufficient progress"
+        return "Yes" if value else "No"
+    return value
+
+
+def next_in_queue(*, skip: tuple[str, int] | None) -> dict | None:
+    """The first fact of the queue other than `skip` (kind slug, id): where "next item" leads. Two rows at most."""
+    for row in review_queue()[:2]:
+        if skip is None or (row["fact_kind"], row["id"]) != skip:
+            return row
+    return None
+
+
+def fact_subject(fact: SourcedFact) -> list[tuple[str, object]]:
+    """What the fact is about, as (label, value) pairs shown beside its review reasons, so a reason such as
+    "a responsible body and its action were printed on one line" is read next to that body and that action."""
+    if isinstance(fact, SignificantWeakness):
+        return [
+            ("Kind", f"{fact.get_kind_display()} {fact.number}"),
+            ("Responsible bodies", fact.responsible_bodies or None),
+            ("Text" if fact.kind != SignificantWeakness.Kind.PRIORITY_ACTION else "Action", fact.text),
+            ("Inspection", fact.inspection),
+        ]
+    if isinstance(fact, ProgressJudgement):
+        return [
+            ("Weakness", f"{fact.weakness.get_kind_display()} {fact.weakness.number}: {fact.weakness.text}"),
+            ("As the later report words it", fact.text_as_restated or None),
+            ("Judgement", value_words(ProgressJudgement, "sufficient_progress", fact.sufficient_progress, fact=fact)),
+            ("At", fact.revisit),
+        ]
+    if isinstance(fact, Revisit):
+        result = fact.overall_text if _is_monitoring(fact) and fact.overall_text else value_words(Revisit, "overall", fact.overall, fact=fact)
+        return [("Kind", fact.get_kind_display()), ("Follows up", fact.inspection), ("Result", result or fact.overall_text or None)]
+    if isinstance(fact, WrittenStatementOfAction):
+        return [("For", fact.inspection), ("Responsible bodies", fact.responsible_bodies or None)]
+    if isinstance(fact, Inspection):
+        return [("Kind", fact.get_kind_display()), ("Outcome", fact.get_outcome_display() or fact.outcome_text or None)]
+    return []

@@ -11,16 +11,18 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from inspections.models import (
+    Document,
     FieldCorrection,
     Inspection,
     ProgressJudgement,
     Revisit,
     SignificantWeakness,
+    SourceLetter,
     SourcedFact,
     WrittenStatementOfAction,
 )
 
-from .locks import REJECTED, as_json, lock_entry
+from .locks import PARSED, REJECTED, as_json, lock_entry
 
 # URL slug -> fact model: the review pages and the audit speak of facts by these names.
 FACT_MODELS: dict[str, type[SourcedFact]] = {
@@ -74,6 +76,26 @@ def _refuse_if_rejected(fact) -> None:
         raise ValidationError("This fact was rejected; it can no longer be confirmed or corrected.")
 
 
+SETTLED_MESSAGE = "Reviewed: every fact flagged for review was settled by an analyst."
+
+
+def document_settle_if_reviewed(*, document_id: int | None) -> bool:
+    """A document "needs review" only while something read from it does: once no visible fact from it still
+    needs review, and no letter of it is left without an area (those produced no fact to settle), it is done.
+    Returns True when the status changed. Called by every decision; re-processing recomputes the same rule
+    from the facts (pipeline/write.py), whose settled review state is locked, so the two agree."""
+    if document_id is None:
+        return False
+    if any(model.objects.filter(source_document_id=document_id, needs_review=True).exists()
+           for model in FACT_MODELS.values()):
+        return False
+    if SourceLetter.objects.filter(document_id=document_id, needs_review=True, area__isnull=True,
+                                   duplicate_of__isnull=True).exists():
+        return False
+    return bool(Document.objects.filter(pk=document_id, status=Document.Status.NEEDS_REVIEW)
+                .update(status=Document.Status.DONE, error=SETTLED_MESSAGE))
+
+
 @transaction.atomic
 def fact_confirm(*, fact: SourcedFact, user, note: str = "") -> FieldCorrection:
     """The analyst checked the fact against its source: every doubt is settled.
@@ -85,6 +107,7 @@ def fact_confirm(*, fact: SourcedFact, user, note: str = "") -> FieldCorrection:
     fact.locked_fields = dict(fact.locked_fields or {})
     changed = _settle(fact, resolves=None, username=_username(user))
     fact.save(update_fields=[*changed, "locked_fields"])
+    document_settle_if_reviewed(document_id=fact.source_document_id)
     return _audit(fact, action=FieldCorrection.Action.CONFIRM, user=user, old=old, new={"needs_review": False}, note=note)
 
 
@@ -112,9 +135,15 @@ def fact_correct(*, fact: SourcedFact, field: str, value: Any, user, note: str =
         raise ValidationError({field: "That is already the recorded value."})
     username = _username(user)
     fact.locked_fields = dict(fact.locked_fields or {})
-    fact.locked_fields[field] = lock_entry(new, username=username)
+    previous = fact.locked_fields.get(field) or {}
+    entry = lock_entry(new, username=username)
+    # What the letter itself said, kept across later corrections: a copy of the letter in another file
+    # states that value, and must land on this fact (docs/review-contract.md, rule 4).
+    entry[PARSED] = previous[PARSED] if PARSED in previous else as_json(old)
+    fact.locked_fields[field] = entry
     changed = _settle(fact, resolves=resolves, username=username)
     fact.save(update_fields=[field, *changed, "locked_fields"])
+    document_settle_if_reviewed(document_id=fact.source_document_id)
     return _audit(fact, action=FieldCorrection.Action.CORRECT, user=user, field=field, old=old, new=new, note=note)
 
 
@@ -156,9 +185,13 @@ def fact_reject(*, fact: SourcedFact, user, note: str) -> FieldCorrection:
     if not note:
         raise ValidationError({"note": "Say why the fact is rejected."})
     username = _username(user)
-    for dependant in _dependants(fact):
+    dependants = _dependants(fact)
+    for dependant in dependants:
         _mark_rejected(dependant, username=username, note=note)
         _audit(dependant, action=FieldCorrection.Action.REJECT, user=user,
                note=f"Rejected with {type(fact)._meta.verbose_name} #{fact.pk}: {note}")
     _mark_rejected(fact, username=username, note=note)
+    # A rejected fact no longer needs review (it is gone from every page): its documents may now be settled.
+    for document_id in {fact.source_document_id, *(d.source_document_id for d in dependants)}:
+        document_settle_if_reviewed(document_id=document_id)
     return _audit(fact, action=FieldCorrection.Action.REJECT, user=user, note=note)

@@ -12,12 +12,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from inspections.review.forms import ConfirmForm, CorrectionForm, RejectForm
+from inspections.review.forms import field_label, findings_leaves, leaf_label
 from inspections.review.selectors import (
+    FACT_KIND_WORDS,
     documents_needing_review,
     fact_get,
     fact_history,
+    fact_subject,
+    next_in_queue,
+    queue_rows,
     review_queue,
     source_window,
+    value_words,
 )
 from inspections.review.services import correctable_fields, fact_confirm, fact_correct, fact_reject
 from sendtracker.access import REVIEW_PERMISSION, permission_needed, public_read
@@ -32,6 +38,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
     documents = documents_needing_review()
     return render(request, "review/queue.html", {
         "page": page,
+        "rows": queue_rows(page),
         "prev_query": f"?page={page.previous_page_number()}" if page.has_previous() else "",
         "next_query": f"?page={page.next_page_number()}" if page.has_next() else "",
         "documents": documents[:DOCUMENTS_SHOWN],
@@ -60,8 +67,8 @@ def review_fact(request: HttpRequest, model: str, pk: int) -> HttpResponse:
             form = bound["confirm_form"] = ConfirmForm(request.POST)
             if form.is_valid():
                 fact_confirm(fact=fact, user=request.user, note=form.cleaned_data["note"])
-                messages.success(request, "Confirmed: the fact no longer needs review.")
-                return redirect(request.path)
+                messages.success(request, f"Confirmed {_name(fact, model)}: it no longer needs review.")
+                return _to_next(model, fact)
         elif action == "correct" and field_name in {f.name for f in correctable_fields(type(fact))}:
             form = CorrectionForm(request.POST, fact=fact, field_name=field_name)
             bound[f"correct:{field_name}"] = form
@@ -69,20 +76,41 @@ def review_fact(request: HttpRequest, model: str, pk: int) -> HttpResponse:
                 data = form.cleaned_data
                 fact_correct(fact=fact, field=field_name, value=data["value"], user=request.user, note=data["note"],
                              resolves=None if data["settles"] else ())
-                messages.success(request, f"Corrected {form.model_field.verbose_name}.")
-                return redirect(request.path)
+                messages.success(request, f"Corrected the {form.model_field.verbose_name} of {_name(fact, model)}.")
+                # Settled: on to the next item. Still in doubt: stay, another field may need correcting.
+                return redirect(request.path) if fact.needs_review else _to_next(model, fact)
         elif action == "reject":
             form = bound["reject_form"] = RejectForm(request.POST)
             if form.is_valid():
                 fact_reject(fact=fact, user=request.user, note=form.cleaned_data["note"])
-                messages.success(request, "Rejected: the fact is hidden from every page and export.")
-                return redirect(reverse("review_queue"))
+                messages.success(request, f"Rejected {_name(fact, model)}: it is hidden from every page and export.")
+                return _to_next(model, fact)
         else:
             return HttpResponse("Unknown action.", status=400)
     except ValidationError as exc:
         _attach(form, exc, field_name)
     context = _context(request, fact, model, reviewing=True, bound=bound)
     return render(request, "review/fact.html", context, status=400)
+
+
+@permission_needed(REVIEW_PERMISSION)
+def review_next(request: HttpRequest) -> HttpResponse:
+    """GET /review/next/?skip=<kind>:<id> -> the first fact of the queue other than the skipped one, or the
+    queue itself, saying nothing is left. What "Next item" and every decision lead to."""
+    kind, _, pk = request.GET.get("skip", "").partition(":")
+    row = next_in_queue(skip=(kind, int(pk)) if pk.isdigit() else None)
+    if row is None:
+        messages.info(request, "Nothing else needs review.")
+        return review_queue_view(request)
+    return redirect("review_fact", model=row["fact_kind"], pk=row["id"])
+
+
+def _to_next(slug: str, fact) -> HttpResponse:
+    return redirect(f"{reverse('review_next')}?skip={slug}:{fact.pk}")
+
+
+def _name(fact, slug: str) -> str:
+    return f"{FACT_KIND_WORDS.get(slug, slug).lower()} #{fact.pk}"
 
 
 def _attach(form, exc: ValidationError, field_name: str) -> None:
@@ -98,9 +126,33 @@ def _attach(form, exc: ValidationError, field_name: str) -> None:
 
 
 def _display(fact, field) -> object:
-    if field.choices:
-        return getattr(fact, f"get_{field.name}_display")()
-    return getattr(fact, field.name)
+    """Words for the recorded value; the team and the findings as lists (templates/review/_list_value.html)."""
+    value = getattr(fact, field.name)
+    if field.name == "inspection_team":
+        return {"team": [p if isinstance(p, dict) else {"name": str(p)} for p in value or []]}
+    if field.name == "findings":
+        return {"findings": [
+            {"label": leaf_label(path), "items": [i.get("text", "") if isinstance(i, dict) else str(i) for i in leaf]}
+            if isinstance(leaf, list) else {"label": leaf_label(path), "text": leaf}
+            for path, leaf in findings_leaves(value or {})
+        ]}
+    return value_words(type(fact), field.name, value, fact=fact)
+
+
+def _history(fact) -> list:
+    """The decisions, with field names and values in words (a verdict's label, not `sufficient_all`)."""
+    model = type(fact)
+    out = []
+    for h in fact_history(fact):
+        if h.field:
+            try:
+                h.field_label = model._meta.get_field(h.field).verbose_name
+            except Exception:
+                h.field_label = h.field.replace("_", " ")
+            h.old_words = value_words(model, h.field, h.old_value, fact=fact)
+            h.new_words = value_words(model, h.field, h.new_value, fact=fact)
+        out.append(h)
+    return out
 
 
 def _context(request, fact, slug: str, *, reviewing: bool, bound: dict | None = None) -> dict:
@@ -110,7 +162,7 @@ def _context(request, fact, slug: str, *, reviewing: bool, bound: dict | None = 
     for field in correctable_fields(type(fact)):
         rows.append({
             "name": field.name,
-            "label": field.verbose_name,
+            "label": field_label(fact, field.name),
             "value": _display(fact, field),
             "lock": locks.get(field.name),
             "form": (bound.get(f"correct:{field.name}") or CorrectionForm(fact=fact, field_name=field.name))
@@ -119,11 +171,12 @@ def _context(request, fact, slug: str, *, reviewing: bool, bound: dict | None = 
     return {
         "fact": fact,
         "slug": slug,
-        "kind_label": type(fact)._meta.verbose_name,
+        "kind_label": FACT_KIND_WORDS.get(slug, type(fact)._meta.verbose_name),
         "area": _area_of(fact),
+        "subject": [(label, value) for label, value in fact_subject(fact)],
         "rows": rows,
         "window": source_window(fact),
-        "history": list(fact_history(fact)),
+        "history": _history(fact),
         "reviewing": reviewing,
         "can_review": request.user.has_perm(REVIEW_PERMISSION),
         "confirm_form": bound.get("confirm_form") or ConfirmForm(),

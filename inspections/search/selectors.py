@@ -1,11 +1,15 @@
 """Full-text search over letter text and weakness texts.
 
-On PostgreSQL: full-text search (websearch syntax: "quoted phrase", or, -exclude) with an English
-configuration, ranked by ts_rank and with ts_headline snippets. Matching and ranking read stored, GIN-indexed
+The query's syntax is the same on both backends (inspections/search/query.py): words, "quoted phrases",
+`or`, `-exclude`, and spelling variants ("co-production" = "coproduction" = "co-producing") expanded from a
+normalisation list before the database sees them. Results come a page at a time with their total, counted
+in the same query (a scalar subquery), so a page is still two queries whatever the data size.
+
+On PostgreSQL: full-text search with the English configuration, ranked by ts_rank and with ts_headline snippets. Matching and ranking read stored, GIN-indexed
 vectors (SourceLetter.search_vector, kept by triggers; the weakness's generated column; migration 0005),
 so no text is parsed per candidate; only the hits shown are headlined. Elsewhere (SQLite, the embedded
-default): every word must appear (case-insensitive substring), newest first, with a snippet cut
-around the first match. Both return the same result types, so the page does not care which ran.
+default): every word (any spelling) must appear as a case-insensitive substring, a phrase with any spacing
+between its words, newest first, with a snippet cut around the first match; no stemming and no ranking. Both return the same result types, so the page does not care which ran.
 
 A letter is the span of its document that the parser attributed to it (SourceLetter.span_start/
 span_end), so a hit names the letter's area and kind rather than a whole multi-letter document.
@@ -17,19 +21,21 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from inspections.models import SignificantWeakness, SourceLetter
+from inspections.search.query import Clause, highlight_pattern, parse, phrase_pattern
 
 # Private-use characters mark highlights inside the database's output; the text is HTML-escaped
 # first and only then are they turned into <mark>, so letter text can never inject markup.
 _START, _STOP = "\ue000", "\ue001"
 MAX_QUERY_LENGTH = 200
 SNIPPET_CHARS = 240
+PAGE_SIZE = 20
 
 
 @dataclass
@@ -64,28 +70,84 @@ class WeaknessHit:
 
 @dataclass
 class SearchResults:
+    """One page of each kind of hit, and how many there are in all (None: not searched)."""
+
     query: str
     backend: str  # "postgres" or "simple"
     letters: list[LetterHit] = field(default_factory=list)
     weaknesses: list[WeaknessHit] = field(default_factory=list)
+    letters_total: int | None = None
+    weaknesses_total: int | None = None
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    clauses: list[Clause] = field(default_factory=list)
 
 
-def search_all(*, query: str, limit: int = 20) -> SearchResults:
-    """Letters and weaknesses matching `query`, best first. Two queries whatever the data size."""
+def search_all(*, query: str, limit: int = PAGE_SIZE, page: int = 1, kinds: tuple[str, ...] = ("letters", "weaknesses")) -> SearchResults:
+    """Letters and weaknesses matching `query`, best first: page `page` (1-based) of `limit` hits of each kind
+    in `kinds`, with each kind's total. One query per kind whatever the data size; none for an empty query."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     backend = "postgres" if settings.IS_POSTGRES else "simple"
-    results = SearchResults(query=query, backend=backend)
-    if not query:
-        return results
-    if backend == "postgres":
-        results.letters = _letters_postgres(query, limit)
-        results.weaknesses = _weaknesses_postgres(query, limit)
-    else:
-        terms = _terms(query)
-        if terms:
-            results.letters = _letters_simple(terms, limit)
-            results.weaknesses = _weaknesses_simple(terms, limit)
+    page = max(1, page)
+    clauses = parse(query)
+    results = SearchResults(query=query, backend=backend, page=page, page_size=limit, clauses=clauses)
+    if not any(not c.exclude for c in clauses):
+        return results  # nothing to look for (empty, or only exclusions)
+    offset = (page - 1) * limit
+    if "letters" in kinds:
+        finder = _letters_postgres if backend == "postgres" else _letters_simple
+        results.letters, results.letters_total = finder(clauses, offset, limit)
+    if "weaknesses" in kinds:
+        finder = _weaknesses_postgres if backend == "postgres" else _weaknesses_simple
+        results.weaknesses, results.weaknesses_total = finder(clauses, offset, limit)
     return results
+
+
+def _total(matching: QuerySet) -> Subquery:
+    """COUNT(*) of `matching` as a scalar subquery, to ride along the page's own query (no extra round trip)."""
+    counted = matching.order_by().annotate(_one=Value(1, output_field=IntegerField())).values("_one") \
+        .annotate(n=Count("pk")).values("n")[:1]
+    return Subquery(counted, output_field=IntegerField())
+
+
+def _page_total(rows: list, matching: QuerySet, offset: int) -> int:
+    """The total the page's rows carry. An empty first page means none; an empty later page (past the end)
+    carries nothing, so only then is it counted on its own rather than shown as 0."""
+    if rows:
+        return rows[0].total
+    return matching.count() if offset else 0
+
+
+@dataclass
+class LetterPassage:
+    """One letter's text for /search/letters/<id>/, every match marked <mark id="match-N">."""
+
+    letter: SourceLetter
+    html: SafeString
+    matches: int
+
+
+def letter_passage(*, letter_id: int, query: str) -> LetterPassage | None:
+    """The letter (its span of its document) with each spelling of the query's words marked; None if no such
+    letter. One query: the text is cut from the document in SQL."""
+    letter = (
+        _letters(load_text=True).filter(pk=letter_id)
+        .only("id", "kind", "framework", "area_name_printed", "document__id", "document__original_name",
+              "area__gss_code", "area__name", "span_start", "span_end")
+        .first()
+    )
+    if letter is None:
+        return None
+    text = letter.letter_text or ""
+    pattern = highlight_pattern(parse(" ".join(query.split())[:MAX_QUERY_LENGTH]))
+    out, last, n = [], 0, 0
+    for m in pattern.finditer(text) if pattern else ():
+        n += 1
+        out.append(escape(text[last : m.start()]))
+        out.append(f'<mark id="match-{n}">{escape(m.group())}</mark>')
+        last = m.end()
+    out.append(escape(text[last:]))
+    return LetterPassage(letter=letter, html=mark_safe("".join(out)), matches=n)
 
 
 def _letters(*, load_text: bool) -> QuerySet:
@@ -109,28 +171,39 @@ def _weaknesses() -> QuerySet:
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
-def _pg_query(query: str):
+def _pg_query(clauses: list[Clause]):
+    """The clauses as one tsquery: AND of clauses, OR of a clause's terms and of each term's spellings;
+    a phrase keeps its word order (phraseto_tsquery), an excluded clause is negated."""
     from django.contrib.postgres.search import SearchQuery
 
-    return SearchQuery(query, config="english", search_type="websearch")
+    wanted = None
+    for clause in clauses:
+        part = None
+        for term in clause.terms:
+            for spelling in term.spellings:
+                kind = "phrase" if (term.phrase or " " in spelling or "-" in spelling) else "plain"
+                # Excluded: none of the spellings (¬a ∧ ¬b); only a single SearchQuery can be inverted.
+                one = SearchQuery(spelling, config="english", search_type=kind, invert=clause.exclude)
+                part = one if part is None else (part & one if clause.exclude else part | one)
+        wanted = part if wanted is None else wanted & part
+    return wanted
 
 
-def _letters_postgres(query: str, limit: int) -> list[LetterHit]:
+def _letters_postgres(clauses: list[Clause], offset: int, limit: int) -> tuple[list[LetterHit], int]:
     from django.contrib.postgres.search import SearchHeadline, SearchRank
 
-    q = _pg_query(query)
+    q = _pg_query(clauses)
     rank = SearchRank(F("search_vector"), q)
     # Match and rank on the stored vector (SourceLetter.search_vector: GIN-indexed, kept by triggers,
     # migration 0005), so no letter's text is parsed at query time. The page is chosen in a subquery
     # that touches no document text; only those `limit` letters are headlined, each from its own span.
-    page = (
-        SourceLetter.objects.filter(duplicate_of__isnull=True, search_vector=q)
-        .annotate(rank=rank).order_by("-rank", "-id").values("pk")[:limit]
-    )
+    matching = SourceLetter.objects.filter(duplicate_of__isnull=True, search_vector=q)
+    page = matching.annotate(rank=rank).order_by("-rank", "-id").values("pk")[offset : offset + limit]
     rows = (
         _letters(load_text=False)
         .filter(pk__in=page)
         .annotate(
+            total=_total(matching),
             rank=rank,
             headline=SearchHeadline(
                 "letter_text", q, config="english", start_sel=_START, stop_sel=_STOP,
@@ -139,28 +212,30 @@ def _letters_postgres(query: str, limit: int) -> list[LetterHit]:
         )
         .order_by("-rank", "-id")
     )
-    return [_letter_hit(row, _marked(row.headline), row.rank) for row in rows]
+    rows = list(rows)
+    return [_letter_hit(row, _marked(row.headline), row.rank) for row in rows], _page_total(rows, matching, offset)
 
 
-def _weaknesses_postgres(query: str, limit: int) -> list[WeaknessHit]:
+def _weaknesses_postgres(clauses: list[Clause], offset: int, limit: int) -> tuple[list[WeaknessHit], int]:
     from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField
 
-    q = _pg_query(query)
+    q = _pg_query(clauses)
     # The weakness's stored vector: a GENERATED column that only PostgreSQL has (migration 0005), so it is
     # not a model field and is named here. A weakness is short: its headline is cheap, and PostgreSQL
     # evaluates it only for the rows kept by the LIMIT (an expensive select-list function after a sort).
     vector = RawSQL('"inspections_significantweakness"."search_vector"', [], output_field=SearchVectorField())
+    matching = _weaknesses().alias(search=vector).filter(search=q)
     rows = (
-        _weaknesses()
-        .alias(search=vector)
-        .filter(search=q)
+        matching
         .annotate(
+            total=_total(matching),
             rank=SearchRank(vector, q),
             headline=SearchHeadline("text", q, config="english", start_sel=_START, stop_sel=_STOP, max_words=45, min_words=20),
         )
-        .order_by("-rank", "-id")[:limit]
+        .order_by("-rank", "-id")[offset : offset + limit]
     )
-    return [_weakness_hit(row, _marked(row.headline), row.rank) for row in rows]
+    rows = list(rows)
+    return [_weakness_hit(row, _marked(row.headline), row.rank) for row in rows], _page_total(rows, matching, offset)
 
 
 def _marked(headline: str) -> SafeString:
@@ -170,32 +245,43 @@ def _marked(headline: str) -> SafeString:
 
 # --- Fallback (SQLite) ----------------------------------------------------------------------------
 
-def _terms(query: str) -> list[str]:
-    # Quotes and operators mean nothing here; keep words of two letters or more.
-    return [t for t in re.findall(r"[\w'’-]+", query) if len(t) >= 2][:8]
-
-
-def _all_terms(field_name: str, terms: list[str]) -> Q:
+def _matches(field_name: str, clauses: list[Clause]) -> Q:
+    """Every clause holds: a word as a case-insensitive substring (any spelling), a phrase with any spacing."""
     condition = Q()
-    for term in terms:
-        condition &= Q(**{f"{field_name}__icontains": term})
+    for clause in clauses:
+        either = Q()
+        for term in clause.terms:
+            for spelling in term.spellings:
+                if " " in spelling:
+                    either |= Q(**{f"{field_name}__iregex": phrase_pattern(spelling)})
+                else:
+                    either |= Q(**{f"{field_name}__icontains": spelling})
+        condition &= ~either if clause.exclude else either
     return condition
 
 
-def _letters_simple(terms: list[str], limit: int) -> list[LetterHit]:
-    rows = _letters(load_text=True).filter(_all_terms("letter_text", terms)).order_by("-document__created_at", "-id")[:limit]
-    return [_letter_hit(row, snippet(row.letter_text, terms)) for row in rows]
+def _letters_simple(clauses: list[Clause], offset: int, limit: int) -> tuple[list[LetterHit], int]:
+    matching = _letters(load_text=True).filter(_matches("letter_text", clauses))
+    rows = list(matching.annotate(total=_total(matching)).order_by("-document__created_at", "-id")[offset : offset + limit])
+    pattern = highlight_pattern(clauses)
+    return [_letter_hit(row, snippet(row.letter_text, pattern)) for row in rows], _page_total(rows, matching, offset)
 
 
-def _weaknesses_simple(terms: list[str], limit: int) -> list[WeaknessHit]:
-    rows = _weaknesses().filter(_all_terms("text", terms)).order_by("-inspection__start_date", "-id")[:limit]
-    return [_weakness_hit(row, snippet(row.text, terms)) for row in rows]
+def _weaknesses_simple(clauses: list[Clause], offset: int, limit: int) -> tuple[list[WeaknessHit], int]:
+    matching = _weaknesses().filter(_matches("text", clauses))
+    rows = list(matching.annotate(total=_total(matching)).order_by("-inspection__start_date", "-id")[offset : offset + limit])
+    pattern = highlight_pattern(clauses)
+    return [_weakness_hit(row, snippet(row.text, pattern)) for row in rows], _page_total(rows, matching, offset)
 
 
-def snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> SafeString:
-    """About `width` characters of `text` around the first term found, every term marked, HTML-escaped."""
+def snippet(text: str, terms: list[str] | re.Pattern | None, width: int = SNIPPET_CHARS) -> SafeString:
+    """About `width` characters of `text` around the first match, every match marked, HTML-escaped.
+    `terms`: plain strings, or a compiled pattern (query.highlight_pattern: every spelling of the query's words)."""
     text = " ".join(text.split())
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    if terms is None or isinstance(terms, re.Pattern):
+        pattern = terms or re.compile(r"(?!x)x")  # nothing to mark
+    else:
+        pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
     first = pattern.search(text)
     centre = first.start() if first else 0
     start = max(0, centre - width // 3)

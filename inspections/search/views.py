@@ -1,16 +1,62 @@
-from django.http import HttpRequest, HttpResponse
+"""/search/ (letters and weaknesses, a page at a time with totals) and /search/letters/<id>/ (one letter's
+text with the query's words marked, which every letter hit links to)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from inspections.search.selectors import search_all
+from inspections.search.selectors import letter_passage, search_all
 from sendtracker.access import DOCUMENT_VIEW_PERMISSION, public_read
+
+KINDS = ("letters", "weaknesses")
+
+
+def _page_number(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 10_000 else 1
 
 
 @public_read
 def search(request: HttpRequest) -> HttpResponse:
-    results = search_all(query=request.GET.get("q", ""))
+    # ?in=letters or ?in=weaknesses pages through one kind; without it, the first page of both.
+    only = request.GET.get("in") if request.GET.get("in") in KINDS else None
+    page = _page_number(request.GET.get("page")) if only else 1
+    results = search_all(query=request.GET.get("q", ""), page=page, kinds=(only,) if only else KINDS)
     # Only readers who may open a document page get a link to it; the others would be refused.
     may_open = request.user.has_perm(DOCUMENT_VIEW_PERMISSION)
+    passage_query = urlencode({"q": results.query})
     for hit in results.letters:
         hit.document_url = reverse("document_detail", args=[hit.document_id]) if may_open else None
-    return render(request, "search/search.html", {"results": results, "q": results.query})
+        hit.passage_url = f"{reverse('search_letter', args=[hit.letter_id])}?{passage_query}#match-1"
+    sections = []
+    for kind in (only,) if only else KINDS:
+        total = getattr(results, f"{kind}_total")
+        hits = getattr(results, kind)
+        first = (results.page - 1) * results.page_size + 1
+        sections.append({
+            "kind": kind, "hits": hits, "total": total, "first": first, "last": first + len(hits) - 1,
+            "more_url": f"?{urlencode({'q': results.query, 'in': kind})}" if not only and total and total > len(hits) else "",
+            "prev_url": f"?{urlencode({'q': results.query, 'in': kind, 'page': results.page - 1})}" if only and results.page > 1 else "",
+            "next_url": f"?{urlencode({'q': results.query, 'in': kind, 'page': results.page + 1})}"
+            if only and total and first + len(hits) - 1 < total else "",
+        })
+    return render(request, "search/search.html", {"results": results, "q": results.query, "sections": sections,
+                                                  "only": only})
+
+
+@public_read
+def search_letter(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """A letter's whole text with the query's words marked; the page opens at the first match (#match-1)."""
+    query = request.GET.get("q", "")
+    passage = letter_passage(letter_id=letter_id, query=query)
+    if passage is None:
+        raise Http404("No such letter.")
+    may_open = request.user.has_perm(DOCUMENT_VIEW_PERMISSION)
+    return render(request, "search/letter.html", {
+        "passage": passage, "letter": passage.letter, "q": " ".join(query.split()),
+        "kind_label": passage.letter.kind.replace("_", " ").capitalize() or "Letter",
+        "document_url": reverse("document_detail", args=[passage.letter.document.id]) if may_open else None,
+    })

@@ -90,6 +90,9 @@ def provenance(context, fact, compact=False):
                 link = f'<a class="source-link" href="{value(href)}" title="{value(fact.source_name)}">Source document</a>'
             else:
                 link = f'<a class="source-link" href="{value(href)}">Source: {value(fact.source_name or "document")}</a>'
+    original = getattr(fact, "source_original_url", "")  # facts.selectors._with_source_text, when the URL is held
+    if original and not compact:
+        link += f' <a class="source-original" href="{value(original)}" rel="external noopener">Original on the publisher\'s site</a>'
     html = f'\n<span class="provenance">\n  {secondary}\n  {review}\n  {badge_html}\n\n  {link}\n</span>\n'
     snippet = getattr(fact, "source_snippet", None)
     if snippet:

@@ -24,7 +24,7 @@ def test_log_in_review_and_correct(page, live_server, shot):
     page.get_by_label("Username").fill("ada")
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name=f"Review inspection {fact.pk}").click()
+    page.get_by_role("link", name=f"Review inspection #{fact.pk}").click()
 
     mark = page.locator("mark#passage")
     assert mark.inner_text() == "6 to 10 March 2017"
@@ -37,8 +37,11 @@ def test_log_in_review_and_correct(page, live_server, shot):
     page.locator("#id_c-start_date-value").fill("2017-03-07")
     page.locator("#id_c-start_date-note").fill("Misprint")
     page.locator('button[value="correct:start_date"]').click()
-    assert page.get_by_text("Corrected start date.").is_visible()
-    assert page.locator(".history-list").inner_text().startswith("Corrected start_date by ada")
+    # The correction settled the only doubt: on to the next item, here the queue saying nothing is left.
+    assert page.get_by_text(f"Corrected the start date of inspection #{fact.pk}").is_visible()
+    assert page.get_by_text("Nothing else needs review.").is_visible()
+    page.goto(f"{live_server.url}/facts/inspection/{fact.pk}/")
+    assert page.locator(".history-list").inner_text().startswith("Corrected start date by ada")
     fact = Inspection.objects.get(pk=fact.pk)
     assert str(fact.start_date) == "2017-03-07" and not fact.needs_review
     shot(page, "review-corrected")

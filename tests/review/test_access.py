@@ -31,7 +31,25 @@ PATTERNS = sorted(_patterns(), key=lambda item: item[0])
 def sample():
     path = make_path(weaknesses=2, sufficient=1)
     return {"gss_code": path["area"].gss_code, "name": "inspections", "model": "inspection",
-            "inspection_pk": path["inspection"].pk, "document_pk": make_document().pk}
+            "inspection_pk": path["inspection"].pk, "document_pk": _with_file(make_document()).pk,
+            "letter_id": _letter(path["area"]).pk}
+
+
+def _letter(area):
+    """A letter for /search/letters/<letter_id>/ (the page search hits link to)."""
+    from inspections.models import SourceLetter
+
+    document = make_document("A letter about co-production.")
+    return SourceLetter.objects.create(document=document, position=0, kind="initial_inspection", framework="2016",
+                                       area=area, fingerprint="f", span_start=0, span_end=len(document.text), data={})
+
+
+def _with_file(document):
+    """A stored original, so /documents/<pk>/file/ has something to serve to the analyst."""
+    from django.core.files.base import ContentFile
+
+    document.file.save("sample.txt", ContentFile(b"A letter."), save=True)
+    return document
 
 
 def _url(route: str, entry: URLPattern, sample: dict) -> str:

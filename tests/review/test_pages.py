@@ -79,7 +79,8 @@ def test_confirm_and_reject_through_the_page(client, analyst, fact):
     refused = client.post(_review_url(fact), {"action": "reject", "note": ""})
     assert refused.status_code == 400 and "This field is required" in refused.content.decode()
     response = client.post(_review_url(fact), {"action": "reject", "note": "Duplicate of another letter"})
-    assert response.status_code == 302 and response["Location"] == reverse("review_queue")
+    # on to the next item of the queue (issue 13 item 5), which is the queue itself when nothing is left
+    assert response.status_code == 302 and response["Location"] == f"{reverse('review_next')}?skip=inspection:{fact.pk}"
     assert not Inspection.objects.filter(pk=fact.pk).exists()
     # The public page no longer shows it; the review page still does, marked rejected, with no forms.
     assert client.get(reverse("fact_detail", kwargs={"model": "inspection", "pk": fact.pk})).status_code == 404

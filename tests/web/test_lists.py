@@ -33,12 +33,13 @@ def test_stage_labels_follow_the_path():
     make_inspection(make_area("Clean"), outcome="no_wsoa", start_date=dt.date(2016, 11, 7))
     make_area("Never")
     rows = _areas()
-    assert stage_label(rows["Revisited"]) == "Revisit: sufficient progress in 3 of 4"
+    # One vocabulary (issue 13 item 9): the dashboard key's words first, the records' detail in brackets.
+    assert stage_label(rows["Revisited"]) == "Revisit: not sufficient in all (3 of 4 weaknesses sufficient)"
     assert rows["Revisited"]["stage"] == "revisit_insufficient"
-    assert stage_label(rows["Open"]) == "2017 inspection, WSOA required"
+    assert stage_label(rows["Open"]) == "2016: WSOA required, no revisit yet (inspected 2017)"
     assert rows["Open"]["wsoa_open"] is True or rows["Open"]["wsoa_open"] == 1
     assert stage_label(rows["Newer"]) == "2023: inconsistent"
-    assert stage_label(rows["Clean"]) == "2016 inspection, no WSOA"
+    assert stage_label(rows["Clean"]) == "2016: no WSOA required (inspected 2016)"
     assert stage_label(rows["Never"]) == "No inspection on record"
 
 
@@ -195,7 +196,8 @@ def test_unknown_region_is_an_error_not_an_empty_list(client, django_assert_max_
     make_path(make_area("Hartlepool", region="North East"))
     with django_assert_max_num_queries(LIST_MAX_QUERIES):
         html = client.get(url, {"region": "Atlantis"}).content.decode()
-    assert 'class="error"' in html and "Hartlepool" in html  # the bad filter is named and ignored, rows still shown
+    # Issue 13 item 2: the bad filter is named and NO rows are shown (never every row in its place).
+    assert 'class="error"' in html and "Hartlepool" not in html
     with django_assert_max_num_queries(LIST_MAX_QUERIES):
         assert "Hartlepool" in client.get(url, {"region": "North East"}).content.decode()
 
@@ -259,7 +261,9 @@ def test_inspections_list_links_documents_only_for_readers_who_may_open_them(cli
     make_inspection(make_area("Hartlepool"), document=document)
     link = f'href="/documents/{document.pk}/"'
     html = client.get("/inspections/").content.decode()
-    assert "hartlepool-letter.pdf" in html and link not in html
+    # Issue 13 item 13: the source is named by what it is, not by its stored file name.
+    assert "Ofsted/CQC letter or report on Hartlepool" in html and link not in html
+    assert "hartlepool-letter.pdf" not in html
     analyst = get_user_model().objects.create_user("a", password="pw")
     analyst.user_permissions.add(Permission.objects.get(codename="view_document"))
     client.force_login(analyst)

@@ -16,6 +16,7 @@ from collections import Counter
 import pytest
 from django.test import override_settings
 
+from inspections.vocabulary import weakness_group_label
 from tests.real_corpus import (
     SEED_AREAS,
     clear_real_corpus,
@@ -232,12 +233,15 @@ def test_each_reports_timeline(corpus, client, django_assert_max_num_queries, la
     assert f"Area SEND inspection (2023 framework), {start}" in page
     assert f'<span class="outcome outcome-{label["outcome_key"]}">{OUTCOME_LABELS[label["outcome_key"]]}</span>' in page
     assert f'<span class="stage stage-{label["outcome_key"]}">' in page  # the "Latest stage" at the top
+    # The vocabulary's group headings, singular or plural by count (issue 13 item 9: not "Area for improvement (3)").
+    priority = weakness_group_label("priority_action", len(label["priority_actions"]))
+    improvement = weakness_group_label("improvement_area", len(label["improvement_areas"]))
     if label["priority_actions"]:
-        assert f"Area for priority action ({len(label['priority_actions'])})" in page
+        assert priority in page
     if label["improvement_areas"]:
-        assert f"Area for improvement ({len(label['improvement_areas'])})" in page
+        assert improvement in page
     if label["priority_actions"] and label["improvement_areas"]:
-        assert page.index("Area for priority action (") < page.index("Area for improvement ("), "the report's order"
+        assert page.index(priority) < page.index(improvement), "the report's order"
     assert "<dt>Letter</dt>" not in page.split("Area SEND inspection (2023 framework)")[1]  # a report, not a letter
 
     previous = re.search(r'<dd class="previous-inspection">(.*?)</dd>', page, re.S)
@@ -279,3 +283,26 @@ def test_lists_stay_within_their_query_bounds(corpus, client, django_assert_max_
         with django_assert_max_num_queries(LIST_MAX_QUERIES, info=url):
             assert _listed(client, url) > 0, url
     assert _listed(client, "/areas/?framework=2023") == 29
+
+
+def test_dorset_county_and_dorset_link_both_ways_on_the_real_reports(corpus, client, django_assert_max_num_queries):
+    """Issue 13 items 8 and 13 on the real data: Dorset's 2024 report names the January 2017 inspection, from
+    before Dorset existed; Dorset County's own page shows it (not "No inspection on record"), Dorset's page no
+    longer promises inherited inspections "shown below", and sources are named by what they are, not by file."""
+    with django_assert_max_num_queries(TIMELINE_MAX_QUERIES):
+        county = client.get("/areas/E10000009/").content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(county)))
+    # Shown either as a mention ("Named in later reports") or, when the writer made a placeholder inspection for
+    # it on Dorset County, as that step ("Known from a later document"): never as "no inspection".
+    assert "23 January 2017" in text and "No inspection on record for Dorset County" not in text
+    assert "Named in later reports" in text or "Known from a later document" in text
+    dorset = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(client.get("/areas/E06000059/").content.decode())))
+    assert "shown below" not in dorset
+    if "on the path below" in dorset:  # a promise of inherited steps is kept
+        assert "Dorset County (former authority)" in dorset
+    else:
+        assert "No letter about Dorset County is held" in dorset
+        assert "Before Dorset existed: an inspection of Dorset County" in dorset
+    assert "Source: Ofsted/CQC letter or report on Dorset" in dorset and "Source: 2532283_dorset.pdf" not in dorset
+    areas = {r["area_gss_code"]: r for r in _download(client, "/exports/areas.csv?include_former=true")}
+    assert "E06000059" in areas["E10000009"]["replaced_by"].split() and areas["E06000059"]["replaced"] == "E10000009"

@@ -26,6 +26,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
 
 LIST_PATHS = ["/areas/", "/inspections/", "/weaknesses/"]  # /weaknesses/ carries the judgements too
+# Every analysis page, its CSV and its SVG (issue 15); the area comparison is added with the timeline's area.
+ANALYSIS_PAGES = [
+    ("analysis due", "/analysis/due/"), ("analysis due filtered", "/analysis/due/?months=24&region=London&sort=-area"),
+    ("analysis due csv", "/analysis/due.csv?months=24"),
+    ("analysis durations", "/analysis/durations/"), ("analysis durations region", "/analysis/durations/?region=North+East"),
+    ("analysis durations csv", "/analysis/durations.csv?region=North+East"), ("analysis durations svg", "/analysis/durations.svg"),
+    ("analysis paths", "/analysis/paths/"), ("analysis paths csv", "/analysis/paths.csv"), ("analysis paths svg", "/analysis/paths.svg"),
+    ("analysis paths cell", "/analysis/paths/areas/?path=sufficient_none&outcome=systemic_failings"),
+    ("analysis trends year", "/analysis/trends/"), ("analysis trends month", "/analysis/trends/?period=month"),
+    ("analysis trends csv", "/analysis/trends.csv?period=quarter"), ("analysis trends svg", "/analysis/trends.svg?period=month"),
+]
 CSV_LINK = re.compile(r'href="([^"]*(?:\.csv|export|format=csv)[^"]*)"')
 
 
@@ -73,7 +84,9 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")  # as autovacuum would: flushes GIN pending lists
 
-        client = Client()
+        # A page that fails is shown as a 500 in the table rather than ending the run (another page's bug must
+        # not hide every other figure).
+        client = Client(raise_request_exception=False)
         # An area in the middle of the register with a full 2016 path (WSOA and revisit) and a 2023 inspection.
         revisited = Inspection.objects.filter(revisits__isnull=False).select_related("area").order_by("area__name")
         timeline_area = revisited[revisited.count() // 2].area
@@ -82,6 +95,10 @@ class Command(BaseCommand):
         pages += [("list /areas/ filtered", "/areas/?region=North+East&stage=wsoa_open"),
                   ("list /inspections/ filtered", "/inspections/?framework=2016&outcome=wsoa_required&year=2017"),
                   ("list /weaknesses/ filtered", "/weaknesses/?judgement=insufficient&text=co-production"), ("search", "/search/?q=co-production")]
+        gss = timeline_area.gss_code
+        pages += [(label, url) for label, url in ANALYSIS_PAGES] + [
+            (f"compare {gss}", f"/analysis/compare/{gss}/"), (f"compare part {gss}", f"/analysis/compare/{gss}/part/"),
+            (f"compare csv {gss}", f"/analysis/compare/{gss}.csv")]
 
         rows = []
         exports = []

@@ -1,14 +1,17 @@
 """`python manage.py export inspections|weaknesses|areas FILE [--filter key=value ...]`
 
 Writes the same CSV as /exports/<name>.csv (same selector, FilterSet and columns; see docs/CSV.md).
-`-` as FILE writes to standard output."""
+`-` as FILE writes to standard output. An invalid filter is an error (no file is written); the sources and
+licence statements are written beside FILE as FILE.attribution.txt (docs/CSV.md, "Attribution")."""
 
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from inspections.facts.exports import EXPORTS, export_lines, export_to_file
+from pathlib import Path
+
+from inspections.facts.exports import EXPORTS, attribution_text, errors_text, export_lines, export_to_file, filter_errors
 
 
 class Command(BaseCommand):
@@ -29,9 +32,14 @@ class Command(BaseCommand):
             if not sep:
                 raise CommandError(f"--filter expects KEY=VALUE, got {item!r}")
             filters.appendlist(key, value)
+        errors = filter_errors(name, filters)
+        if errors:
+            raise CommandError(f"Invalid filter, nothing exported:\n{errors_text(errors)}")
         if file == "-":
             for line in export_lines(name, filters):
                 sys.stdout.write(line)
             return
         count = export_to_file(name, file, filters)
-        self.stdout.write(f"Wrote {count} {name} rows to {file}")
+        sidecar = Path(f"{file}.attribution.txt")
+        sidecar.write_text(attribution_text(), encoding="utf-8")
+        self.stdout.write(f"Wrote {count} {name} rows to {file} (sources and licences: {sidecar})")

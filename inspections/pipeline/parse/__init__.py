@@ -21,6 +21,10 @@ def parse_letter(item: Classified, document_text: str) -> ParsedLetter:
 
             return parse_revisit(item, document_text)
     if item.framework == "2023":
+        if item.source_kind == "secondary":
+            from .secondary_2023 import parse_secondary_2023
+
+            return parse_secondary_2023(item, document_text)
         if item.kind == "full_inspection":
             from .report_2023 import parse_report
 

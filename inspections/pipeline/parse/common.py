@@ -127,7 +127,7 @@ _NOISE_LINE = re.compile(
       | [-–]\s*\d{1,3}\s*[-–]                             # - 3 -
       | page\s+\d{1,3}(?:\s+of\s+\d{1,3})?                # Page 3 of 8
       | \d{1,3}\s+of\s+\d{1,3}
-      | ofsted(?:\s+agora)?(?:\s+6\s+cumberland\s+place.*)?  # letterhead lines repeated on each page
+      | ofsted(?:\s+agora)?(?:\s+6\s+cumberland\s+place(?!.*\b(?:dear|inspection|revisit|between|during)\b).*)?  # letterhead lines (never a flattened letter's body)
       | agora | 6\s+cumberland\s+place | nottingham | ng1\s+6hj | nottingham\s+ng1\s+6hj
       | t\s+0300\s+123\s+1231 | textphone\s+[\d ]+
       | (?:enquiries|lasend\.support)@ofsted\.gov?\.uk | www\.(?:gov\.uk/)?ofsted(?:\.gov)?\.uk
@@ -597,3 +597,13 @@ def letter_date(c: Cleaned, start: int, end: int) -> tuple[date | None, Span | N
         m = found[0]
         return date_of(m), c.span(m.start(), m.end())
     return parse_date(m["date"]), c.span(m.start("date"), m.end("date"))
+
+
+def quoted_sentence(text: str, index: int, limit: int = 300) -> str:
+    """The sentence of `text` holding `index`, on one line and quoted, cut to `limit` characters: for a review reason
+    that shows a person what the parser could not place."""
+    s, e = sentence_around(text, index)
+    sentence = join_lines(text[s:e])
+    if len(sentence) > limit:
+        sentence = sentence[: limit - 1].rstrip() + "…"
+    return f"“{sentence}”"

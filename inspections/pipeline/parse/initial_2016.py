@@ -4,21 +4,66 @@ from __future__ import annotations
 
 import re
 
-from ..split import TITLE_2016, TITLE_2023
+from ..patterns import QUOTE as _Q
+from ..patterns import TITLE_2016, TITLE_2023, WSOA_TERM
 from ..types import Classified, ParsedLetter, ParsedWeakness
 from . import common as cm
 from .common import Cleaned, LineRx
 
+_NOT_BEFORE = r"(?<!not )(?<!not\n)(?<!n't )(?<!n’t )(?<!never )"
 WSOA_REQUIRED = re.compile(
-    r"Written\s+Statement\s+of\s+Action(?:\s*\(WSOA\))?\s+(?:is|was|will\s+be)\s+required"
-    r"|required\s+to\s+(?:jointly\s+)?(?:produce|submit|prepare)(?:\s+and\s+(?:submit|publish))?\s+a\s+(?:joint\s+)?Written\s+Statement\s+of\s+Action",
+    rf"{WSOA_TERM}\s+(?:is|was|will\s+be|has\s+been|had\s+been|would\s+be)\s+(?:therefore\s+)?required"
+    rf"|{_NOT_BEFORE}required\s+(?:us\s+)?to\s+(?:jointly\s+)?(?:produce|submit|prepare|write|develop)(?:\s+and\s+(?:submit|publish))?\s+a\s+(?:joint\s+)?{WSOA_TERM}"
+    rf"|\b(?:asked|instructed|directed)\s+(?:us|the\s+(?:local\s+)?area|the\s+(?:council|partnership)|[\w\s,]{{3,60}}?)\s+to\s+(?:jointly\s+)?(?:write|produce|prepare|submit|develop)\s+a\s+(?:joint\s+)?{WSOA_TERM}"
+    # "The inspection letter ... required the local authority and Walsall CCG to produce a WSOA"
+    rf"|{_NOT_BEFORE}\brequired\s+(?:the\s+)?[\w\s,&'’]{{3,80}}?\s+to\s+(?:jointly\s+)?(?:produce|submit|prepare|write|develop)\s+a\s+(?:joint\s+)?{WSOA_TERM}"
+    # "the council and CCG have to write a written statement of action", "must now submit a written statement"
+    rf"|\b(?:have|has|had|must|will\s+have)\s+(?:now\s+)?(?:to\s+)?(?:jointly\s+)?(?:write|produce|prepare|submit|draw\s+up)\s+a\s+(?:joint\s+)?{WSOA_TERM}",
     re.I,
 )
+# Negation: "no Written Statement of Action was issued", "a WSOA was not required", "did not need to produce a WSOA".
 WSOA_NOT_REQUIRED = re.compile(
-    r"Written\s+Statement\s+of\s+Action(?:\s*\(WSOA\))?\s+(?:is|was)\s+not\s+required"
-    r"|not\s+(?:be\s+)?required\s+to\s+(?:produce|submit)\s+a\s+Written\s+Statement",
+    rf"\bno\s+(?:need\s+for\s+(?:a\s+)?)?{WSOA_TERM}"
+    rf"|{WSOA_TERM}\s+(?:is|was|will|has|had|would)(?:\s+not|n['’]t)\s+(?:be(?:en)?\s+)?(?:required|needed|necessary|issued|requested)"
+    rf"|(?:not|n['’]t|never)\s+(?:be(?:en)?\s+)?(?:required|need(?:ed)?|asked)\s+to\s+(?:jointly\s+)?(?:produce|submit|prepare|write)\s+a\s+(?:joint\s+)?{WSOA_TERM}"
+    rf"|(?:did\s+not|does\s+not|didn['’]t)\s+(?:require|need)\s+(?:a\s+)?{WSOA_TERM}"
+    rf"|without\s+(?:the\s+need\s+for\s+|requiring\s+)?(?:a\s+)?{WSOA_TERM}",
     re.I,
 )
+# A sentence that explains the process in general ("If significant weaknesses are found, a Written Statement of Action
+# is required"; "may be required") states nothing about this area.
+_GENERAL = re.compile(r"^\W*(?:If|Where|When(?:ever)?|Should|Unless)\b|\b(?:may|might|could|can)\s+(?:be\s+|also\s+)?$|\bif\b[^.]*$", re.I)
+
+
+MENTIONS_OUTCOME = re.compile(rf"written\s+{_Q}statement|\bWSo?A\b|significant\s+weakness", re.I)
+
+
+def wsoa_statement(text: str) -> tuple[str, re.Match[str] | None, re.Match[str] | None]:
+    """What `text` states about a written statement of action for this area: ("required" | "not_required" |
+    "conflict" | "", the first required match, the first not-required match). General explanations of the
+    process are skipped; a negated form is never read as required."""
+    not_required_all = _all_stated(WSOA_NOT_REQUIRED, text)
+    not_required = not_required_all[0] if not_required_all else None
+    # "no written statement of action would be required": the required form inside a negated phrase is not a claim.
+    required = next(
+        (m for m in _all_stated(WSOA_REQUIRED, text) if not any(n.start() <= m.end() and m.start() <= n.end() for n in not_required_all)),
+        None,
+    )
+    if required and not_required:
+        return "conflict", required, not_required
+    return ("required" if required else "not_required" if not_required else ""), required, not_required
+
+
+def _all_stated(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Matches of rx that are not inside a general explanation of the process."""
+    found = []
+    for m in rx.finditer(text):
+        s, _ = cm.sentence_around(text, m.start())
+        if not _GENERAL.search(text[s : m.start()]):
+            found.append(m)
+    return found
+
+
 WSOA_BODIES = re.compile(
     r"determined\s+that\s+(?P<bodies>[^.]{5,300}?)\s+(?:are|were|is|was)\s+(?:jointly\s+)?responsible\s+for\s+"
     r"(?:submitting|producing)",
@@ -133,28 +178,39 @@ def read_letter_date(letter: ParsedLetter, c: Cleaned, title: re.Match[str] | No
 
 
 def read_outcome(letter: ParsedLetter, c: Cleaned) -> None:
-    required = c.search_from(WSOA_REQUIRED, "statement")
-    not_required = c.search_from(WSOA_NOT_REQUIRED, "statement")
-    if required and not_required:
+    verdict, required, not_required = wsoa_statement(c.text)
+    if verdict == "conflict":
         letter.flag("The letter says both that a written statement of action is and is not required.")
-    if required and not not_required:
-        letter.outcome = "wsoa_required"
-        s, e = cm.sentence_around(c.text, required.start())
-        letter.outcome_text = cm.join_lines(c.text[s:e])
-        letter.outcome_span = c.span(s, e)
+    if verdict == "required":
+        _set_outcome(letter, c, "wsoa_required", required)
     elif not_required:
+        _set_outcome(letter, c, "no_wsoa", not_required)
+    elif mention := MENTIONS_OUTCOME.search(c.text):
+        letter.flag(
+            "The letter mentions a written statement or significant weaknesses but its outcome sentence was not "
+            f"recognised: {cm.quoted_sentence(c.text, mention.start())}"
+        )
+    elif letter.source_kind == "letter" and SIGNED.search(c.text):
+        # A whole letter (to its sign-off) that never mentions a written statement of action: the letters of areas
+        # without one say nothing about it.
         letter.outcome = "no_wsoa"
-        s, e = cm.sentence_around(c.text, not_required.start())
-        letter.outcome_text = cm.join_lines(c.text[s:e])
-        letter.outcome_span = c.span(s, e)
-    elif re.search(r"written\s+statement|significant\s+weakness", c.text, re.I):
-        letter.flag("The letter mentions a written statement or significant weaknesses but its outcome sentence was not recognised.")
     else:
-        # Letters without a WSOA do not mention one at all.
-        letter.outcome = "no_wsoa"
+        # Absence is unknown, never a negative: the text stops (or is not the letter) before any such sentence.
+        letter.flag(
+            "Whether a written statement of action was required is not stated: the text ends before the letter's "
+            "sign-off and says nothing about one.",
+            confidence=0.7,
+        )
     bodies = c.search_from(WSOA_BODIES, "responsible", back=700)
     if bodies and letter.outcome == "wsoa_required":
         letter.wsoa_bodies = cm.join_lines(bodies["bodies"])
+
+
+def _set_outcome(letter: ParsedLetter, c: Cleaned, outcome: str, m: re.Match[str]) -> None:
+    letter.outcome = outcome
+    s, e = cm.sentence_around(c.text, m.start())
+    letter.outcome_text = cm.join_lines(c.text[s:e])
+    letter.outcome_span = c.span(s, e)
 
 
 def read_weaknesses(letter: ParsedLetter, c: Cleaned) -> None:
@@ -163,7 +219,7 @@ def read_weaknesses(letter: ParsedLetter, c: Cleaned) -> None:
         return
     end_m = cm.LIST_END.search(c.text, intro.end())
     end = end_m.start() if end_m else len(c.text)
-    for item in cm.list_items(c, intro.end(), end):
+    for item in _split_run_in_list(c, cm.list_items(c, intro.end(), end)):
         text = cm.item_text(c, item)
         if not text:
             continue
@@ -180,6 +236,27 @@ def read_weaknesses(letter: ParsedLetter, c: Cleaned) -> None:
         letter.flag("The end of the list of significant weaknesses was not found; the last item may run on.")
     if len(letter.weaknesses) > 15:
         letter.flag(f"{len(letter.weaknesses)} significant weaknesses found: more than any letter is expected to list.")
+
+
+def _split_run_in_list(c: Cleaned, items: list[cm.Item]) -> list[cm.Item]:
+    """A list run into the sentence that introduces it (a flattened letter: "... the following areas of significant
+    weakness: the inconsistent quality of plans; the long waiting times ...; the weak engagement ....") is one
+    unmarked item on one line: its items are the semicolon-separated parts, the last ending at the sentence end."""
+    if len(items) != 1 or items[0].marker:
+        return items
+    item = items[0]
+    body = c.text[item.start : item.end]
+    stop = re.search(r"\.(?=\s|$)", body)
+    sentence = body[: stop.start()] if stop else body
+    if "\n" in sentence.strip() or sentence.count(";") < 1:
+        return items
+    parts, at = [], item.start
+    for piece in sentence.split(";"):
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            parts.append(cm.Item(at + lead, at + len(piece.rstrip()), ""))
+        at += len(piece) + 1
+    return parts
 
 
 # List items joined into one line by a scrape or a conversion: "... following diagnosis of ASD - the fractured

@@ -91,6 +91,7 @@ def parse_monitoring(item: Classified, document_text: str) -> ParsedLetter:
     paragraphs = document_text.find("\f", chunk.span.start, chunk.span.end) == -1 and unwrapped(c)
     _outcome(c, letter)
     letter.judgements = _judgements(c, letter, paragraphs)
+    letter.findings["verdicts"] = [verdict_wording(j) for j in letter.judgements]
     _next_steps(c, letter)
     _overall(letter)
     _team(c, letter, heads)
@@ -319,6 +320,21 @@ def _judgement(c: Cleaned, letter: ParsedLetter, start: int, end: int, number: i
         weakness_span=weakness_span,
         verdict_text=verdict_text,
     )
+
+
+def verdict_wording(j: ParsedJudgement) -> dict[str, object]:
+    """The verdict in the report's own words, for pages to show beside the yes/no: the phrase ("has taken effective
+    action", "has not made sufficient progress"), its vocabulary (effective_action | progress), and the wording the
+    2023 framework uses for it ("effective action" / "not effective action"), or "" when no verdict was read."""
+    m = VERDICT_RE.search(j.verdict_text or "")
+    phrase = normalise_ws(m.group(0)) if m else ""
+    vocabulary = "" if not m else ("effective_action" if "effective" in phrase.lower() else "progress")
+    label = ""
+    if vocabulary == "effective_action" and j.sufficient_progress is not None:
+        label = "effective action" if j.sufficient_progress else "not effective action"
+    elif vocabulary == "progress" and j.sufficient_progress is not None:
+        label = "sufficient progress" if j.sufficient_progress else "not sufficient progress"
+    return {"number": j.number, "phrase": phrase, "vocabulary": vocabulary, "label": label}
 
 
 def _overall(letter: ParsedLetter) -> None:

@@ -6,9 +6,13 @@ The published report has a fixed shape: title, "Inspection dates:", "Dates of pr
 "Areas for improvement" (a one-column table), and an "Inspection team" table (Ofsted | CQC columns).
 
 Lists come out of PDFs as lines with no item markers, so item boundaries are read from the layout the text keeps:
-a new item starts on a line that follows a finished sentence which ended short of the column's width (see
-`_paragraph_items`). Where the text cannot settle a question (an unknown outcome sentence, a table row whose
-two cells were printed on one line), the letter is flagged for review rather than guessed silently.
+a new item starts on a line that follows a finished sentence which ended short of the column's width, or that
+opens a sentence naming who must act ("The partnership should …", "Education settings should …"; not a passive
+"Plans should be …", not "They should also …"); an unmarked paragraph of that kind after bulleted or numbered items
+is an item of its own, flagged (see `_paragraph_items`). A priority-action row cut by a page break is rejoined (the
+body cell's lines come before and after the footer; see `_rejoin_broken_rows`). Where the text cannot settle a
+question (an unknown outcome sentence, a table row whose two cells were printed on one line), the letter is flagged
+for review rather than guessed silently.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import statistics
 
 from ..types import Classified, ParsedLetter, ParsedWeakness, Span
 from .common import Cleaned, find_date_range, normalise_ws, parse_date
-from .text_2023 import BULLET_RE, Line, clean_report, join_item_lines, lines_in, unwrapped
+from .text_2023 import BULLET_RE, Line, clean_report, join_item_lines, lines_in, page_breaks, unwrapped
 
 _TITLE_HEAD = r"Area\s+SEND\s+(?:full\s+|monitoring\s+)?(?:inspection|visit)\s+of\s+(?:the\s+)?"
 TITLE_RE = re.compile(_TITLE_HEAD + r"(?P<area>\S.*?)\s+Local\s+Area\s+Partnership\b", re.I | re.S)
@@ -98,7 +102,8 @@ def parse_report(item: Classified, document_text: str) -> ParsedLetter:
     _outcome(c, letter, heads)
     # One line a paragraph (Word, web page)? Never for text with page breaks: a PDF's lines are wrapped.
     paragraphs = document_text.find("\f", chunk.span.start, chunk.span.end) == -1 and unwrapped(c)
-    letter.weaknesses = _priority_actions(c, letter, heads, paragraphs) + _improvement_areas(c, letter, heads, paragraphs)
+    page_starts = page_breaks(c, document_text)
+    letter.weaknesses = _priority_actions(c, letter, heads, paragraphs, page_starts) + _improvement_areas(c, letter, heads, paragraphs)
     _team(c, letter, heads)
     return letter
 
@@ -166,14 +171,19 @@ def _dates(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]]) -> Non
         letter.findings["previous_inspection_text"] = ""
         letter.flag("No 'Dates of previous inspection:' line was found.")
         return
-    value = normalise_ws(_value(p)[0])
+    raw, at = _value(p)
+    value = normalise_ws(raw)
     letter.findings["previous_inspection_text"] = value
+    letter.previous_span = c.span(at, at + len(raw.rstrip()))
     rng = find_date_range(value)
     if rng:
         letter.previous_start_date, letter.previous_end_date = rng.start, rng.end
     elif parse_date(value):
         letter.previous_start_date = letter.previous_end_date = parse_date(value)
-    elif not NOT_INSPECTED_RE.search(value):
+    elif NOT_INSPECTED_RE.search(value):
+        letter.not_previously_inspected = True
+        letter.findings["not_previously_inspected"] = True  # stated, so recorded (absence would say nothing)
+    else:
         letter.flag(f"The previous inspection's dates could not be read: {value!r}.")
     if letter.previous_start_date and letter.start_date and letter.previous_start_date >= letter.start_date:
         letter.flag("The previous inspection is dated on or after this inspection.")
@@ -232,7 +242,9 @@ def _months(within: str) -> int | None:
 # --- lists ------------------------------------------------------------------------------------------------
 
 
-def _priority_actions(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]], paragraphs: bool = False) -> list[ParsedWeakness]:
+def _priority_actions(
+    c: Cleaned, letter: ParsedLetter, heads: dict[str, list[int]], paragraphs: bool = False, page_starts: list[int] = ()
+) -> list[ParsedWeakness]:
     bounds = _section(c, heads, "priority")
     if not bounds:
         if letter.outcome == "systemic_failings":
@@ -246,7 +258,7 @@ def _priority_actions(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[in
     if tabbed:
         rows = _tabbed_rows(c, lines)
     elif header:
-        rows = _table_rows(c, letter, lines)
+        rows = _table_rows(c, letter, lines, page_starts)
     else:
         rows = [(None, item) for item in _paragraph_items(c, letter, lines, "areas for priority action", paragraphs)]
     out = []
@@ -285,6 +297,18 @@ def _is_header_row(text: str, heading: str) -> bool:
 
 
 _REFERS_BACK = re.compile(r"(?:They|This|These|That|Those|It|Its|Their|Also|In\s+addition|Furthermore|Additionally)\b")
+# A sentence that opens a new recommendation by naming who must act, whoever that is ("Education settings should
+# …", "The designated clinical officer should …"): a subject of a few words, then should/must and an active verb.
+# Not a passive ("Plans should be checked …") and not a sentence that refers back ("They should also …").
+RECOMMENDATION_RE = re.compile(
+    r"^(?!(?:They|This|These|That|Those|It|Its|Their|There|He|She|Also|Plans?|Reviews?)\b)"
+    r"(?:[\w'’&()/,-]+\s+){1,8}?(?:should|must)\s+(?!(?:also\s+|urgently\s+|now\s+|still\s+)*(?:be|have\s+been|not)\b)[a-z]+"
+)
+
+
+def _opens_recommendation(text: str) -> bool:
+    """A line (with the start of the next) that opens a new area: it names who must act."""
+    return bool(ACTOR_RE.match(text) or RECOMMENDATION_RE.match(text)) and not _REFERS_BACK.match(text)
 _NUMBERED = re.compile(r"^(?P<n>\d{1,2})[.)][ \t]+")
 
 
@@ -306,13 +330,21 @@ def _paragraph_items(
         # drawn with another glyph (a PDF has no indent): '•' items with '–' sub-points.
         top, glyph = lines[0].indent, lines[0].text[:1]
         items: list[list[Line]] = []
-        for line in lines:
+        unmarked = False
+        for k, line in enumerate(lines):
             if line.bullet and line.indent <= top and line.text[:1] == glyph:
                 skip = BULLET_RE.match(line.text).end()
                 items.append([Line(line.start + skip, line.end, line.text[skip:], line.indent)])
+            elif _unmarked_item(lines, k, top):
+                # A paragraph at the list's own level, after a finished sentence, naming who must act: an area printed
+                # without its bullet ("The partnership should …" after the bulleted areas).
+                items.append([line])
+                unmarked = True
             else:
                 items[-1].append(line)
         items = [item for item in items if item[0].text.strip()]
+        if unmarked:
+            letter.flag(f"A paragraph of the {what} without a bullet, naming who must act, was read as an item of its own.", 0.8)
         if any(item[-1].text.rstrip().endswith(":") for item in items[:-1]):
             letter.flag(
                 f"An item of the {what} ends with a colon and the next bullet is at the same level: its sub-points "
@@ -325,20 +357,22 @@ def _paragraph_items(
         range(1, len(numbered) + 1)
     ):
         items = []
+        unmarked = False
         for k, i in enumerate(numbered):
             chunk = lines[i : numbered[k + 1] if k + 1 < len(numbered) else len(lines)]
             first = chunk[0]
             skip = _NUMBERED.match(first.text).end()
-            chunk = [Line(first.start + skip, first.end, first.text[skip:])] + chunk[1:]
-            items.append(chunk)
-        if paragraphs and any(
-            not line.bullet and SENTENCE_END.search(prev.text) and ACTOR_RE.match(line.text)
-            for item in items
-            for prev, line in zip(item, item[1:])
-        ):
-            # One line a paragraph: an unnumbered paragraph naming who must act, inside a numbered item, may be an
-            # area of its own (printed without a number).
-            letter.flag(f"An unnumbered paragraph in the numbered {what} may be an item of its own.", 0.6)
+            items.append([Line(first.start + skip, first.end, first.text[skip:])])
+            for j in range(1, len(chunk)):
+                if _unmarked_item(lines, i + j, chunk[0].indent):
+                    # An unnumbered paragraph naming who must act after a finished item: an area printed without
+                    # a number. Kept as an item of its own, flagged.
+                    items.append([chunk[j]])
+                    unmarked = True
+                else:
+                    items[-1].append(chunk[j])
+        if unmarked:
+            letter.flag(f"An unnumbered paragraph in the numbered {what}, naming who must act, was read as an item of its own.", 0.6)
         return items
     width = _column_width([ln for ln in lines if not ln.bullet])
     items: list[list[Line]] = [[lines[0]]]
@@ -348,7 +382,7 @@ def _paragraph_items(
         new = False
         if not line.bullet and re.match(r"[A-Z0-9‘'“\"(]", line.text) and SENTENCE_END.search(prev.text):
             following = line.text + " " + (lines[k + 1].text if k + 1 < len(lines) else "")
-            actor = bool(ACTOR_RE.match(following))
+            actor = _opens_recommendation(following)
             room = CLEAR_ROOM if paragraphs else width - len(prev.text) - 1 - len(line.text.split()[0])
             if not prev.bullet and room >= CLEAR_ROOM:
                 new = True  # the line before stopped well short of the column: a paragraph break
@@ -370,6 +404,19 @@ def _paragraph_items(
     if run_on:
         letter.flag(f"A paragraph of the {what} opens by referring back: it may continue the item before it.", 0.7)
     return items
+
+
+def _unmarked_item(lines: list[Line], k: int, top: int) -> bool:
+    """Line k, with no bullet or number, starts an area of its own: at the list's outer level, after a line that
+    ends a sentence, opening a sentence that names who must act (not a passive, not one that refers back)."""
+    line = lines[k]
+    if k == 0 or line.bullet or line.indent > top or not re.match(r"[A-Z]", line.text):
+        return False
+    prev = lines[k - 1]
+    if not SENTENCE_END.search(prev.text) or _NUMBERED.match(line.text):
+        return False
+    following = line.text + " " + (lines[k + 1].text if k + 1 < len(lines) else "")
+    return _opens_recommendation(following)
 
 
 def _column_width(lines: list[Line]) -> int:
@@ -396,12 +443,14 @@ def _tabbed_rows(c: Cleaned, lines: list[Line]) -> list[tuple[str, list[Line]]]:
     return [(b, a) for b, a in rows if a and a[0].text]
 
 
-def _table_rows(c: Cleaned, letter: ParsedLetter, lines: list[Line]) -> list[tuple[str, list[Line]]]:
+def _table_rows(c: Cleaned, letter: ParsedLetter, lines: list[Line], page_starts: list[int] = ()) -> list[tuple[str, list[Line]]]:
     """Rows of the 'Responsible body | Areas for priority action' table, read line by line.
 
     PDF text gives each row as the body cell's lines (a narrow column) then the action cell's lines (a wide
     column). A row starts after a finished sentence with a run of short lines followed by a long line.
     """
+    # Lines that open a page (the first line after each page break): see _rejoin_broken_rows.
+    breaks = {k for k in range(1, len(lines)) if any(lines[k - 1].end <= b <= lines[k].start for b in page_starts)}
     widths = sorted(len(ln.text) for ln in lines)
     wide = max(widths) if widths else 60
     long_lines = [len(ln.text) for ln in lines if len(ln.text) > wide * 0.6]
@@ -446,6 +495,7 @@ def _table_rows(c: Cleaned, letter: ParsedLetter, lines: list[Line]) -> list[tup
     marks = sorted([(s, a, False) for s, a in starts] + [(k, k, True) for k in merged])
     if not marks or marks[0][0] != 0:
         letter.flag("The first row of the areas for priority action table could not be read.", 0.3)
+    cells: list[tuple[list[Line], list[Line], bool]] = []  # (body lines, action lines, starts at a page break)
     for n, (s, a, is_merged) in enumerate(marks):
         end = marks[n + 1][0] if n + 1 < len(marks) else len(lines)
         if is_merged:
@@ -455,8 +505,89 @@ def _table_rows(c: Cleaned, letter: ParsedLetter, lines: list[Line]) -> list[tup
             )
             rows.append((body, [first] + lines[s + 1 : end]))
         else:
-            rows.append((join_item_lines(lines[s:a]), lines[a:end]))
-    return rows
+            cells.append((lines[s:a], lines[a:end], s in breaks))
+            rows.append(("", []))  # filled below, once rows broken by a page are rejoined
+    cells = _rejoin_broken_rows(letter, cells, breaks, lines, is_short)
+    filled = iter(cells)
+    out = []
+    for body, action in rows:
+        if action:
+            out.append((body, action))
+            continue
+        cell = next(filled, None)
+        if cell is not None:
+            out.append((join_item_lines(cell[0]), cell[1]))
+    return out
+
+
+_BODY_CONTINUES = re.compile(r"(?:\b(?:and|of|the|for|&)|,)$", re.I)
+
+
+def _rejoin_broken_rows(
+    letter: ParsedLetter, cells: list[tuple[list[Line], list[Line], bool]], breaks: set[int], lines: list[Line], is_short
+) -> list[tuple[list[Line], list[Line], bool]]:
+    """Rows of the priority-action table that a page break cut in two, made whole again.
+
+    PDF text gives each page's part of a row as its left cell's lines, then its right cell's: a row broken by a page
+    comes out body, action, [footer], more body, more action. Read line by line, the body's second part lands inside
+    the action ("… They should and NHS South Yorkshire ICB check how much …") or starts a row of its own. Here:
+    - short lines just after a break, inside an action, followed by the action's next line, are the body's rest
+      when the action had not finished its sentence or carries on in lower case;
+    - a "row" that starts at a break whose body carries on the previous body (the previous body ends "and", "of", ",";
+      or this one starts in lower case or with "and") is the previous row's second part.
+    Either way the row is flagged, so a person can check the rejoined text."""
+    index = {id(ln): k for k, ln in enumerate(lines)}
+    out: list[tuple[list[Line], list[Line], bool]] = []
+    for body, action, at_break in cells:
+        body, action = list(body), list(action)
+        for pos in range(1, len(action)):
+            if index[id(action[pos])] not in breaks:
+                continue
+            j = pos
+            while j < len(action) and is_short(action[j]) and j - pos < 8:
+                j += 1
+            if pos < j < len(action) and (
+                not SENTENCE_END.search(action[pos - 1].text)
+                or action[j].text[:1].islower()
+                or action[pos].text[:1].islower()
+                or re.match(r"(?:and|&)\b", action[pos].text)
+                or (body and _BODY_CONTINUES.search(body[-1].text))
+            ):
+                body += action[pos:j]
+                action = action[:pos] + action[j:]
+                letter.flag(
+                    "A priority-action row was broken by a page: its responsible body continues after the page footer; "
+                    "the two parts were joined.",
+                    0.8,
+                )
+                break
+        continues_body = out and at_break and body and (
+            _BODY_CONTINUES.search(out[-1][0][-1].text if out[-1][0] else "")
+            or body[0].text[:1].islower()
+            or re.match(r"(?:and|&)\b", body[0].text)
+        )
+        if continues_body:
+            prev_body, prev_action, prev_break = out[-1]
+            action_goes_on = bool(prev_action) and (
+                not SENTENCE_END.search(prev_action[-1].text) or (bool(action) and action[0].text[:1].islower())
+            )
+            if action_goes_on:
+                out[-1] = (prev_body + body, prev_action + action, prev_break)
+                letter.flag(
+                    "A priority-action row was broken by a page: the part after the page footer was joined to the row "
+                    "before it.",
+                    0.7,
+                )
+                continue
+            # The action before the break was finished and a new one starts here: a new row whose body cell may
+            # begin with the end of the previous row's body. Where one body ends is not certain: flagged, not moved.
+            letter.flag(
+                "After a page break, a responsible-body cell may hold the end of the previous row's body: check the "
+                "responsible bodies of the priority actions either side of the page footer.",
+                0.5,
+            )
+        out.append((body, action, at_break))
+    return out
 
 
 def _row_spans(starts: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:

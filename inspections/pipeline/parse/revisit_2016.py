@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..split import TITLE_2016
+from ..patterns import TITLE_2016
 from ..types import Classified, ParsedJudgement, ParsedLetter
 from . import common as cm
 from .common import Cleaned, LineRx
@@ -158,8 +158,20 @@ def _restated_weakness(c: Cleaned, start: int, end: int) -> tuple[int, int]:
     return start, stop
 
 
+# "to determine whether the local area has made sufficient progress ..." states the revisit's purpose, not its result.
+_PURPOSE = re.compile(r"\b(?:whether|if|decide|determine|assess|identify|see|judge)\b[^.]{0,40}$", re.I)
+
+
+def _overall_statement(c: Cleaned) -> re.Match[str] | None:
+    """The first overall-result sentence that states a result (not the revisit's purpose)."""
+    for m in c.finditer_near(OVERALL, "progress", back=200, ahead=300):
+        if not _PURPOSE.search(c.text[max(0, m.start() - 60) : m.start()]):
+            return m
+    return None
+
+
 def read_overall(letter: ParsedLetter, c: Cleaned) -> None:
-    m = c.search_from(OVERALL, "progress", back=200)
+    m = _overall_statement(c)
     judged = [j.sufficient_progress for j in letter.judgements]
     counted = (sum(1 for j in judged if j), len(judged)) if judged and None not in judged else None
     stated: tuple[int | None, int | None] | None = None
@@ -173,6 +185,11 @@ def read_overall(letter: ParsedLetter, c: Cleaned) -> None:
         elif "all" in what or "each" in what or what[:1] in (["the"], ["its"]):
             total = nums[-1] if nums else (counted[1] if counted else None)
             stated = (total, total)
+            if total is None:
+                # "sufficient progress in addressing all of the significant weaknesses": every one, however many.
+                letter.overall = "sufficient_all"
+                letter.flag("The revisit's overall result was found but no judgement of an individual weakness.")
+                return
         elif "of" in what and len(nums) >= 1:
             stated = (nums[0], nums[1] if len(nums) > 1 else None)
     if stated is None and counted is None:
@@ -215,7 +232,7 @@ def read_next_steps(letter: ParsedLetter, c: Cleaned) -> None:
         # judgement spans are document offsets; find the clean index just after the last verdict
         start = c.pos.index_at_or_after(last_verdict)
     else:
-        overall = c.search_from(OVERALL, "progress", back=200)
+        overall = _overall_statement(c)
         start = overall.end() if overall else 0
     m = NEXT_STEPS.search(c.text, start, limit)
     if not m:

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 
+from ..patterns import WSOA_TERM
 from ..types import Classified, ParsedJudgement, ParsedLetter, ParsedWeakness
 from . import common as cm
 from .common import Cleaned
-from .initial_2016 import WSOA_REQUIRED
+from .initial_2016 import MENTIONS_OUTCOME, WSOA_BODIES, wsoa_statement
 
-SECONDARY_REASON = "Read from a council report's own summary (a secondary source), not from the Ofsted/CQC letter."
+SECONDARY_REASON = (
+    "Read from a text about the inspection (a council report or page, press, a forum post: a secondary source), not "
+    "from the Ofsted/CQC letter itself."
+)
 
 _SP = r"(?:[ \t]+\n?[ \t]*|\n[ \t]*)"  # names may be wrapped over two lines
 AREA_PATTERNS = [
@@ -40,7 +44,7 @@ ALL_SUFFICIENT = re.compile(
 )
 NONE_SUFFICIENT = re.compile(r"(?:not|insufficient)\s+(?:made\s+)?(?:sufficient\s+)?progress", re.I)
 SOME_SUFFICIENT = re.compile(
-    r"(?:sufficient|enough)\s+progress\s+(?:in|on|against)\s+" + _ADDRESSING + r"(?P<k>\w+)\s+(?:of|out\s+of)\s+(?:the\s+)?(?P<n>\w+)",
+    r"(?:sufficient|enough)\s+progress\s+(?:in|on|against)\s+(?:only\s+)?" + _ADDRESSING + r"(?:only\s+)?(?P<k>\w+)\s+(?:of|out\s+of)\s+(?:the\s+)?(?P<n>\w+)",
     re.I,
 )
 
@@ -53,6 +57,7 @@ def parse_secondary(item: Classified, document_text: str) -> ParsedLetter:
     read_area(letter, c)
     read_dates(letter, c)
     read_lead(letter, c)
+    read_published(letter, c)
     items = read_list(c)
     if item.kind == "revisit":
         read_revisit_outcome(letter, c, items)
@@ -61,32 +66,163 @@ def parse_secondary(item: Classified, document_text: str) -> ParsedLetter:
     return letter
 
 
-def read_area(letter: ParsedLetter, c: Cleaned) -> None:
-    names: list[tuple[str, re.Match[str]]] = []
-    for rx in AREA_PATTERNS:
+# Area names in running text (issue 12, kind 6). A name is a run of capitalised words, joined by the small words
+# place names hold ("upon", "on", "of", "and", "with", "the") and by commas before another capitalised word
+# ("Bournemouth, Christchurch and Poole"); styles ("Royal Borough of", "City Council") are kept for the register
+# to strip; an abbreviation in brackets after it ("(RBG)") is dropped.
+# "Southend-on-Sea", "St. Helens"; a possessive "'s" and a full stop ending a sentence are not part of it.
+_CAP = r"(?:St\.|[A-Z][\w&-]*(?:['’](?!s\b)\w+)*)"
+# One line only: a name run into the next heading ("Family Information Service\nWritten Statement ...") is not a name.
+_NAME = rf"(?-i:{_CAP}(?:[ \t]+(?:(?:upon|on|of|and|with|the|&)[ \t]+)*{_CAP}|,[ \t]+{_CAP})*)"
+_ABBR = r"(?:[ \t]*\((?-i:[A-Z]{2,8})\))?"
+_POSSESSIVE = r"['’]s?"
+AREA_IN_TEXT = [
+    # "the local area of the Wirral", "the area of Southend-on-Sea"
+    re.compile(rf"\b(?:local\s+)?area\s+of\s+(?:the\s+)?(?P<area>{_NAME})", re.I),
+    # "joint inspection of SEND services in Solihull", "a joint inspection in Torbay", "SEND inspection in Rutland"
+    re.compile(
+        rf"\b(?:inspection|inspected|re-?visit(?:ed)?)\s+(?:of\s+)?(?:(?:the\s+)?(?:SEND|special\s+educational\s+needs[\w\s/()]{{0,40}}?)\s+services\s+)?in\s+(?:the\s+)?(?P<area>{_NAME})",
+        re.I,
+    ),
+    # "the Royal Borough of Greenwich (RBG) local area", "the Devon Local Area", "Solihull’s local area",
+    # "Stockport's Written Statement of Action", "Essex Local Offer"
+    re.compile(
+        rf"(?:^|(?<=[\s(]))(?:the\s+)?(?P<area>{_NAME}){_ABBR}(?:{_POSSESSIVE})?\s+(?-i:(?:local|Local)\s+(?:area|Area|offer|Offer)|(?:SEND\s+)?(?:local\s+area|Local\s+Area)"
+        rf"|(?:Written|written)\s+(?:Statement|statement)\s+of\s+(?:Action|action))\b"
+    ),
+    # "children and young people with special educational needs and disabilities in Telford and Wrekin are ..."
+    re.compile(rf"\b(?:SEND|special\s+educational\s+needs(?:\s+and(?:/or)?\s+disabilit(?:y|ies))?)\s+(?:services\s+)?in\s+(?:the\s+)?(?P<area>{_NAME})"),
+    # "Telford & Wrekin SEND services rated highly"
+    re.compile(rf"(?:^|(?<=[\s(]))(?P<area>{_NAME}){_POSSESSIVE}?\s+SEND\s+(?:services|partnership|system)\b"),
+    # "Ofsted and the CQC revisited Barnsley between ...", "Inspectors visited Wiltshire between ..."
+    re.compile(rf"\b(?:revisited|re-visited|inspected|visited)\s+(?:the\s+)?(?P<area>{_NAME})(?=\s+(?:between|from|on|in|during|over|to|for)\b|\s*[,.;])"),
+    # A web page's title: "Our action plan (Written Statement of Action) | Central Bedfordshire Council"
+    re.compile(rf"[|–—-][ \t]+(?P<area>{_NAME})[ \t]+(?:Borough[ \t]+|County[ \t]+|City[ \t]+|Metropolitan[ \t]+Borough[ \t]+)?Council[ \t]*$", re.M),
+    # "Buckinghamshire was required to", "concluded that Essex has not", "They said Kent had made"
+    re.compile(rf"\b(?:concluded|found|judged|said)\s+(?:that\s+)?(?P<area>{_NAME})\s+(?:has|had|is|was|were)\b"),
+    # "Inspectors have told Croydon to", "came back to Kent in the autumn", "the 2017 letter for Poole"
+    re.compile(rf"\b(?:told|asked|instructed|praised|criticised)\s+(?P<area>{_NAME})\s+(?:to|for|over)\b"),
+    re.compile(rf"\b(?:returned|came\s+back|went\s+back)\s+to\s+(?P<area>{_NAME})\b"),
+    re.compile(rf"\bletter\s+for\s+(?P<area>{_NAME})\b"),
+    # "the joint local area SEND inspection of Suffolk (24–28 February 2020)"
+    re.compile(rf"\b(?:inspection|re-?visit)\s+of\s+(?:the\s+)?(?P<area>{_NAME})\b"),
+    # A council document's heading line: "Walsall Council", "Southwark Council – Education ... Commission"
+    re.compile(rf"^[ \t]*(?P<area>{_NAME})[ \t]+(?:Borough[ \t]+|County[ \t]+|City[ \t]+|Metropolitan[ \t]+Borough[ \t]+)?Council\b", re.M),
+    re.compile(rf"(?:^|(?<=[.\n]\s)|(?<=,\s))(?P<area>{_NAME})\s+(?:was|were|is)\s+(?:required|asked|told)\s+to\b"),
+]
+# Capitalised words that open a sentence or name something else, never an area.
+_NOT_AN_AREA = re.compile(
+    r"^(?:The|Our|This|That|These|Their|Its|A|An|In|On|At|From|During|Between|Following|After|Before|Ofsted|CQC|Care|SEND|"
+    r"Written|Local|Joint|Inspectors?|Council|Cabinet|Committee|Report|Children|Health|NHS|Department|We|It|They|He|She|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+
+
+def area_names_in_text(c: Cleaned) -> list[tuple[str, tuple[int, int]]]:
+    """Every phrase the text uses to name the inspected area (issue 12, kind 6), in text order, with its clean-text
+    bounds and, for a name cut at its first comma ("Torbay, Ofsted found ..." -> "Torbay"), the whole phrase it was
+    cut from ("" otherwise); the register (stage 6) decides which, if any, is an area. A cut name is only a fallback:
+    "Bournemouth, Christchurch and Poole" is never read as "Bournemouth"."""
+    found: list[tuple[int, str, tuple[int, int]]] = []
+    for rx in (*AREA_PATTERNS, *AREA_IN_TEXT):
         for m in rx.finditer(c.text):
-            names.append((re.sub(r"^The\s+", "", cm.normalise_ws(m["area"])).strip(" .,"), m))
+            raw = cm.normalise_ws(m["area"])
+            raw = re.sub(r"^(?:the|The)\s+", "", raw).strip(" .,")
+            raw = re.sub(rf"{_POSSESSIVE}$", "", raw) if re.search(r"['’]s$", raw) else raw
+            if not raw or _NOT_AN_AREA.match(raw):
+                continue
+            start = m.start("area") + m.group("area").find(raw.split()[0])
+            found.append((m.start("area"), raw, (start, start + len(raw)), ""))
+            if "," in raw:
+                head = raw.split(",")[0].strip()
+                found.append((m.start("area"), head, (start, start + len(head)), raw))
+    # A pattern that stops at a comma gives a cut name too: it is a fallback of the whole name read at the same place.
+    found = [
+        (at, name, bounds, cut_from or next((other for a2, other, _, _ in found if a2 == at and other.startswith(name + ",")), ""))
+        for at, name, bounds, cut_from in found
+    ]
+    seen: set[str] = set()
+    names = []
+    for _, name, bounds, cut_from in sorted(found, key=lambda f: (f[0], bool(f[3]))):  # a whole name before its cut
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            names.append((name, bounds, cut_from))
+    return names
+
+
+def read_area(letter: ParsedLetter, c: Cleaned) -> None:
+    names = area_names_in_text(c)
     if not names:
-        letter.flag("The local area's name was not found in the council report.")
+        letter.flag("The local area's name was not found in the text.")
         return
-    name, m = names[0]
+    name, (a, b), _ = names[0]
     letter.area_name = name
-    letter.area_span = c.span(m.start("area"), m.end("area"))
-    others = {n for n, _ in names if n.lower() != name.lower()}
-    if others:
-        letter.flag(f"The council report names the area as '{name}' but also as {sorted(others)}.")
+    letter.area_span = c.span(a, b)
+    # Stage 6 resolves each of these: they must all name the same area (or not name an area at all).
+    letter.findings["area_names"] = [
+        {"name": n, "span": list(_doc_span(c, x, y)), **({"cut_from": cut} if cut else {})} for n, (x, y), cut in names
+    ]
+
+
+def _doc_span(c: Cleaned, a: int, b: int) -> tuple[int, int]:
+    span = c.span(a, b)
+    return span.start, span.end
+
+
+_REVISIT_WORDS = re.compile(r"\bre-?visit", re.I)
+MONTH_OF_INSPECTION = re.compile(
+    rf"\b(?:inspection|inspected|re-?visit(?:ed)?)\s+(?:(?:held|carried\s+out|which\s+took\s+place)\s+)?in\s+(?P<month>{cm.MONTH})\s+(?P<year>20\d\d)\b"
+    rf"|\b(?:the\s+)?(?P<month2>{cm.MONTH})\s+(?P<year2>20\d\d)\s+(?:joint\s+|local\s+area\s+|SEND\s+)*(?:inspection|re-?visit)\b",
+    re.I,
+)
 
 
 def read_dates(letter: ParsedLetter, c: Cleaned) -> None:
-    verb = r"revisit(?:ed)?|re-visit(?:ed)?" if letter.kind == "revisit" else r"inspected|inspection"
+    """The visit's dates from a sentence about it: for an initial inspection, never a sentence about the revisit."""
+    revisit = letter.kind == "revisit"
+    verb = r"revisit(?:ed)?|re-visit(?:ed)?" if revisit else r"inspected|inspection|visited"
     for m in re.finditer(verb, c.text, re.I):
         s, e = cm.sentence_around(c.text, m.start())
+        if not revisit and _REVISIT_WORDS.search(c.text, s, e):
+            continue
         rng = cm.find_date_range(c.text, s, e)
         if rng:
             letter.start_date, letter.end_date = rng.start, rng.end
             letter.dates_span = c.span(rng.match_start, rng.match_end)
             return
-    letter.flag("The dates of the inspection were not found in the council report.")
+    letter.flag("The dates of the inspection were not found in the text.")
+    # "the SEND inspection in March 2022": only the month is stated. Kept apart (never as a date fact), it still
+    # tells stage 6 which authority existed then.
+    for m in MONTH_OF_INSPECTION.finditer(c.text):
+        s, e = cm.sentence_around(c.text, m.start())
+        if (_REVISIT_WORDS.search(m.group(0)) is not None) != revisit:
+            continue
+        month = cm.MONTHS[(m["month"] or m["month2"]).lower().rstrip(".")]
+        letter.findings["month_stated"] = f"{m['year'] or m['year2']}-{month:02d}"
+        return
+
+
+# "The inspection letter was published on 29 November 2021", "The findings were published in a letter on 10 March
+# 2020", "the outcome letter, which was published on 21 March 2019", "The full report is on the Ofsted website
+# (published 23rd December 2019)". Only the letter / report / findings: never a written statement of action or a plan.
+LETTER_PUBLISHED = re.compile(
+    r"\b(?:letter|report|findings)\b(?:(?!\b(?:statement|WSo?A|plan|minutes)\b)[^.]){0,80}?\(?published"
+    rf"(?:\s+in\s+a\s+letter)?(?:\s+on\s+the\s+Ofsted\s+website)?\s+(?:on\s+)?(?:the\s+)?(?P<date>{cm.DATE})",
+    re.I,
+)
+
+
+def read_published(letter: ParsedLetter, c: Cleaned) -> None:
+    """When the text says the inspection's letter was published. A text about a revisit may also date the initial
+    letter's publication: only a text about the initial inspection is read here."""
+    if letter.kind != "initial_inspection":
+        return
+    dates = {cm.parse_date(m["date"]) for m in LETTER_PUBLISHED.finditer(c.text)} - {None}
+    if len(dates) == 1:
+        letter.published_date = dates.pop()
+    elif dates:
+        letter.flag(f"The text gives several publication dates for the letter: {sorted(d.isoformat() for d in dates)}.")
 
 
 def read_lead(letter: ParsedLetter, c: Cleaned) -> None:
@@ -132,12 +268,17 @@ def read_list(c: Cleaned) -> list[tuple[str, tuple[int, int]]]:
         if _marker_kind(m.group(0)) != kind and before and before[-1] in ".!?;" and m.end() < end and not text[m.end()].isspace():
             end = m.start()
             break
-    out = []
-    for it in cm.list_items(c, intro.end(), end):
-        text = cm.item_text(c, it)
-        if text:
-            out.append((text, (it.start, it.end)))
-    return out
+    found = [it for it in cm.list_items(c, intro.end(), end) if cm.item_text(c, it)]
+    if len(found) > 1 and all("\n" not in c.text[it.start : it.end].strip() for it in found[:-1]):
+        # Every item before the last fills one line (a web page's list): so does the last, and the paragraphs after
+        # it, which no blank line or full stop set apart ("The Local Offer is not effective\nThe council and ..."),
+        # are not part of it.
+        last = found[-1]
+        body = c.text[last.start : last.end]
+        first_line_end = body.lstrip().find("\n")
+        if first_line_end > 0:
+            found[-1] = cm.Item(last.start, last.start + (len(body) - len(body.lstrip())) + first_line_end, last.marker)
+    return [(cm.item_text(c, it), (it.start, it.end)) for it in found]
 
 
 def _marker_kind(marker: str) -> str:
@@ -152,7 +293,15 @@ def _marker_kind(marker: str) -> str:
 def read_revisit_outcome(letter: ParsedLetter, c: Cleaned, items) -> None:
     all_m = _finding(ALL_SUFFICIENT, c.text)
     some_m = _finding(SOME_SUFFICIENT, c.text)
-    none_m = _finding(re.compile(r"(?:not|insufficient)\s+(?:made\s+)?sufficient\s+progress|insufficient\s+progress", re.I), c.text)
+    some_m = some_m if some_m and _is_part(some_m) else None  # "in addressing any of the three" is no count
+    none_m = _finding(
+        re.compile(
+            r"(?:not|insufficient)\s+(?:made\s+)?sufficient\s+progress|insufficient\s+progress"
+            r"|(?:sufficient|enough)\s+progress\s+(?:had|has|was)\s+not\s+(?:been\s+)?made",
+            re.I,
+        ),
+        c.text,
+    )
     verdict: bool | None = None
     if all_m and not none_m:
         verdict, letter.overall = True, "sufficient_all"
@@ -166,7 +315,9 @@ def read_revisit_outcome(letter: ParsedLetter, c: Cleaned, items) -> None:
         s, e = cm.sentence_around(c.text, some_m.start())
         letter.flag("The council report gives the number of weaknesses with sufficient progress but not which ones; judgements are left open.")
     else:
-        letter.flag("The council report's overall revisit result was not clear; judgements are left open.")
+        progress = re.search(r"progress|improvement|well\s+enough", c.text, re.I)
+        said = f": {cm.quoted_sentence(c.text, progress.start())}" if progress else ""
+        letter.flag(f"The text's overall revisit result was not clear; judgements are left open{said}")
         s = e = 0
     if e > s:
         letter.overall_text = cm.join_lines(c.text[s:e])
@@ -188,15 +339,45 @@ def read_revisit_outcome(letter: ParsedLetter, c: Cleaned, items) -> None:
         letter.flag("The council report's list of weaknesses was not found.")
 
 
+# A written statement of action spoken of as existing: "Our Written Statement of Action (WSOA) sets out our plan",
+# "Stockport's Written Statement of Action has been approved". Only an area told to write one has one.
+_DONE_TO_A_WSOA = r"(?:approved|submitted|published|produced|agreed|accepted|deemed|judged|found|signed|developed|co-produced)"
+_EXISTING_WSOA = re.compile(
+    rf"(?:\b(?:Our|our|The|the|its|their)|['’]s)\s+(?:joint\s+)?{WSOA_TERM}\s*(?:\([^)]{{1,10}}\)\s*)?"
+    r"(?:sets\s+out|set\s+out|has\s+been|was|is\s+(?:the|our|a)|addresses|describes|explains|shows)\b"
+    # "The action plan, also known as a 'Written Statement of Action', was approved by Ofsted"
+    rf"|{WSOA_TERM}['’\"”]?,?\s+(?:was|were|has\s+been|had\s+been)\s+{_DONE_TO_A_WSOA}\b"
+    # "we have produce(d) a written statement of action", "the council submitted its WSOA"
+    rf"|\b(?:produced?|developed|wrote|written|submitted|published|co-produced)\s+(?:a|an|our|the|its|their)\s+(?:joint\s+)?{WSOA_TERM}",
+    re.I,
+)
+
+
 def read_initial_outcome(letter: ParsedLetter, c: Cleaned, items) -> None:
-    m = WSOA_REQUIRED.search(c.text) or re.search(r"Written\s+Statement\s+of\s+Action", c.text, re.I)
-    if m:
-        letter.outcome = "wsoa_required"
+    """The outcome as the text states it: required / not required (negation read, general explanations skipped);
+    a written statement spoken of as the area's own plan counts as required; nothing stated leaves it unknown."""
+    verdict, required, not_required = wsoa_statement(c.text)
+    m = required if verdict == "required" else not_required if verdict == "not_required" else None
+    if verdict == "conflict":
+        letter.flag("The text says both that a written statement of action is and is not required.")
+    if m is None and not verdict:
+        m = _EXISTING_WSOA.search(c.text)
+        if m:
+            verdict = "required"
+    if m is None and (mention := MENTIONS_OUTCOME.search(c.text)):
+        letter.flag(f"The text speaks of the outcome in words that were not placed: {cm.quoted_sentence(c.text, mention.start())}")
+    if m is not None:
+        letter.outcome = "wsoa_required" if verdict == "required" else "no_wsoa"
         s, e = cm.sentence_around(c.text, m.start())
         letter.outcome_text = cm.join_lines(c.text[s:e])
         letter.outcome_span = c.span(s, e)
+    bodies = WSOA_BODIES.search(c.text)
+    if bodies and letter.outcome == "wsoa_required":
+        letter.wsoa_bodies = cm.join_lines(bodies["bodies"])
     for text, (a, b) in items:
         letter.weaknesses.append(ParsedWeakness(number=len(letter.weaknesses) + 1, text=text, span=c.span(a, b)))
+    if letter.outcome == "wsoa_required" and not letter.weaknesses:
+        letter.flag("A written statement of action is required but no list of significant weaknesses was found.")
 
 
 _QUESTION = re.compile(r"\b(?:whether|if|decide|identify|determine|assess|see)\b[^.]{0,40}$", re.I)

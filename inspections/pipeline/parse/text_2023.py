@@ -88,6 +88,21 @@ def _furniture_lines(text: str, start: int, end: int, footers: list[tuple[int, i
     return out
 
 
+def page_breaks(c: Cleaned, document_text: str) -> list[int]:
+    """Clean-text offsets where a new page begins: where the text dropped between two kept runs holds a form feed
+    or a page footer. A table row broken by a page keeps the left cell's lines after the break (see
+    report_2023._rejoin_broken_rows)."""
+    out = []
+    runs = list(zip(c.pos.cstarts, c.pos.dstarts))
+    for k in range(1, len(runs)):
+        prev_c, prev_d = runs[k - 1]
+        prev_end = prev_d + (runs[k][0] - prev_c)  # document offset just after the previous run
+        gap = document_text[prev_end : runs[k][1]]
+        if "\f" in gap or FOOTER_RE.search(gap):
+            out.append(runs[k][0])
+    return out
+
+
 @dataclass
 class Line:
     """One line of clean text: text[start:end] (no newline), stripped of trailing blanks."""

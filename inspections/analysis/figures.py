@@ -1,0 +1,193 @@
+"""Each analysis page's figures, from the national snapshot (snapshot.py): filtering and pooling in memory.
+
+Every function here reads the database only through `snapshot()` (one query when the facts have not changed);
+the computations themselves are the Django-free modules due.py, durations.py, paths.py and trends.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from inspections.analysis.due import NextVisit, due_within, next_visit
+from inspections.analysis.durations import MEASURES, Measure, Summary, pooled
+from inspections.analysis.paths import area_path, cross_table
+from inspections.analysis.selectors import STATUS_BY_KEY, STATUSES, Status
+from inspections.analysis.snapshot import Snapshot, snapshot
+from inspections.analysis.trends import Trend, period_of, trends
+
+# --- 1. due and overdue -----------------------------------------------------------------------------------
+
+DUE_SORTS = {
+    "due": lambda r: (r["visit"].due_by, r["name"]),
+    "area": lambda r: (r["name"],),
+    "region": lambda r: (r["region"], r["name"]),
+    "kind": lambda r: (r["visit"].kind, r["visit"].due_by, r["name"]),
+    "status": lambda r: (STATUSES.index(r["status"]), r["visit"].due_by, r["name"]),
+}
+
+
+@dataclass
+class DueList:
+    """The due page: rows (dicts: id, gss_code, name, region, status (Status), row (due.DueRow), visit
+    (NextVisit)), what was left out ({"unknown": n, "later": n}) and why (reason -> n), the count of
+    unconfirmed rows, the areas considered after the filters, the day and horizon, and the data's date."""
+
+    rows: list[dict]
+    left_out: dict[str, int]
+    unconfirmed: int
+    considered: int
+    today: dt.date
+    months: int
+    unknown_by_reason: dict[str, int]
+    as_of: dt.datetime | None
+
+
+def due_list(*, today: dt.date, months: int, region: str = "", outcome: str = "", sort: str = "due") -> DueList:
+    """Current areas overdue or due within `months` of `today`, filtered by region (one of England's nine) and
+    outcome (a status key, STATUSES), sorted by `sort` (DUE_SORTS key, '-' prefix for descending; an unknown
+    key sorts by 'due'). ValueError when months < 0."""
+    snap = snapshot()
+    visits = snap.next_visits()
+    considered = {a["id"]: a for a in snap.areas if (not region or a["region"] == region)
+                  and (not outcome or snap.statuses[a["id"]] == outcome)}
+    mine = {area_id: visits[area_id] for area_id in considered}
+    due_rows, left_out = due_within(mine, today=today, months=months)
+    unknown_by_reason = Counter(v.reason for v in mine.values() if v.due_by is None)
+    rows = [{**considered[r.area_id], "status": STATUS_BY_KEY[snap.statuses[r.area_id]], "row": r, "visit": r.visit}
+            for r in due_rows]
+    rows.sort(key=DUE_SORTS.get(sort.lstrip("-"), DUE_SORTS["due"]), reverse=sort.startswith("-"))
+    return DueList(rows, left_out, sum(r["visit"].unconfirmed for r in rows), len(considered), today, months,
+                   dict(unknown_by_reason), snap.as_of)
+
+
+# --- 2. time between stages -------------------------------------------------------------------------------
+
+@dataclass
+class StageTimes:
+    """Summaries of every measure for England and, when asked, one region; `as_of` the data's date."""
+
+    england: dict[str, Summary]
+    region: dict[str, Summary] | None
+    as_of: dt.datetime | None
+
+
+def _area_ids(snap: Snapshot, region: str = "") -> list[int]:
+    return [a["id"] for a in snap.areas if not region or a["region"] == region]
+
+
+def stage_times(*, region: str = "") -> StageTimes:
+    """England pools every area's intervals, former authorities' included (their inspections happened); a region
+    pools its current areas."""
+    snap = snapshot()
+    per_area = snap.intervals()
+    england = snap.once("england", lambda: pooled(per_area, list(snap.events)))
+    scoped = snap.once(f"region:{region}", lambda: pooled(per_area, _area_ids(snap, region))) if region else None
+    return StageTimes(england, scoped, snap.as_of)
+
+
+# --- 5. comparison ----------------------------------------------------------------------------------------
+
+@dataclass
+class Comparison:
+    """One area beside its statistical neighbours, its region and England.
+
+    measures: [(Measure, {"area": Summary, "neighbours": Summary, "region": Summary, "england": Summary})];
+    stages: [(Status, {"area": bool, "neighbours": (n, of), "region": (n, of), "england": (n, of)})];
+    neighbours: the neighbour areas held (dicts, closest first); missing_neighbours: codes not in the register."""
+
+    area: dict
+    status: Status
+    measures: list[tuple[Measure, dict[str, Summary]]]
+    stages: list[tuple[Status, dict]]
+    neighbours: list[dict]
+    missing_neighbours: list[str]
+    next_visit: NextVisit
+    as_of: dt.datetime | None
+
+
+def area_comparison(gss_code: str) -> Comparison | None:
+    """The comparison for one current area; None when `gss_code` is not a current area. England here is the
+    current areas (the same pool as the stage counts), so the area is compared like with like."""
+    snap = snapshot()
+    area = snap.by_gss.get(gss_code)
+    if area is None:
+        return None
+    per_area = snap.intervals()
+    neighbours = [snap.by_gss[g] for g in area["stat_neighbours"] or [] if g in snap.by_gss]
+    missing = [g for g in area["stat_neighbours"] or [] if g not in snap.by_gss]
+    pools = {"area": [area["id"]], "neighbours": [n["id"] for n in neighbours],
+             "region": _area_ids(snap, area["region"]) if area["region"] else [], "england": _area_ids(snap)}
+    summaries = {
+        "area": pooled(per_area, pools["area"]),
+        "neighbours": pooled(per_area, pools["neighbours"]),
+        "region": snap.once(f"current-region:{area['region']}", lambda: pooled(per_area, pools["region"])),
+        "england": snap.once("current-england", lambda: pooled(per_area, pools["england"])),
+    }
+    measures = [(m, {name: summaries[name][m.key] for name in pools}) for m in MEASURES]
+    counts = {name: Counter(snap.statuses[i] for i in ids) for name, ids in pools.items() if name != "area"}
+    stages = [(status, {"area": snap.statuses[area["id"]] == status.key,
+                        **{name: (counts[name][status.key], len(pools[name])) for name in counts}})
+              for status in STATUSES]
+    return Comparison(area, STATUS_BY_KEY[snap.statuses[area["id"]]], measures, stages, neighbours, missing,
+                      snap.next_visits().get(area["id"]) or next_visit([]), snap.as_of)
+
+
+# --- 3. 2016 paths x 2023 outcomes ------------------------------------------------------------------------
+
+@dataclass
+class PathTable:
+    """cells: (path key, outcome key) -> current areas (dicts) in name order; unconfirmed: the same keys -> how
+    many of those areas rest on facts awaiting review; area_count; as_of."""
+
+    cells: dict[tuple[str, str], list[dict]]
+    unconfirmed: dict[tuple[str, str], int]
+    area_count: int
+    as_of: dt.datetime | None
+
+
+def path_table(*, region: str = "") -> PathTable:
+    """Every current area (in `region` when given) in its cross-table cell."""
+    snap = snapshot()
+    paths = snap.once("paths", lambda: {a["id"]: area_path(snap.events.get(a["id"], [])) for a in snap.areas})
+    areas = [a for a in snap.areas if not region or a["region"] == region]
+    by_id = {a["id"]: a for a in areas}
+    table = cross_table({a["id"]: paths[a["id"]] for a in areas})
+    cells = {key: [by_id[i] for i in ids] for key, ids in table.items()}  # snap.areas is in name order already
+    unconfirmed = {key: sum(paths[i].unconfirmed for i in ids) for key, ids in table.items()}
+    return PathTable(cells, unconfirmed, len(areas), snap.as_of)
+
+
+# --- 4. trends ----------------------------------------------------------------------------------------------
+
+def outcome_trends(*, period: str) -> tuple[list[Trend], dt.datetime | None]:
+    """trends.trends over every area's facts (former authorities included: their inspections happened), and
+    the data's date. ValueError on an unknown period (before anything is read)."""
+    period_of(dt.date(2000, 1, 1), period)
+    snap = snapshot()
+    series = snap.once(f"trends:{period}", lambda: trends([e for evs in snap.events.values() for e in evs], period))
+    return series, snap.as_of
+
+
+
+# --- the areas export's next-visit columns ----------------------------------------------------------------
+
+class WithNextVisits:
+    """Area rows (dicts with "id" and "end_date": facts.selectors.area_list) plus `next_visit_kind`,
+    `next_visit_due_from` and `next_visit_due_by`, read like a queryset (`.iterator(chunk_size=...)`) by the
+    areas export (inspections/facts/exports.py). The visits are the due page's (the same snapshot): one query
+    when the facts have not changed. A former authority (end date set) gets empty values: it will not be visited
+    again; its successor's row carries the path on."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def iterator(self, chunk_size: int = 2000):
+        visits = snapshot().next_visits()  # current areas only
+        for row in self.rows.iterator(chunk_size=chunk_size):
+            visit = None if row.get("end_date") is not None else visits.get(row["id"]) or next_visit([])
+            yield {**row,
+                   "next_visit_kind": visit.kind if visit else "",
+                   "next_visit_due_from": visit.due_from if visit else None,
+                   "next_visit_due_by": visit.due_by if visit else None}

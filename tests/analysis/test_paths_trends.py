@@ -1,0 +1,142 @@
+"""paths.py and trends.py on hand-worked examples, then their pages, CSVs and SVGs on hand-made facts."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from inspections.analysis.due import Event
+from inspections.analysis.paths import area_path, cross_table
+from inspections.analysis.trends import period_of, trends
+from inspections.models import Inspection
+from tests.analysis.conftest import assert_cold_then_warm
+from tests.factories import make_area, make_inspection, make_revisit
+
+D = dt.date
+
+
+def _csv(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
+
+
+def test_area_path_reads_the_latest_2016_inspection_its_latest_revisit_and_the_latest_2023_outcome():
+    initial = Event("initial_inspection", 1, start=D(2017, 3, 6), outcome="wsoa_required")
+    first = Event("revisit", 2, parent_id=1, start=D(2018, 10, 1), outcome="sufficient_none")
+    second = Event("revisit", 3, parent_id=1, start=D(2020, 2, 3), outcome="sufficient_some", needs_review=True)
+    full = Event("full_inspection", 4, start=D(2024, 2, 5), outcome="systemic_failings")
+    assert area_path([initial, first, second, full]) == area_path([full, second, initial, first])
+    ap = area_path([initial, first, second, full])
+    assert (ap.path, ap.outcome, ap.unconfirmed) == ("sufficient_some", "systemic_failings", True)
+    assert area_path([initial]).path == "wsoa_no_revisit"
+    assert area_path([initial, Event("revisit", 5, parent_id=1, start=D(2019, 1, 7))]).path == "revisit_unrecorded"
+    assert area_path([Event("initial_inspection", 6, start=D(2016, 6, 6), outcome="no_wsoa")]).path == "no_wsoa"
+    assert area_path([Event("initial_inspection", 7, start=D(2016, 6, 6))]).path == "outcome_unrecorded"
+    nothing = area_path([])
+    assert (nothing.path, nothing.outcome, nothing.unconfirmed) == ("not_inspected", "not_inspected", False)
+    assert area_path([Event("full_inspection", 8, start=D(2024, 1, 8))]).outcome == "outcome_unrecorded"
+
+
+def test_cross_table_puts_each_area_in_exactly_one_cell():
+    table = cross_table({1: area_path([]), 2: area_path([Event("full_inspection", 9, outcome="positive")]),
+                         3: area_path([])})
+    assert table[("not_inspected", "not_inspected")] == [1, 3]
+    assert table[("not_inspected", "positive")] == [2]
+    assert sum(len(v) for v in table.values()) == 3 and len(table) == 8 * 5
+
+
+@pytest.mark.parametrize(("day", "period", "expected"), [
+    (D(2024, 3, 31), "month", ("2024-03", "March 2024")),
+    (D(2024, 3, 31), "quarter", ("2024-Q1", "2024 Q1 (Jan–Mar)")),
+    (D(2024, 10, 1), "quarter", ("2024-Q4", "2024 Q4 (Oct–Dec)")),
+    (D(2024, 8, 31), "academic_year", ("2023/24", "2023/24")),
+    (D(2024, 9, 1), "academic_year", ("2024/25", "2024/25")),
+    (D(1999, 12, 1), "academic_year", ("1999/00", "1999/00")),
+])
+def test_period_of(day, period, expected):
+    assert period_of(day, period) == expected
+
+
+def test_period_of_refuses_unknown_periods():
+    with pytest.raises(ValueError):
+        period_of(D(2024, 1, 1), "fortnight")
+
+
+def test_trends_count_by_publication_else_letter_and_leave_out_undated():
+    events = [
+        Event("full_inspection", 1, published=D(2023, 8, 31), letter=D(2023, 9, 5), outcome="positive"),  # 2022/23
+        Event("full_inspection", 2, letter=D(2023, 9, 1), outcome="positive", needs_review=True),  # 2023/24 by letter
+        Event("full_inspection", 3, published=D(2024, 1, 10), outcome="systemic_failings"),  # 2023/24
+        Event("full_inspection", 4, outcome="inconsistent"),  # no date: left out
+        Event("full_inspection", 5, published=D(2024, 5, 1), outcome=""),  # 2023/24, not recorded
+        Event("initial_inspection", 6, placeholder=True, outcome="wsoa_required"),  # placeholder: not counted
+    ]
+    by_kind = {t.kind: t for t in trends(events, "academic_year")}
+    full = by_kind["full_inspection"]
+    assert [(key, dict(counts)) for key, _, counts in full.rows] == [
+        ("2022/23", {"positive": 1}), ("2023/24", {"positive": 1, "systemic_failings": 1, "": 1})]
+    assert (full.left_out, full.by_letter_date, full.unconfirmed, full.total) == (1, 1, 1, 4)
+    assert full.outcomes[-1] == ("", "Outcome not recorded")
+    initial = by_kind["initial_inspection"]
+    assert (initial.rows, initial.left_out) == ([], 0)
+
+
+# --- pages ------------------------------------------------------------------------------------------------
+
+
+
+@pytest.fixture
+def facts(db):
+    a = make_area("Alpha", gss_code="E06000921", region="North East")
+    i = make_inspection(a, start_date=D(2017, 3, 6), letter_date=D(2017, 4, 20))
+    make_revisit(i, start_date=D(2018, 10, 1), overall="sufficient_all")
+    make_inspection(a, framework="2023", start_date=D(2024, 2, 5), letter_date=D(2024, 3, 20), outcome="positive")
+    b = make_area("Beta", gss_code="E06000922", region="London")
+    make_inspection(b, start_date=D(2017, 5, 8), letter_date=D(2017, 6, 30), outcome="no_wsoa")
+    make_inspection(b, framework="2023", start_date=D(2023, 10, 2), letter_date=D(2023, 11, 20), outcome="positive")
+    c = make_area("Gamma", gss_code="E06000923", region="London")
+    make_inspection(c, start_date=D(2018, 1, 8), letter_date=D(2018, 3, 1))
+    return {"a": a, "b": b, "c": c}
+
+
+@pytest.mark.usefixtures("public_read")
+def test_paths_page_cells_link_to_their_areas(client, facts, django_assert_max_num_queries, django_assert_num_queries):
+    page = assert_cold_then_warm(client, "/analysis/paths/", {}, django_assert_max_num_queries, django_assert_num_queries)
+    html = page.content.decode()
+    assert 'href="/analysis/paths/areas/?path=sufficient_all&amp;outcome=positive"' in html
+    listed = client.get("/analysis/paths/areas/", {"path": "sufficient_all", "outcome": "positive"}).content.decode()
+    assert "Alpha" in listed and "Beta" not in listed
+    rows = {(r["path_2016"], r["outcome_2023"]): r for r in _csv(client.get("/analysis/paths.csv"))}
+    assert rows[("sufficient_all", "positive")]["area_gss_codes"] == "E06000921"
+    assert rows[("no_wsoa", "positive")]["areas"] == "1"
+    assert rows[("wsoa_no_revisit", "not_inspected")]["area_gss_codes"] == "E06000923"
+    london = {(r["path_2016"], r["outcome_2023"]): r["areas"] for r in _csv(client.get("/analysis/paths.csv", {"region": "London"}))}
+    assert london[("sufficient_all", "positive")] == "0" and london[("no_wsoa", "positive")] == "1"
+    assert client.get("/analysis/paths.svg")["Content-Type"].startswith("image/svg+xml")
+    assert client.get("/analysis/paths/areas/", {"path": "nonsense"}).status_code == 400
+
+
+@pytest.mark.usefixtures("public_read")
+def test_trends_page_csv_and_svg(client, facts, django_assert_max_num_queries, django_assert_num_queries):
+    page = assert_cold_then_warm(client, "/analysis/trends/", {"period": "academic_year"}, django_assert_max_num_queries,
+                                 django_assert_num_queries)
+    assert "2023/24" in page.content.decode()
+    rows = _csv(client.get("/analysis/trends.csv", {"period": "academic_year"}))
+    full = {(r["period"], r["outcome"]): r for r in rows if r["series"] == "full_inspection"}
+    assert full[("2023/24", "positive")]["count"] == "2" and full[("2023/24", "positive")]["share_of_period"] == "1.0"
+    initial = {(r["period"], r["outcome"]): r["count"] for r in rows if r["series"] == "initial_inspection"}
+    assert initial[("2016/17", "wsoa_required")] == "1" and initial[("2016/17", "no_wsoa")] == "1"
+    assert initial[("2017/18", "wsoa_required")] == "1"
+    svg = client.get("/analysis/trends.svg", {"period": "quarter", "series": "initial_inspection"})
+    assert svg.status_code == 200 and b"2017 Q2" in svg.content
+    assert client.get("/analysis/trends/", {"period": "week"}).status_code == 400
+
+
+@pytest.mark.usefixtures("public_read")
+def test_rejected_inspections_leave_the_trends_and_paths(client, facts):
+    Inspection.all_objects.filter(area=facts["b"], framework="2023").update(rejected=True)
+    rows = _csv(client.get("/analysis/trends.csv", {"period": "academic_year"}))
+    full = {(r["period"], r["outcome"]): r["count"] for r in rows if r["series"] == "full_inspection"}
+    assert full[("2023/24", "positive")] == "1"
+    cells = {(r["path_2016"], r["outcome_2023"]): r["area_gss_codes"] for r in _csv(client.get("/analysis/paths.csv"))}
+    assert cells[("no_wsoa", "not_inspected")] == "E06000922"
