@@ -62,17 +62,23 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the code that runs: a frozen copy of the project (see main)
+# The project the script was started from: its .venv and the shared corpus beside it.
+SOURCE_ROOT = Path(os.environ.get("SOAK_SOURCE_ROOT") or ROOT)
 sys.path.insert(0, str(ROOT))
 FIXTURES = ROOT / "tests" / "fixtures"
-SHARED_REPORTS = ROOT.parent / "shared" / "corpus" / "reports-2023"
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-CELERY = str(ROOT / ".venv" / "bin" / "celery")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+SHARED_REPORTS = SOURCE_ROOT.parent / "shared" / "corpus" / "reports-2023"
+PYTHON = str(SOURCE_ROOT / ".venv" / "bin" / "python")
+CELERY = str(SOURCE_ROOT / ".venv" / "bin" / "celery")
+GUNICORN = str(SOURCE_ROOT / ".venv" / "bin" / "gunicorn")
+# Not code: left out of the frozen copy.
+COPY_IGNORE = (".venv", ".git", ".hypothesis", "media", "staticfiles", "test-artifacts", "__pycache__", "*.sqlite3",
+               ".pytest_cache", "node_modules")
 USERNAME = "soak"
 PASSWORD = "soak-" + secrets.token_urlsafe(12)
-# Lock entries carry the moment of the decision; the two databases decided at different moments.
-LOCK_TIME = re.compile(r"'at': '[^']*'")
+# Lock entries carry the moment of the decision; the two databases decided at different moments. The entry is
+# a repr inside a repr, so its quotes may be backslash-escaped.
+LOCK_TIME = re.compile(r"(\\?')at\1: \1[^'\\]*\1")
 
 
 # ----------------------------------------------------------------------------------------------- the files
@@ -131,6 +137,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def die_with_parent() -> None:
+    """Linux: a worker or the web server gets SIGTERM if this script is killed, instead of living on."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def children_of(pid: int) -> list[int]:
     """Direct child PIDs, from /proc (psutil is not installed)."""
     found = []
@@ -159,6 +175,7 @@ class Worker:
             [CELERY, "-A", "sendtracker", "worker", "-c", "1", "--loglevel=INFO", "-n", f"soak{number}@%h",
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=die_with_parent,
         )
 
     @property
@@ -286,7 +303,7 @@ def state() -> dict:
     from inspections.models import Document
     from tests.snapshots import snapshot
 
-    facts = {table: [LOCK_TIME.sub("'at': '*'", repr(row)) for row in rows] for table, rows in snapshot().items()}
+    facts = {table: [LOCK_TIME.sub(r"\1at\1: \1*\1", repr(row)) for row in rows] for table, rows in snapshot().items()}
     documents = sorted(
         f"{name}: {status}" for name, status in
         Document.objects.exclude(status=Document.Status.DUPLICATE).values_list("original_name", "status"))
@@ -348,7 +365,7 @@ class Figures:
     decisions: Counter = field(default_factory=Counter)
     decisions_refused: list[str] = field(default_factory=list)
     child_kills: int = 0
-    child_kills_busy: int = 0  # a document was processing when the child died
+    child_kills_busy: int = 0  # some document was processing when the child died (maybe in the other worker)
     worker_kills: int = 0
     replacements: int = 0
     thread_errors: list[str] = field(default_factory=list)
@@ -399,7 +416,7 @@ class Soak:
         def run():
             try:
                 body()
-            except Exception:
+            except BaseException:  # SystemExit too (a replacement worker that never got ready)
                 with self.lock:
                     self.figures.thread_errors.append(f"{name}: {traceback.format_exc()}")
         thread = threading.Thread(target=run, name=name, daemon=True)
@@ -535,7 +552,11 @@ class Soak:
                 if not live:
                     continue
                 worker = self.rng.choice(live)
-                busy = Document.objects.filter(status=Document.Status.PROCESSING).exists()
+                # Aim at work in progress: wait (up to 3 s) for a document to be processing somewhere.
+                for _ in range(30):
+                    busy = Document.objects.filter(status=Document.Status.PROCESSING).exists()
+                    if busy or self.stop.wait(0.1):
+                        break
                 kills += 1
                 if kills % self.args.whole_every == 0:
                     worker.kill_group()
@@ -602,13 +623,13 @@ class Soak:
 
 def worker_log_counts(log_dir: Path) -> Counter:
     """Task outcomes the workers logged: 'busy' (another copy held the document), 'skipped' (finished already),
-    lost workers (a child killed mid-task)."""
+    a task lost with its killed child (requeued at once: reject_on_worker_lost), transient-error retries."""
     counts: Counter = Counter()
     for path in log_dir.glob("worker-*.log"):
         text = path.read_text(errors="replace")
         counts["busy"] += text.count(": 'busy'")
         counts["skipped"] += text.count(": 'skipped'")
-        counts["worker lost"] += text.count("WorkerLostError")
+        counts["task lost with its child"] += text.count("Task handler raised error: WorkerLostError")
         counts["retry"] += text.count("transient error, retry")
     return counts
 
@@ -648,9 +669,20 @@ def main() -> int:
         return 0
     if args.seed is None:
         args.seed = random.randrange(1_000_000)
+    if not os.environ.get("SOAK_SOURCE_ROOT"):
+        # Freeze the code: every process of the soak (web, workers, replacements, this one, the reference) must
+        # run the same version, and a shared working tree changes under a run of several minutes (a pipeline
+        # file edited mid-run showed up as a "difference"). Copy the tree and re-run this script from the copy.
+        import shutil
+
+        work = Path(tempfile.mkdtemp(prefix="soak-"))
+        shutil.copytree(ROOT, work / "code", ignore=shutil.ignore_patterns(*COPY_IGNORE))
+        env = {**os.environ, "SOAK_SOURCE_ROOT": str(ROOT), "SOAK_WORK": str(work)}
+        argv = [PYTHON, str(work / "code" / "bench" / "soak.py"), *sys.argv[1:], "--seed", str(args.seed)]
+        os.execve(PYTHON, argv, env)
 
     files, dropped = soak_files()
-    work = Path(tempfile.mkdtemp(prefix="soak-"))
+    work = Path(os.environ["SOAK_WORK"])
     media, ref_media, logs = work / "media", work / "ref-media", work / "logs"
     for d in (media, ref_media, logs):
         d.mkdir()
@@ -699,6 +731,7 @@ def main() -> int:
         [GUNICORN, "sendtracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread", "--threads", "4",
          "--timeout", "120"],
         cwd=ROOT, env=soak_env, stdout=gunicorn_log, stderr=subprocess.STDOUT, start_new_session=True,
+        preexec_fn=die_with_parent,
     )
     soak = Soak(args, files, soak_env, logs, f"http://127.0.0.1:{port}")
     exit_code = 0
@@ -768,7 +801,7 @@ def main() -> int:
     for line in f.decisions_refused:
         print(f"  refused: {line}")
     print(f"kills: {f.child_kills + f.worker_kills} SIGKILLs — {f.child_kills} worker children "
-          f"({f.child_kills_busy} while a document was processing), {f.worker_kills} whole workers "
+          f"({f.child_kills_busy} while some document was processing), {f.worker_kills} whole workers "
           f"({f.replacements} replacements started)")
     print(f"attempts: {total_attempts} claims for {runs} runs (uploads + re-processes) -> "
           f"{total_attempts - runs} redeliveries that re-ran a document; documents now with attempts > 1: "

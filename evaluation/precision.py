@@ -342,7 +342,11 @@ class _Judge:
             "outcome", "number_of_weaknesses", "weaknesses", "number_of_priority_actions", "previous_inspection_start",
             "wsoa_fit_for_purpose_date", "judgements", "overall",
         ))
-        self.add(rec, "record", rec.kind, "an inspection the text states", has_facts, "the text states no inspection")
+        # A follow-up (revisit, monitoring inspection) implies the inspection it follows: its placeholder is right
+        # when the text states the follow-up, as for the seeds (extraction.judge_letter_records); its fields are
+        # still judged one by one below.
+        implied = rec.is_placeholder and any(self.facts.get(k) is not None for k in (*_REVISIT_KEYS, *_MONITORING_KEYS, "overall", "judgements"))
+        self.add(rec, "record", rec.kind, "an inspection the text states", has_facts or implied, "the text states no inspection")
         self.exact(rec, "start_date", f.get("start_date"), "inspection_start", loose=("inspection_start_month", "inspection_month", "inspection_year"))
         self.exact(rec, "end_date", f.get("end_date"), "inspection_end", loose=("inspection_month", "inspection_year"))
         if f.get("period_text"):

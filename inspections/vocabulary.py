@@ -159,3 +159,14 @@ MONITORING_JUDGEMENT_LABELS: dict[str, str] = {
     "not_reported": "Not reported",  # the report does not judge it
 }
 
+
+# --- kinds of fact, by the fact pages' URL names (/facts/<slug>/<id>/) ----------------------------
+# (singular, plural): the document page counts them ("3 weaknesses or priority actions"), the review pages
+# name them ("Weakness or priority action #12").
+FACT_WORDS: dict[str, tuple[str, str]] = {
+    "inspection": ("inspection", "inspections"),
+    "wsoa": ("written statement of action", "written statements of action"),
+    "revisit": ("revisit or monitoring inspection", "revisits or monitoring inspections"),
+    "weakness": ("weakness or priority action", "weaknesses or priority actions"),
+    "judgement": ("progress judgement", "progress judgements"),
+}

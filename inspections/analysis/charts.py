@@ -7,6 +7,8 @@ Inputs are plain numbers; every text is escaped. Sizes are in SVG user units (th
 
 from __future__ import annotations
 
+import textwrap
+
 from django.utils.html import escape
 
 WIDTH = 760
@@ -17,16 +19,20 @@ FONT = 'font-family="system-ui, Arial, sans-serif" font-size="12"'
 
 
 def _frame(title: str, note: str, height: int, body: list[str]) -> str:
-    """The SVG document: title, desc (the note), white background, the body, the note as a footer line."""
+    """The SVG document: title, desc (the note), white background, the body, the note as footer lines (wrapped at
+    ~110 characters so a long note is not cut off by the edge)."""
     t, n = escape(title), escape(note)
+    lines = textwrap.wrap(note, 110) or [""]
+    height += 14 * (len(lines) - 1)
+    footer = "".join(f'<text x="8" y="{height - 8 - 14 * (len(lines) - 1 - i)}" fill="#555" font-size="11">{escape(line)}</text>'
+                     for i, line in enumerate(lines))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'role="img" aria-labelledby="svg-title svg-desc" class="chart-svg" {FONT}>'
         f'<title id="svg-title">{t}</title><desc id="svg-desc">{n}</desc>'
         f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>'
         f'<text x="8" y="20" font-size="15" font-weight="600" fill="#1b1f24">{t}</text>'
-        + "".join(body)
-        + f'<text x="8" y="{height - 8}" fill="#555" font-size="11">{n}</text></svg>'
+        + "".join(body) + footer + "</svg>"
     )
 
 
@@ -45,10 +51,12 @@ def _scale(high: float) -> float:
 
 def _axis(top: int, bottom: int, high: float, unit: str) -> list[str]:
     plot = WIDTH - LABEL_W - 40
+    # Whole-number ticks where the maximum allows (5 -> 0..5 by 1, 20 -> by 5), else quarters.
+    ticks = next((n for n in (4, 5, 2) if high >= n and float(high / n).is_integer()), 4)
     out = []
-    for i in range(5):
-        value = high * i / 4
-        x = LABEL_W + plot * i / 4
+    for i in range(ticks + 1):
+        value = high * i / ticks
+        x = LABEL_W + plot * i / ticks
         out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#d0d4d9"/>'
                    f'<text x="{x:.1f}" y="{bottom + 14}" text-anchor="middle" fill="#555">{value:g}</text>')
     out.append(f'<text x="{WIDTH - 8}" y="{bottom + 28}" text-anchor="end" fill="#555">{escape(unit)}</text>')

@@ -15,7 +15,7 @@ from inspections.analysis.durations import MEASURES, Measure, Summary, pooled
 from inspections.analysis.paths import area_path, cross_table
 from inspections.analysis.selectors import STATUS_BY_KEY, STATUSES, Status
 from inspections.analysis.snapshot import Snapshot, snapshot
-from inspections.analysis.trends import Trend, period_of, trends
+from inspections.analysis.trends import BASES, Trend, period_of, trends
 
 # --- 1. due and overdue -----------------------------------------------------------------------------------
 
@@ -161,14 +161,16 @@ def path_table(*, region: str = "") -> PathTable:
 
 # --- 4. trends ----------------------------------------------------------------------------------------------
 
-def outcome_trends(*, period: str) -> tuple[list[Trend], dt.datetime | None]:
+def outcome_trends(*, period: str, basis: str = "publication") -> tuple[list[Trend], dt.datetime | None]:
     """trends.trends over every area's facts (former authorities included: their inspections happened), and
-    the data's date. ValueError on an unknown period (before anything is read)."""
+    the data's date. ValueError on an unknown period or basis (before anything is read)."""
     period_of(dt.date(2000, 1, 1), period)
+    if basis not in BASES:
+        raise ValueError(f"unknown basis {basis!r}")
     snap = snapshot()
-    series = snap.once(f"trends:{period}", lambda: trends([e for evs in snap.events.values() for e in evs], period))
+    series = snap.once(f"trends:{period}:{basis}",
+                       lambda: trends([e for evs in snap.events.values() for e in evs], period, basis))
     return series, snap.as_of
-
 
 
 # --- the areas export's next-visit columns ----------------------------------------------------------------

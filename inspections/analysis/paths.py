@@ -15,7 +15,7 @@ from inspections.analysis.due import KIND_FULL, KIND_INITIAL, KIND_REVISIT, Even
 
 PATHS: tuple[tuple[str, str], ...] = (
     ("no_wsoa", "No WSOA required"),
-    ("sufficient_all", "WSOA; revisit: sufficient progress in all weaknesses"),
+    ("sufficient_all", "WSOA; revisit: sufficient in all"),
     ("sufficient_some", "WSOA; revisit: sufficient in some"),
     ("sufficient_none", "WSOA; revisit: sufficient in none"),
     ("wsoa_no_revisit", "WSOA; no revisit yet"),
@@ -26,9 +26,9 @@ PATHS: tuple[tuple[str, str], ...] = (
 OUTCOMES: tuple[tuple[str, str], ...] = (
     ("positive", "Typically positive"),
     ("inconsistent", "Inconsistent"),
-    ("systemic_failings", "Widespread and/or systemic failings"),
-    ("outcome_unrecorded", "Inspected, outcome not recorded"),
-    ("not_inspected", "Not yet inspected (2023)"),
+    ("systemic_failings", "Systemic failings"),
+    ("outcome_unrecorded", "Outcome not recorded"),
+    ("not_inspected", "Not yet inspected"),
 )
 PATH_LABELS = dict(PATHS)
 OUTCOME_LABELS = dict(OUTCOMES)

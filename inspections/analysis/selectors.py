@@ -230,16 +230,18 @@ def dashboard_summary() -> Dashboard:
         Inspection.objects.filter(is_placeholder=False)
         .annotate(year=ExtractYear("start_date"))
         .values("framework", "year", "outcome")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), unsure=Count("id", filter=Q(needs_review=True)))
         .order_by("framework", "year", "outcome")
     )
     outcome_labels = dict(Inspection.Outcome.choices)
     framework_labels = dict(Framework.choices)
     by_framework: dict[str, Counter] = defaultdict(Counter)
     by_year: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    unsure_by_framework: dict[str, Counter] = defaultdict(Counter)  # of those, still under review
     undated_inspections = 0
     for row in grouped:
         by_framework[row["framework"]][row["outcome"]] += row["n"]
+        unsure_by_framework[row["framework"]][row["outcome"]] += row["unsure"]
         if row["year"]:
             by_year[(row["year"], row["framework"])][row["outcome"]] += row["n"]
         else:
@@ -249,7 +251,8 @@ def dashboard_summary() -> Dashboard:
         counts = by_framework.get(fw, Counter())
         outcome_bars[framework_labels[fw]] = _scaled(
             [
-                Bar(outcome_labels.get(o, "Not recorded"), n, links.outcome(fw, o), o or "none")
+                Bar(outcome_labels.get(o, "Not recorded"), n, links.outcome(fw, o), o or "none",
+                    unconfirmed=unsure_by_framework[fw][o])
                 for o, n in sorted(counts.items(), key=lambda item: _outcome_order(item[0]))
             ]
         )

@@ -1,10 +1,17 @@
-"""Outcomes by publication period. Django-free, on due.Event rows; pinned by tests/analysis/test_trends.py.
+"""Outcomes by period. Django-free, on due.Event rows; pinned by tests/analysis/test_paths_trends.py.
 
-The date counted is the **publication date** where the report's is held, else the **letter date** (for these
-letters normally the day before or the day of publication), and each table says how many rows used the letter
-date; a row with neither is left out and counted. Periods: calendar month, calendar quarter (Jan–Mar = Q1), and
-the academic year (1 September to 31 August, "2023/24"), the period Ofsted's official statistics use for
-inspection outcomes, so that figures can be set beside them.
+Two ways to date a report (`basis`):
+- "publication" (the default): the **publication date** where the report's is held, else the **letter date**
+  (normally the day of publication or just before), else the **last day of the inspection** (reports are published
+  some weeks later: the 2023 reports held so far carry neither date, so they are dated by inspection); each table
+  says how many rows were dated each way;
+- "inspection": the **first day of the inspection**, as Ofsted's official statistics count inspections "carried out
+  between 1 January and 31 December" ("Area SEND inspections and outcomes in England as at 31 December 2024",
+  gov.uk, published 26 June 2025), so a calendar-year table on this basis can be set beside theirs.
+A row with no date on its basis is left out and counted.
+
+Periods: calendar month, calendar quarter (Jan–Mar = Q1), calendar year (the official statistics' period since the
+2023 framework) and academic year (1 September to 31 August, "2023/24"; the 2023 framework's own planning year).
 """
 
 from __future__ import annotations
@@ -15,7 +22,10 @@ from dataclasses import dataclass, field
 
 from inspections.analysis.due import KIND_FULL, KIND_INITIAL, KIND_MONITORING, KIND_REVISIT, Event
 
-PERIODS = {"month": "Month", "quarter": "Quarter", "academic_year": "Academic year (September to August)"}
+PERIODS = {"month": "Month", "quarter": "Quarter", "calendar_year": "Calendar year (as Ofsted's official statistics)",
+           "academic_year": "Academic year (September to August)"}
+BASES = {"publication": "publication date (else letter date, else last day of the inspection)",
+         "inspection": "first day of the inspection (as Ofsted's official statistics)"}
 SERIES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     (KIND_INITIAL, "2016 framework: initial inspections", (("wsoa_required", "WSOA required"), ("no_wsoa", "No WSOA"))),
     (KIND_REVISIT, "2016 framework: revisits", (("sufficient_all", "Sufficient in all"), ("sufficient_some", "In some"),
@@ -30,13 +40,16 @@ UNRECORDED = ("", "Outcome not recorded")
 
 def period_of(day: dt.date, period: str) -> tuple[str, str]:
     """(sort key, label) of the period holding `day`: month "2024-03" / "March 2024"; quarter "2024-Q1" /
-    "2024 Q1 (Jan–Mar)"; academic_year "2023/24" for 1 Sep 2023 – 31 Aug 2024. ValueError on another period."""
+    "2024 Q1 (Jan–Mar)"; calendar_year "2024"; academic_year "2023/24" for 1 Sep 2023 – 31 Aug 2024.
+    ValueError on another period."""
     if period == "month":
         return f"{day:%Y-%m}", f"{day:%B %Y}"
     if period == "quarter":
         q = (day.month - 1) // 3 + 1
         months = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")[q - 1]
         return f"{day.year}-Q{q}", f"{day.year} Q{q} ({months})"
+    if period == "calendar_year":
+        return f"{day.year}", f"{day.year}"
     if period == "academic_year":
         start = day.year if day.month >= 9 else day.year - 1
         label = f"{start}/{(start + 1) % 100:02d}"
@@ -47,14 +60,15 @@ def period_of(day: dt.date, period: str) -> tuple[str, str]:
 @dataclass
 class Trend:
     """One series: rows [(key, label, Counter outcome -> n)] in period order, the outcome keys and labels
-    (UNRECORDED last when any), left_out (no date), by_letter_date (rows dated by the letter), unconfirmed."""
+    (UNRECORDED last when any), left_out (no date on the basis), dated_by (how rows were dated -> count:
+    "publication", "letter", "inspection end" or "inspection start"), unconfirmed."""
 
     kind: str
     title: str
     outcomes: list[tuple[str, str]]
     rows: list[tuple[str, str, Counter]] = field(default_factory=list)
     left_out: int = 0
-    by_letter_date: int = 0
+    dated_by: dict[str, int] = field(default_factory=dict)
     unconfirmed: int = 0
 
     @property
@@ -62,9 +76,20 @@ class Trend:
         return sum(sum(c.values()) for _, _, c in self.rows)
 
 
-def trends(events: list[Event], period: str) -> list[Trend]:
-    """Every series' counts by `period` (PERIODS key) from all areas' events. Placeholders have no letter of their
-    own and are not counted."""
+def _dated(e: Event, basis: str) -> tuple[dt.date | None, str]:
+    if basis == "inspection":
+        return e.start, "inspection start"
+    for day, how in ((e.published, "publication"), (e.letter, "letter"), (e.end, "inspection end")):
+        if day is not None:
+            return day, how
+    return None, ""
+
+
+def trends(events: list[Event], period: str, basis: str = "publication") -> list[Trend]:
+    """Every series' counts by `period` (PERIODS key) on `basis` (BASES key) from all areas' events. Placeholders
+    have no report of their own and are not counted. ValueError on an unknown period or basis."""
+    if basis not in BASES:
+        raise ValueError(f"unknown basis {basis!r}: use one of {', '.join(BASES)}")
     out = []
     for kind, title, outcomes in SERIES:
         trend = Trend(kind, title, list(outcomes))
@@ -73,11 +98,11 @@ def trends(events: list[Event], period: str) -> list[Trend]:
         for e in events:
             if e.kind != kind or e.placeholder:
                 continue
-            day = e.published or e.letter
+            day, how = _dated(e, basis)
             if day is None:
                 trend.left_out += 1
                 continue
-            trend.by_letter_date += e.published is None
+            trend.dated_by[how] = trend.dated_by.get(how, 0) + 1
             trend.unconfirmed += e.needs_review
             key, label = period_of(day, period)
             buckets.setdefault(key, (label, Counter()))[1][e.outcome if e.outcome in known else ""] += 1

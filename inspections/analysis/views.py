@@ -10,13 +10,13 @@ from django.utils.safestring import mark_safe
 from areas.models import LocalArea
 from inspections.analysis.charts import box_chart, stacked_chart
 from inspections.analysis.durations import MEASURES, Summary
+from inspections.analysis.figures import Comparison, area_comparison, due_list, outcome_trends, path_table, stage_times
 from inspections.analysis.forms import DueFilter
 from inspections.analysis.paths import OUTCOME_LABELS as PATH_OUTCOME_LABELS
 from inspections.analysis.paths import OUTCOMES as PATH_OUTCOMES
 from inspections.analysis.paths import PATH_LABELS, PATHS
-from inspections.analysis.figures import Comparison, area_comparison, due_list, outcome_trends, path_table, stage_times
 from inspections.analysis.selectors import STATUSES, Dashboard, dashboard_summary
-from inspections.analysis.trends import PERIODS
+from inspections.analysis.trends import BASES, PERIODS
 from inspections.facts.exports import csv_lines, format_cell
 from sendtracker.access import public_read
 
@@ -313,38 +313,44 @@ def path_areas(request: HttpRequest) -> HttpResponse:
     })
 
 
-TRENDS_CSV_HEADER = ["series", "period", "period_label", "outcome", "count", "share_of_period"]
+TRENDS_CSV_HEADER = ["series", "basis", "period", "period_label", "outcome", "count", "share_of_period"]
 TREND_COLOURS = ["#0072B2", "#E69F00", "#D55E00", "#999999"]
 
 
 @public_read
 def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
-    """/analysis/trends/?period=month|quarter|academic_year (default academic_year): outcome counts and shares per
-    series; .csv the same numbers; .svg?series=<kind> one series' chart (default the 2023 inspections)."""
+    """/analysis/trends/?period=month|quarter|calendar_year|academic_year (default academic_year)&basis=publication|
+    inspection (default publication): outcome counts and shares per series; .csv the same numbers; .svg?series=<kind>
+    one series' chart (default the 2023 inspections)."""
     period = request.GET.get("period", "academic_year")
-    if period not in PERIODS:
-        return HttpResponseBadRequest(f"Unknown period {period!r}: use one of {', '.join(PERIODS)}.")
-    series, as_of = outcome_trends(period=period)
+    basis = request.GET.get("basis", "publication")
+    if period not in PERIODS or basis not in BASES:
+        return HttpResponseBadRequest(f"Unknown period or basis: use period one of {', '.join(PERIODS)}, "
+                                      f"basis one of {', '.join(BASES)}.")
+    series, as_of = outcome_trends(period=period, basis=basis)
     if fmt == "csv":
         rows = []
         for t in series:
             for key, label, counts in t.rows:
                 total = sum(counts.values())
                 for o, _ in t.outcomes:
-                    rows.append((t.kind, key, label, o or "not_recorded", counts[o], round(counts[o] / total, 4) if total else ""))
-        return _csv(f"trends-{period}", TRENDS_CSV_HEADER, rows)
+                    rows.append((t.kind, basis, key, label, o or "not_recorded", counts[o],
+                                 round(counts[o] / total, 4) if total else ""))
+        return _csv(f"trends-{period}-{basis}", TRENDS_CSV_HEADER, rows)
     charts = {}
+    dated = "Dated by first day of the inspection." if basis == "inspection" else \
+        "Dated by publication, else letter, else last day of the inspection."
     for t in series:
         charts[t.kind] = stacked_chart(
-            f"{t.title} by {PERIODS[period].lower()} of publication",
+            f"{t.title} by {PERIODS[period].split(' (')[0].lower()}",
             [(label, [counts[o] for o, _ in t.outcomes]) for _, label, counts in t.rows],
             [(label, colour) for (_, label), colour in zip(t.outcomes, TREND_COLOURS)],
-            note=_note(as_of, "Dated by publication, else letter date."))
+            note=_note(as_of, dated))
     if fmt == "svg":
         kind = request.GET.get("series", "full_inspection")
         if kind not in charts:
             return HttpResponseBadRequest("Unknown series.")
-        return _svg(f"trends-{kind}-{period}", charts[kind])
+        return _svg(f"trends-{kind}-{period}-{basis}", charts[kind])
     tables = []
     for t in series:
         rows = []
@@ -353,5 +359,6 @@ def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
             rows.append((label, [(counts[o], round(100 * counts[o] / total) if total else 0) for o, _ in t.outcomes], total))
         tables.append((t, rows, mark_safe(charts[t.kind])))  # noqa: S308 - built escaped
     return render(request, "analysis/trends.html", {
-        "tables": tables, "period": period, "periods": PERIODS, "as_of": as_of, "today": timezone.localdate(),
+        "tables": tables, "period": period, "periods": PERIODS, "basis": basis, "bases": BASES, "as_of": as_of,
+        "today": timezone.localdate(), "query": f"?period={period}&basis={basis}",
     })

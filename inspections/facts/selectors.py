@@ -386,13 +386,14 @@ def summarise(queryset: QuerySet, *, flags: tuple[str, ...], type_column: str | 
         return RowSummary()
     qn = connections[queryset.db].ops.quote_name
     flag_sql = " OR ".join(f"{qn(name)} = %s" for name in flags) or "1 = 0"
+    # Without a type column: one row of totals (PostgreSQL refuses GROUP BY a constant).
     group = qn(type_column) if type_column else "''"
     query = (f"SELECT {group}, COUNT(*), SUM(CASE WHEN {flag_sql} THEN 1 ELSE 0 END) "
-             f"FROM ({sql}) AS listed GROUP BY {group}")
+             f"FROM ({sql}) AS listed" + (f" GROUP BY {group}" if type_column else ""))
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(query, [*([True] * len(flags)), *params])  # the flags' placeholders come first in `query`
         counts = cursor.fetchall()
-    by_type = {kind: n for kind, n, _ in counts}
+    by_type = {kind: n for kind, n, _ in counts if n}
     return RowSummary(sum(by_type.values()), by_type, sum(int(u or 0) for _, _, u in counts))
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from inspections.models import Document
 from sendtracker.storage import StorageFullError
@@ -21,10 +22,20 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ("id", "original_name", "status", "progress", "short_error", "attempts", "parser_version", "created_at")
     list_filter = ("status", "content_type", "parser_version")
     search_fields = ("original_name", "sha256")
-    readonly_fields = [field.name for field in Document._meta.fields if field.name != "file"] + ["file"]
-    exclude = ("text",)  # megabytes of text; the pages show it through each fact's source span
+    # The stored file is shown as a link to the permission-checked view (/documents/<id>/file/): the FileField's
+    # own link would be a public /media/ URL, which is not served.
+    readonly_fields = [field.name for field in Document._meta.fields if field.name != "file"] + ["original_file"]
+    # text: megabytes; the pages show it through each fact's source span. file: a stored original is never
+    # replaced by hand (upload again instead); `original_file` links it.
+    exclude = ("text", "file")
     actions = ["reprocess"]
     change_list_template = "admin/inspections/document/change_list.html"
+
+    @admin.display(description="file")
+    def original_file(self, obj: Document) -> str:
+        if not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("document_file", args=[obj.pk]), obj.original_name)
 
     @admin.display(description="reason")
     def short_error(self, obj: Document) -> str:

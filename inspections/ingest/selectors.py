@@ -17,6 +17,7 @@ from inspections.models import (
     WrittenStatementOfAction,
 )
 from inspections.ingest.services import PENDING
+from inspections.vocabulary import FACT_WORDS
 
 RECENT = 100
 
@@ -41,14 +42,6 @@ _FINDING_COLUMNS = {
     "revisit": (Revisit, "inspection__area", "start_date", "kind", "overall"),
     "weakness": (SignificantWeakness, "inspection__area", "inspection__start_date", "kind", "text"),
     "judgement": (ProgressJudgement, "revisit__inspection__area", "revisit__start_date", None, "text_as_restated"),
-}
-# (singular, plural) per kind of fact: "1 inspection", "3 weaknesses or priority actions".
-FACT_WORDS = {
-    "inspection": ("inspection", "inspections"),
-    "wsoa": ("written statement of action", "written statements of action"),
-    "revisit": ("revisit or monitoring inspection", "revisits or monitoring inspections"),
-    "weakness": ("weakness or priority action", "weaknesses or priority actions"),
-    "judgement": ("progress judgement", "progress judgements"),
 }
 FACT_LABELS = {slug: words[0] for slug, words in FACT_WORDS.items()}
 _CODE_LABELS = {

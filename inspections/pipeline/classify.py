@@ -91,10 +91,14 @@ def classify(chunk: LetterChunk) -> Classified:
     if _INITIAL_BODY.search(head):
         return Classified(chunk=chunk, kind="initial_inspection", framework="2016", source_kind=_letter_or_quoted(text))
     _reject_other_documents(head)
-    if re.search(r"Area\s+SEND\s+(?:inspection|monitoring)", head, re.I) and _2023_BODY.search(head):
+    # A 2023 report with its title cut off still speaks in the report's own words. A council report or page that uses
+    # them ("the new Area SEND Inspection Framework", "the local area partnership") is never the report itself: it
+    # is left to the secondary readers below, which take the framework from its wording and dates.
+    if re.search(r"Area\s+SEND\s+(?:inspection|monitoring)", head, re.I) and _2023_BODY.search(head) and not _speaks_about_it(text):
         kind = "monitoring_inspection" if _2023_MONITORING.search(head[:600]) else "full_inspection"
         return Classified(chunk=chunk, kind=kind, framework="2023", source_kind="letter")
     if _is_council_summary(text) or _is_secondary_report_2016(text):
+        _reject_figures_about_many_areas(text)
         return Classified(chunk=chunk, kind=_secondary_kind_2016(text), framework="2016", source_kind="secondary")
     if _SEND_INSPECTION_TOPIC.search(text):
         raise NotSendDocument(
@@ -118,6 +122,50 @@ _LETTERHEAD = re.compile(
     r"|\blasend\.support@ofsted\.gov\.uk\b",
     re.I | re.M,
 )
+
+
+def _speaks_about_it(text: str) -> bool:
+    """True for a council's text about an inspection (two council-report words: "Report of", "Agenda item",
+    "Committee", ...) or any text that speaks of the letter or report as a third party ("The report found", "our
+    local area SEND inspection"): never the letter or report itself."""
+    return council_words(text) >= 2 or bool(_ABOUT_THE_LETTER.search(text))
+
+
+# Figures about many areas' inspections: "carried out 42 area SEND inspections", "13 local area partnerships received
+# the highest outcome", "of the 151 local areas inspected, 73 were required ...". Not "three areas for priority
+# action" or "two areas of significant weakness" (one area's findings), and not a few ("the area's two inspections"):
+# one area's page may count its own visits.
+_MANY_AREAS = re.compile(
+    r"\b(?:[5-9]|[1-9]\d{1,2}|five|six|seven|eight|nine|ten|dozens\s+of|hundreds\s+of)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:local\s+areas|local\s+area\s+partnerships|partnerships|(?:joint\s+|area\s+|local\s+area\s+)?SEND\s+(?:inspections|re-?visits)"
+    r"|inspections|re-?visits|local\s+authorities|councils)\b(?!\s+(?:for|of)\b)",
+    re.I,
+)
+
+
+def _reject_figures_about_many_areas(text: str) -> None:
+    """Raise NotSendDocument for a text that gives figures about many areas' inspections (national or regional
+    statistics, a thematic summary) and names no one area: it reports no area's inspection, so even an outcome
+    sentence in it ("11 were found to have widespread and/or systemic failings") belongs to no area."""
+    m = _MANY_AREAS.search(text)
+    if m is None or _names_an_area(text):
+        return
+    s, e = sentence_around(text, m.start())
+    raise NotSendDocument(
+        "The text gives figures about many local areas' SEND inspections (“" + " ".join(text[s:e].split())[:160]
+        + "”) and names no one area whose inspection it reports: statistics or a general summary, not a record of an "
+        "area's inspection, so nothing was recorded."
+    )
+
+
+def _names_an_area(text: str) -> bool:
+    """True when the text names a place the way a text about one area's inspection does (the secondary readers'
+    area patterns, 2016 and 2023 wording); the register later decides whether the name is an area."""
+    from .parse.common import clean
+    from .parse.secondary_2016 import area_names_in_text
+    from .parse.secondary_2023 import area_names
+
+    return bool(area_names_in_text(clean(text, 0, len(text))) or area_names(text))
 
 
 def _letter_or_quoted(text: str, *, titled: bool = False) -> SourceKind:
@@ -272,6 +320,7 @@ def classify_2023_text(chunk: LetterChunk) -> Classified | None:
             f"{'monitoring ' if re.search(r'monitoring', notice.text, re.I) else ''}inspection "
             f"(“{notice.text[:160]}”) and states no inspection that has happened and no outcome, so nothing was recorded."
         )
+    _reject_figures_about_many_areas(text)
     if not states_an_event(text, sents):
         raise NotSendDocument(
             "The text speaks of area SEND inspections (2023 framework) but states nothing to record about an area: no "

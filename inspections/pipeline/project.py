@@ -142,7 +142,9 @@ class AreaPlan:
     notes: list[tuple[int, str]]  # (document id, what was skipped and why)
 
 
-def project_area(records: list[LetterRecord]) -> AreaPlan:
+def project_area(records: list[LetterRecord], *, area_start: date | None = None) -> AreaPlan:
+    """The fact records `records` (all of one area's letters) support. `area_start`: the day the area's
+    authority came into being (None: always existed), so no inspection is placed before the area existed."""
     kept, duplicate_of, notes = _dedupe(records)
     ordered = sorted(kept, key=_order)
     inspections: dict[tuple, InspectionPlan] = {}
@@ -151,7 +153,7 @@ def project_area(records: list[LetterRecord]) -> AreaPlan:
         inspections[plan.key] = plan
     for group in _groups(ordered, set(FOLLOWS)):
         _revisit(group, inspections, notes)
-    _previous_inspections(inspections)
+    _previous_inspections(inspections, area_start)
     for plan in inspections.values():
         plan.wsoa = _wsoa(plan)
     plans = sorted(inspections.values(), key=lambda p: (p.framework, p.kind, p.start_date or _LATEST))
@@ -374,13 +376,18 @@ FRAMEWORK_2023_FROM = date(2023, 1, 1)
 _SAME_VISIT = timedelta(days=7)  # a report and the letter may give a visit's dates a day or two apart
 
 
-def _previous_inspections(inspections: dict[tuple, InspectionPlan]) -> None:
-    """Placeholders for the previous inspections that 2023 reports state and no held letter records."""
+def _previous_inspections(inspections: dict[tuple, InspectionPlan], area_start: date | None = None) -> None:
+    """Placeholders for the previous inspections that 2023 reports state and no held letter records.
+
+    Not before the area existed: Dorset's report names a 2017 inspection, which was Dorset County's (the
+    timeline says so through the replaced-by link); it is not made Dorset's."""
     stated = [p for p in inspections.values() if p.framework == "2023" and p.kind == "full_inspection"
               and not p.is_placeholder and p.values.get("previous_inspection_start") and p.letters]
     for report in sorted(stated, key=lambda p: (p.start_date or _LATEST, p.letters[0].fingerprint)):
         start, end = report.values["previous_inspection_start"], report.values.get("previous_inspection_end")
         if report.start_date and start >= report.start_date:
+            continue
+        if area_start and start < area_start:
             continue  # the parser flagged this already; a "previous" visit after this one is not recorded
         if start >= FRAMEWORK_2023_FROM:
             framework, kind = "2023", "full_inspection"

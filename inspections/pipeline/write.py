@@ -118,7 +118,10 @@ def _store_letter(document: Document, position: int, resolved: ResolvedLetter, a
 
 
 def _review_reasons(document: Document, stored: list[SourceLetter]) -> list[str]:
-    reasons = [r for letter in stored if not letter.duplicate_of_id for r in letter.review_reasons]
+    # A letter that produced facts handed its doubts to them (project.py), where analysts settle them: only a
+    # letter with no area (so no facts) keeps its own. Otherwise re-processing would bring "Needs review" back to
+    # a document whose every flagged fact was settled (review/services.py: document_settle_if_reviewed).
+    reasons = [r for letter in stored if not letter.duplicate_of_id and letter.area_id is None for r in letter.review_reasons]
     for model in (Inspection, WrittenStatementOfAction, Revisit, SignificantWeakness, ProgressJudgement):
         for fact_reasons in model.objects.filter(source_document=document, needs_review=True).values_list("review_reasons", flat=True):
             reasons += fact_reasons or []
@@ -126,6 +129,10 @@ def _review_reasons(document: Document, stored: list[SourceLetter]) -> list[str]
 
 
 # --- projection -------------------------------------------------------------------------------------------
+
+
+# What a rejected fact still takes from the letters: where it was read, not what it says.
+REJECTED_FOLLOWS = frozenset({"source_document_id", "span_start", "span_end", "source_kind", "confidence"})
 
 
 class Changes:
@@ -145,7 +152,10 @@ class Changes:
             self.created.append(label(row))
             return row
         if is_rejected(row):
-            return row
+            # The rejected values stay as the analyst saw them, but the row cites the letter the projection
+            # chose, like every other fact: otherwise which copy a rejected fact cites depended on the order the
+            # copies arrived (found by bench/soak.py: the .docx copy cited, or the .html one).
+            values = {name: value for name, value in values.items() if name in REJECTED_FOLLOWS}
         changed = [name for name, value in _unlocked(row, values).items() if getattr(row, name) != value]
         if changed:
             for name in changed:
@@ -194,7 +204,7 @@ def project_areas(area_ids: Iterable[int], *, document: Document | None = None) 
                          document_published=l.document.published_date)
             for l in letters
         ]
-        plan = project_area(records)
+        plan = project_area(records, area_start=area.start_date)
         _mark_duplicates(letters, plan)
         _reconcile(area, plan, changes)
         changes.notes += plan.notes

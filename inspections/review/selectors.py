@@ -20,7 +20,7 @@ from inspections.models import (
     WrittenStatementOfAction,
 )
 from inspections.review.services import FACT_MODELS
-from inspections.vocabulary import MONITORING_JUDGEMENT_LABELS, MONITORING_OVERALL_LABELS
+from inspections.vocabulary import FACT_WORDS, MONITORING_JUDGEMENT_LABELS, MONITORING_OVERALL_LABELS
 
 # Enough to follow a fact's __str__ and show its area without one query per relation.
 _RELATED = {
@@ -129,10 +129,7 @@ def fact_history(fact: SourcedFact) -> QuerySet[FieldCorrection]:
 
 # --- words, not codes ---------------------------------------------------------------------------
 
-FACT_KIND_WORDS = {
-    "inspection": "Inspection", "wsoa": "Written statement of action", "revisit": "Revisit or monitoring inspection",
-    "weakness": "Weakness or priority action", "judgement": "Progress judgement",
-}
+FACT_KIND_WORDS = {slug: words[0].capitalize() for slug, words in FACT_WORDS.items()}  # inspections/vocabulary.py
 # Every coded value a queue summary can hold (outcomes, verdicts), as the models' labels say it.
 _SUMMARY_WORDS = {**dict(Inspection.Outcome.choices), **dict(Revisit.Overall.choices)}
 
@@ -193,20 +190,20 @@ def fact_subject(fact: SourcedFact) -> list[tuple[str, object]]:
             ("Kind", f"{fact.get_kind_display()} {fact.number}"),
             ("Responsible bodies", fact.responsible_bodies or None),
             ("Text" if fact.kind != SignificantWeakness.Kind.PRIORITY_ACTION else "Action", fact.text),
-            ("Inspection", fact.inspection),
+            ("Inspection", str(fact.inspection)),
         ]
     if isinstance(fact, ProgressJudgement):
         return [
             ("Weakness", f"{fact.weakness.get_kind_display()} {fact.weakness.number}: {fact.weakness.text}"),
             ("As the later report words it", fact.text_as_restated or None),
             ("Judgement", value_words(ProgressJudgement, "sufficient_progress", fact.sufficient_progress, fact=fact)),
-            ("At", fact.revisit),
+            ("At", str(fact.revisit)),
         ]
     if isinstance(fact, Revisit):
         result = fact.overall_text if _is_monitoring(fact) and fact.overall_text else value_words(Revisit, "overall", fact.overall, fact=fact)
-        return [("Kind", fact.get_kind_display()), ("Follows up", fact.inspection), ("Result", result or fact.overall_text or None)]
+        return [("Kind", fact.get_kind_display()), ("Follows up", str(fact.inspection)), ("Result", result or fact.overall_text or None)]
     if isinstance(fact, WrittenStatementOfAction):
-        return [("For", fact.inspection), ("Responsible bodies", fact.responsible_bodies or None)]
+        return [("For", str(fact.inspection)), ("Responsible bodies", fact.responsible_bodies or None)]
     if isinstance(fact, Inspection):
         return [("Kind", fact.get_kind_display()), ("Outcome", fact.get_outcome_display() or fact.outcome_text or None)]
     return []

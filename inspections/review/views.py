@@ -129,10 +129,10 @@ def _display(fact, field) -> object:
     """Words for the recorded value; the team and the findings as lists (templates/review/_list_value.html)."""
     value = getattr(fact, field.name)
     if field.name == "inspection_team":
-        return {"team": [p if isinstance(p, dict) else {"name": str(p)} for p in value or []]}
+        return {"team_list": [p if isinstance(p, dict) else {"name": str(p)} for p in value or []]}
     if field.name == "findings":
-        return {"findings": [
-            {"label": leaf_label(path), "items": [i.get("text", "") if isinstance(i, dict) else str(i) for i in leaf]}
+        return {"findings_list": [
+            {"label": leaf_label(path), "entries": [i.get("text", "") if isinstance(i, dict) else str(i) for i in leaf]}
             if isinstance(leaf, list) else {"label": leaf_label(path), "text": leaf}
             for path, leaf in findings_leaves(value or {})
         ]}

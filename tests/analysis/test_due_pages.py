@@ -101,6 +101,12 @@ def test_areas_csv_gains_the_next_visit_columns(client, areas):
     assert (rows["E06000904"]["next_visit_kind"], rows["E06000904"]["next_visit_due_from"],
             rows["E06000904"]["next_visit_due_by"]) == ("revisit", "", "")
     assert (rows["E06000905"]["next_visit_kind"], rows["E06000905"]["next_visit_due_by"]) == ("full_inspection", "")
+    # A former authority will not be visited again: empty, even with an inspection that states a window.
+    former = make_area("Gone County", gss_code="E10000906", region="North East", end_date=dt.date(2023, 3, 31))
+    make_inspection(former, framework="2023", start_date=dt.date(2023, 1, 9), outcome="positive",
+                    next_inspection_text=FULL_3Y)
+    rows = {r["area_gss_code"]: r for r in _csv(client.get("/exports/areas.csv", {"include_former": "true"}))}
+    assert (rows["E10000906"]["next_visit_kind"], rows["E10000906"]["next_visit_due_by"]) == ("", "")
 
 
 def test_due_page_queries_do_not_grow_with_areas(client, django_assert_max_num_queries, django_assert_num_queries):

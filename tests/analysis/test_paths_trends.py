@@ -52,30 +52,49 @@ def test_cross_table_puts_each_area_in_exactly_one_cell():
     (D(2024, 8, 31), "academic_year", ("2023/24", "2023/24")),
     (D(2024, 9, 1), "academic_year", ("2024/25", "2024/25")),
     (D(1999, 12, 1), "academic_year", ("1999/00", "1999/00")),
+    (D(2024, 12, 31), "calendar_year", ("2024", "2024")),
 ])
 def test_period_of(day, period, expected):
     assert period_of(day, period) == expected
 
 
-def test_period_of_refuses_unknown_periods():
+def test_period_of_refuses_unknown_periods_and_trends_unknown_bases():
     with pytest.raises(ValueError):
         period_of(D(2024, 1, 1), "fortnight")
+    with pytest.raises(ValueError):
+        trends([], "month", basis="rumour")
 
 
-def test_trends_count_by_publication_else_letter_and_leave_out_undated():
+def test_on_the_inspection_basis_a_report_counts_in_the_year_it_was_carried_out():
+    """Ofsted's official statistics count inspections carried out 1 January - 31 December: an inspection in
+    December 2023 published in January 2024 is a 2023 inspection on that basis, a 2024 one on publication."""
+    december = Event("full_inspection", 1, start=D(2023, 12, 4), end=D(2023, 12, 8), published=D(2024, 1, 30),
+                     outcome="inconsistent")
+    undated = Event("full_inspection", 2, published=D(2024, 3, 1), outcome="positive")
+    by_inspection = {t.kind: t for t in trends([december, undated], "calendar_year", basis="inspection")}["full_inspection"]
+    assert [(k, dict(c)) for k, _, c in by_inspection.rows] == [("2023", {"inconsistent": 1})]
+    assert (by_inspection.left_out, by_inspection.dated_by) == (1, {"inspection start": 1})
+    by_publication = {t.kind: t for t in trends([december, undated], "calendar_year")}["full_inspection"]
+    assert [(k, dict(c)) for k, _, c in by_publication.rows] == [("2024", {"inconsistent": 1, "positive": 1})]
+
+
+def test_trends_count_by_publication_else_letter_else_inspection_end_and_leave_out_undated():
     events = [
         Event("full_inspection", 1, published=D(2023, 8, 31), letter=D(2023, 9, 5), outcome="positive"),  # 2022/23
         Event("full_inspection", 2, letter=D(2023, 9, 1), outcome="positive", needs_review=True),  # 2023/24 by letter
         Event("full_inspection", 3, published=D(2024, 1, 10), outcome="systemic_failings"),  # 2023/24
         Event("full_inspection", 4, outcome="inconsistent"),  # no date: left out
+        Event("full_inspection", 7, end=D(2025, 3, 14), outcome="inconsistent"),  # 2024/25 by inspection end
         Event("full_inspection", 5, published=D(2024, 5, 1), outcome=""),  # 2023/24, not recorded
         Event("initial_inspection", 6, placeholder=True, outcome="wsoa_required"),  # placeholder: not counted
     ]
     by_kind = {t.kind: t for t in trends(events, "academic_year")}
     full = by_kind["full_inspection"]
     assert [(key, dict(counts)) for key, _, counts in full.rows] == [
-        ("2022/23", {"positive": 1}), ("2023/24", {"positive": 1, "systemic_failings": 1, "": 1})]
-    assert (full.left_out, full.by_letter_date, full.unconfirmed, full.total) == (1, 1, 1, 4)
+        ("2022/23", {"positive": 1}), ("2023/24", {"positive": 1, "systemic_failings": 1, "": 1}),
+        ("2024/25", {"inconsistent": 1})]
+    assert (full.left_out, full.unconfirmed, full.total) == (1, 1, 5)
+    assert full.dated_by == {"publication": 3, "letter": 1, "inspection end": 1}
     assert full.outcomes[-1] == ("", "Outcome not recorded")
     initial = by_kind["initial_inspection"]
     assert (initial.rows, initial.left_out) == ([], 0)
@@ -130,6 +149,11 @@ def test_trends_page_csv_and_svg(client, facts, django_assert_max_num_queries, d
     svg = client.get("/analysis/trends.svg", {"period": "quarter", "series": "initial_inspection"})
     assert svg.status_code == 200 and b"2017 Q2" in svg.content
     assert client.get("/analysis/trends/", {"period": "week"}).status_code == 400
+    assert client.get("/analysis/trends/", {"basis": "rumour"}).status_code == 400
+    rows = _csv(client.get("/analysis/trends.csv", {"period": "calendar_year", "basis": "inspection"}))
+    full = {(r["period"], r["outcome"]): r["count"] for r in rows if r["series"] == "full_inspection"}
+    assert full[("2024", "positive")] == "1" and full[("2023", "positive")] == "1"  # Beta: carried out Oct 2023
+    assert {r["basis"] for r in rows} == {"inspection"}
 
 
 @pytest.mark.usefixtures("public_read")

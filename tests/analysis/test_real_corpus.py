@@ -71,19 +71,29 @@ def test_paths_cross_table_counts_the_2023_outcomes_of_the_labels(corpus, client
     assert "E06000001" in cell[("wsoa_no_revisit", "positive")]
 
 
-def test_trends_count_every_2023_report_once(corpus, client):
+def test_trends_count_every_2023_report_once_by_academic_year_of_its_dates(corpus, client):
+    """The 2023 reports held carry no publication or letter date: each is counted by its last day on site."""
     rows = _csv(client.get("/analysis/trends.csv", {"period": "academic_year"}))
-    full = [r for r in rows if r["series"] == "full_inspection"]
-    counted = {}
-    for r in full:
-        counted[r["outcome"]] = counted.get(r["outcome"], 0) + int(r["count"])
-    expected = label_outcome_counts()
+    counted = {(r["period"], r["outcome"]): int(r["count"]) for r in rows if r["series"] == "full_inspection"}
+    expected = {}
+    for label in report_labels():
+        end = dt.date.fromisoformat(label["inspection_end"])
+        year = end.year if end.month >= 9 else end.year - 1
+        key = (f"{year}/{(year + 1) % 100:02d}", label["outcome_key"])
+        expected[key] = expected.get(key, 0) + 1
+    assert {k: v for k, v in counted.items() if v} == expected
     page = client.get("/analysis/trends/").content.decode()
-    left_out = sum(expected.values()) - sum(counted.values())
-    # Every report is counted by its publication or letter date, or left out and said so.
-    assert left_out == 0 or f"{left_out} left out" in page
-    for outcome in ("positive", "inconsistent", "systemic_failings"):
-        assert counted.get(outcome, 0) <= expected[outcome]
+    assert "inspection end: 29" in page
+
+
+def test_calendar_years_of_inspection_as_the_official_statistics_count_them(corpus, client):
+    rows = _csv(client.get("/analysis/trends.csv", {"period": "calendar_year", "basis": "inspection"}))
+    counted = {(r["period"], r["outcome"]): int(r["count"]) for r in rows if r["series"] == "full_inspection"}
+    expected = {}
+    for label in report_labels():
+        key = (label["inspection_start"][:4], label["outcome_key"])
+        expected[key] = expected.get(key, 0) + 1
+    assert {k: v for k, v in counted.items() if v} == expected
 
 
 def test_durations_and_comparison_pages_render_on_real_data(corpus, client):

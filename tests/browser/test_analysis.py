@@ -65,7 +65,7 @@ def test_due_page_filters_sorts_and_downloads(page, live_server, national_data, 
 @pytest.mark.parametrize(("url", "heading", "table", "slug"), [
     ("/analysis/durations/?region=North+East", "How long each stage takes", "#durations-table", "durations"),
     ("/analysis/paths/", "From 2016 paths to 2023 outcomes", "#paths-table", "paths"),
-    ("/analysis/trends/?period=quarter", "Outcomes by period of publication", "#table-full_inspection", "trends"),
+    ("/analysis/trends/?period=quarter", "Outcomes over time", "#table-full_inspection", "trends"),
 ])
 def test_chart_pages_have_table_csv_and_svg(page, live_server, national_data, shot, url, heading, table, slug):
     page.set_viewport_size(LAPTOP)

@@ -25,7 +25,8 @@ def public(settings):
 
 
 @pytest.mark.parametrize("width,viewport", WIDTHS)
-def test_stockton_wsoa_date_and_sources(page, live_server, seeded, public, shot, width, viewport):
+@pytest.mark.usefixtures("seeded")
+def test_stockton_wsoa_date_and_sources(page, live_server, public, shot, width, viewport):
     """Items 1 and 13: no invented WSOA date or gap; sources named by what they are."""
     page.set_viewport_size(viewport)
     page.goto(live_server.url + "/areas/E06000004/")
@@ -42,7 +43,8 @@ def test_stockton_wsoa_date_and_sources(page, live_server, seeded, public, shot,
 
 
 @pytest.mark.parametrize("width,viewport", WIDTHS)
-def test_invalid_filter_shows_an_error_and_no_rows(page, live_server, seeded, public, shot, width, viewport):
+@pytest.mark.usefixtures("seeded")
+def test_invalid_filter_shows_an_error_and_no_rows(page, live_server, public, shot, width, viewport):
     """Item 2."""
     page.set_viewport_size(viewport)
     page.goto(live_server.url + "/inspections/?outcome=foo")
@@ -57,7 +59,8 @@ def test_invalid_filter_shows_an_error_and_no_rows(page, live_server, seeded, pu
 
 
 @pytest.mark.parametrize("width,viewport", WIDTHS)
-def test_redcar_latest_is_its_revisit_and_unconfirmed_rows_are_marked(page, live_server, seeded, public, shot, width, viewport):
+@pytest.mark.usefixtures("seeded")
+def test_redcar_latest_is_its_revisit_and_unconfirmed_rows_are_marked(page, live_server, public, shot, width, viewport):
     """Items 3, 6 and 9: Redcar's latest is its 2021 revisit; Middlesbrough's secondary revisit is marked
     "Needs review" in a column a phone shows; the list caption and the dashboard count the same rows."""
     page.set_viewport_size(viewport)
@@ -79,7 +82,8 @@ def test_redcar_latest_is_its_revisit_and_unconfirmed_rows_are_marked(page, live
 
 
 @pytest.mark.parametrize("width,viewport", WIDTHS)
-def test_predecessor_pages_link_both_ways(page, live_server, seeded, public, shot, width, viewport):
+@pytest.mark.usefixtures("seeded")
+def test_predecessor_pages_link_both_ways(page, live_server, public, shot, width, viewport):
     """Item 8, on the real register's Dorset / Dorset County with a 2024 report naming a 2017 inspection."""
     from areas.models import LocalArea
     from tests.factories import make_inspection
@@ -101,7 +105,8 @@ def test_predecessor_pages_link_both_ways(page, live_server, seeded, public, sho
 
 
 @pytest.mark.parametrize("width,viewport", WIDTHS)
-def test_workbook_download_and_footer_attribution(page, live_server, seeded, public, shot, width, viewport):
+@pytest.mark.usefixtures("seeded")
+def test_workbook_download_and_footer_attribution(page, live_server, public, shot, width, viewport):
     """Items 14 and 15."""
     page.set_viewport_size(viewport)
     page.goto(live_server.url + "/weaknesses/?area=Medway")

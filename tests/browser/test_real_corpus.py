@@ -60,7 +60,7 @@ def test_real_dashboard_map_to_a_2023_timeline(page, live_server, real_corpus, s
     expect(step.locator(".previous-inspection")).to_contain_text("4 July 2016")
 
     # A priority action's source sentence is hidden until asked for, then shows the report's own words.
-    actions = step.locator("h4:has-text('Area for priority action') + ol.weaknesses > li")
+    actions = step.locator("h4:has-text('for priority action') + ol.weaknesses > li")
     expect(actions).to_have_count(len(labels[HERTFORDSHIRE]["priority_actions"]))
     first = actions.first
     quote = first.locator("details.source-text blockquote")

@@ -184,3 +184,41 @@ def test_no_serious_or_critical_accessibility_violations(page, live_server, work
         if bad:
             found[url] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in bad]
     assert not found, found
+
+
+def _on_screen(page, locator) -> bool:
+    """Visible and wholly inside the phone's width: no sideways scroll needed to read it."""
+    box = locator.bounding_box()
+    return bool(box) and locator.is_visible() and box["x"] >= -1 and box["x"] + box["width"] <= page.viewport_size["width"] + 1
+
+
+def test_phone_lists_keep_what_matters(page, live_server, national_data, shot):
+    """At 390 px: the weaknesses list shows each row's kind, the inspections list its outcome, the timeline's
+    neighbour table the latest inspection, and the map has a list of every area to tap instead of tiny shapes."""
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto(f"{live_server.url}/weaknesses/")
+    first = page.locator("#results tbody tr").first
+    assert "Area of significant weakness" in first.inner_text() or "Area for" in first.inner_text()  # the kind is shown
+    first.scroll_into_view_if_needed()
+    shot(page, "issue13-weaknesses-phone", full_page=False)
+    page.goto(f"{live_server.url}/inspections/")
+    row = page.locator("#results tbody tr").first
+    row.scroll_into_view_if_needed()
+    assert _on_screen(page, row.locator(".outcome, td .muted").first), "the outcome is cut off"
+    shot(page, "issue13-inspections-phone", full_page=False)
+    gss = national_data.sample_gss if hasattr(national_data, "sample_gss") else "E06000001"
+    page.goto(f"{live_server.url}/areas/{gss}/")
+    neighbours = page.locator("#nb-h + * table, #nb-h ~ table, section:has(#nb-h) table").first
+    if neighbours.count():
+        cell = neighbours.locator("tbody tr").first.locator("td").last
+        cell.scroll_into_view_if_needed()
+        assert _on_screen(page, cell), "the neighbours' latest inspection is cut off"
+    page.goto(f"{live_server.url}/")
+    summary = page.get_by_text("The map as a table")
+    assert summary.is_visible()
+    summary.click()
+    link = page.locator(".map-table a").first
+    assert _on_screen(page, link)
+    box = link.bounding_box()
+    assert box["height"] >= 24  # a target a finger can hit (WCAG 2.2: 24 px), unlike a one-pixel borough on the map
+    shot(page, "issue13-map-list-phone", full_page=False)

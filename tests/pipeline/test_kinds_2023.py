@@ -177,6 +177,25 @@ def test_a_body_cell_carried_past_a_page_footer_keeps_every_action_and_is_flagge
     assert any("responsible-body cell may hold the end of the previous row" in r for r in letter.review_reasons)
 
 
+def test_responsible_bodies_either_side_of_an_uncertain_page_break_are_unknown_not_guessed():
+    """Where row 2's body ends and row 3's begins after a footer is not certain: neither body is read (a wrong body
+    would be a confident wrong fact); row 1's body, before the break, is."""
+    name = "k12_report_body_alone_after_break.txt"
+    (letter,) = _parse(_read(name))
+    bodies = [w.responsible_bodies for w in letter.weaknesses if w.kind == "priority_action"]
+    assert bodies == [LABELS[name]["priority_action_bodies_true"][0], "", ""]
+
+
+def test_a_paragraph_that_refers_back_is_part_of_the_area_before_it():
+    """An area for improvement opens by naming who must act; 'They should also …' carries on the area before it."""
+    (letter,) = _parse(_read("k12_web_improvement_paragraphs.txt"))
+    items = [w.text for w in letter.weaknesses if w.kind == "improvement_area"]
+    assert len(items) == 3 and items[1].endswith(
+        "independent travel. They should also make sure that health services for young adults are planned before young people turn 18."
+    )
+    assert any("referring back" in r and "part of the item before" in r for r in letter.review_reasons)
+
+
 @pytest.mark.parametrize("name", sorted(n for n, v in LABELS.items() if "improvement_areas" in v))
 def test_improvement_areas_as_plain_paragraphs_are_separate_items(name):
     (letter,) = _parse(_read(name))
@@ -291,3 +310,182 @@ def _ingest(name: str):
 
     document = document_store_bytes(data=(KINDS / name).read_bytes(), original_name=name)
     return ingest_document(document.pk)
+
+
+# --- faults found by the precision evaluation (tests/fixtures/texts): each fixed as a kind --------------------------
+
+_PIPE_REPORT = (
+    "Area SEND inspection of Hartside Local Area Partnership\n\n"
+    "Inspection dates: 3 to 7 February 2025\n"
+    "Dates of previous inspection: 4 to 8 March 2019\n\n"
+    "Inspection outcome\n\n"
+    "There are widespread and/or systemic failings leading to significant concerns about the experiences and outcomes "
+    "of children and young people with special educational needs and/or disabilities (SEND), which the local area "
+    "partnership must address urgently.\n\n"
+    "Areas for priority action\n\n{table}\n"
+)
+_ROW1 = ("Hartside Council and NHS Hartside Integrated Care Board",
+         "Leaders should urgently reduce the time families wait for an assessment of their child's needs.")
+_ROW2 = ("Hartside Council", "Leaders should make sure that annual reviews of plans take place on time.")
+PIPE_TABLES = {
+    "pipes-between-cells": (
+        f"Responsible body | Area for priority action\n{_ROW1[0]} | {_ROW1[1]}\n{_ROW2[0]} | {_ROW2[1]}", [_ROW1, _ROW2]),
+    "markdown-with-rule-row": (
+        f"| Responsible body | Area for priority action |\n|---|---|\n| {_ROW1[0]} | {_ROW1[1]} |\n| {_ROW2[0]} | {_ROW2[1]} |",
+        [_ROW1, _ROW2]),
+    "columns-in-the-other-order": (
+        f"Area for priority action | Responsible body\n{_ROW1[1]} | {_ROW1[0]}", [_ROW1]),
+    "action-wrapped-onto-the-next-line": (
+        f"{_ROW1[0]} | Leaders should urgently reduce the time families wait\nfor an assessment of their child's needs.",
+        [_ROW1]),
+    "no-header-row": (f"{_ROW2[0]} | {_ROW2[1]}", [_ROW2]),
+    "no-header-action-first": (f"{_ROW2[1]} | {_ROW2[0]}", [_ROW2]),  # only the action reads as a sentence
+}
+
+
+@pytest.mark.parametrize("table,rows", PIPE_TABLES.values(), ids=PIPE_TABLES.keys())
+def test_a_priority_action_table_written_with_pipes_is_read_by_its_cells(table, rows):
+    """A `|`-separated row is a table row, like a tab-separated one: the body cell is the responsible body, the
+    action cell the action; the header row and a Markdown rule row are no rows; no pipe is left in any text."""
+    text = _PIPE_REPORT.format(table=table)
+    (letter,) = _parse(text)
+    got = [(w.responsible_bodies, w.text) for w in letter.weaknesses if w.kind == "priority_action"]
+    assert got == [tuple(r) for r in rows]
+    for w in letter.weaknesses:
+        # The span is the action cell's own text in the document (the first words of the action).
+        assert text[w.span.start : w.span.end].startswith(w.text.split()[0]) and "|" not in w.text
+
+
+def test_areas_for_improvement_written_as_a_one_column_pipe_table_are_items_without_pipes():
+    text = _PIPE_REPORT.format(table=f"{_ROW2[0]} | {_ROW2[1]}") + (
+        "\nAreas for improvement\n\n| Areas for improvement |\n| --- |\n"
+        "| Leaders should improve how the views of children are used to plan services. |\n"
+        "| The partnership should strengthen the local offer's information for families. |\n"
+    )
+    (letter,) = _parse(text)
+    assert [w.text for w in letter.weaknesses if w.kind == "improvement_area"] == [
+        "Leaders should improve how the views of children are used to plan services.",
+        "The partnership should strengthen the local offer's information for families.",
+    ]
+
+
+COUNCIL_TEXTS_WITH_2023_WORDS = {
+    # Committee minutes on a 2021 inspection that mention the new framework: 2016 framework by its dates, secondary.
+    "minutes-2016-inspection": (
+        "Agenda item\n\nSEND Written Statement of Action\n\nReport of the Director of Children's Services\n\n"
+        "The submitted report stated that the local area of Hartlepool was inspected by Ofsted and CQC between "
+        "6 December 2021 and 10 December 2021 and that three areas of significant weakness were identified. "
+        "The Council, together with health partners, was required to produce a Written Statement of Action.\n\n"
+        "Members were informed that any future inspection would be under the new Area SEND Inspection Framework, "
+        "which looks at the local area partnership.\n\nRESOLVED - That the report be noted.\n",
+        ("2016", "initial_inspection", "wsoa_required"),
+    ),
+    # A cabinet report on a 2024 inspection in the report's own words but without its labelled lines.
+    "cabinet-report-2023-inspection": (
+        "Cabinet - 12 November 2024\n\nReport of the Executive Director of People\n\n"
+        "Area SEND inspection of the Hartlepool local area partnership\n\n"
+        "Ofsted and the CQC inspected the Hartlepool local area partnership from 9 to 13 September 2024. "
+        "Inspectors found that the local area partnership's arrangements lead to inconsistent experiences and "
+        "outcomes for children and young people with SEND.\n\nRecommendation: that Cabinet notes the outcome.\n",
+        ("2023", "full_inspection", "inconsistent"),
+    ),
+}
+
+
+@pytest.mark.parametrize("text,expected", COUNCIL_TEXTS_WITH_2023_WORDS.values(), ids=COUNCIL_TEXTS_WITH_2023_WORDS.keys())
+def test_a_council_text_is_never_the_letter_whatever_framework_words_it_uses(text, expected):
+    (letter,) = _parse(text)
+    assert letter.source_kind == "secondary" and letter.review_reasons
+    assert (letter.framework, letter.kind, letter.outcome) == expected
+    assert letter.area_name == "Hartlepool"
+
+
+STATISTICS = {
+    "2023-framework-outcomes": (
+        "Area SEND inspections: outcomes to 30 September 2024 (official statistics)\n\n"
+        "Between 1 January 2023 and 30 September 2024, Ofsted and the CQC carried out 51 area SEND inspections. "
+        "Of these, 15 local area partnerships received the highest outcome and 12 were found to have widespread "
+        "and/or systemic failings.\n"
+    ),
+    "2016-framework-totals": (
+        "Local area SEND inspections 2016 to 2022: summary\n\n"
+        "Ofsted and the CQC inspected 151 local areas between May 2016 and December 2022. Of these, 91 local "
+        "areas were required to produce a written statement of action because of significant weaknesses.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("text", STATISTICS.values(), ids=STATISTICS.keys())
+def test_figures_about_many_areas_naming_none_are_rejected_not_held(text):
+    """National statistics name no area's inspection: rejected with the reason, so nothing is held or stored (even an
+    outcome sentence in them belongs to no area)."""
+    with pytest.raises(NotSendDocument) as caught:
+        _parse(text)
+    assert "figures about many local areas" in caught.value.message
+
+
+def test_figures_beside_one_named_areas_result_are_still_read():
+    text = (
+        "Inspectors found that the Hartlepool local area partnership's arrangements typically lead to positive "
+        "experiences and outcomes for children and young people with SEND. It was one of 51 area SEND inspections "
+        "carried out since January 2023.\n"
+    )
+    (letter,) = _parse(text)
+    assert (letter.area_name, letter.outcome, letter.source_kind) == ("Hartlepool", "positive", "secondary")
+
+
+# --- the kind fixtures are measured too: tests/fixtures/kinds/labels.jsonl (the evaluation's text-label format) -------
+
+KIND_LABELS = KINDS.parent / "labels.jsonl"
+
+
+def _kind_labels() -> dict[str, dict]:
+    return {entry["file"]: entry for entry in map(json.loads, KIND_LABELS.read_text(encoding="utf-8").splitlines()) if entry}
+
+
+def test_every_kind_fixture_has_one_evaluation_label_the_evaluation_can_read():
+    from evaluation.extraction import load_labels
+
+    labels = load_labels([KIND_LABELS])  # raises for a label the judge would misread, or a file labelled twice
+    fixtures = sorted(p.name for folder in ("2016", "2023") for p in (KINDS.parent / folder).glob("*.txt"))
+    assert sorted(t["file"] for t in labels.texts) == fixtures
+
+
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_the_evaluation_labels_agree_with_the_2023_kind_labels(name):
+    """labels.json says what the parser must read; labels.jsonl what the text states (it may state more, never other)."""
+    label, text_label = LABELS[name], _kind_labels()[name]
+    if label["kind"] == "nothing":
+        assert text_label["kind"] == "nothing" and not text_label["facts"]
+        return
+    assert text_label["area"] == (label.get("area") or text_label["area"]) and text_label["framework"] == label.get("framework", "2023")
+    facts = text_label["facts"]
+    if label.get("outcome") in ("positive", "inconsistent", "systemic_failings"):
+        assert facts["outcome"] == label["outcome"]
+    prefix = "monitoring" if label.get("letter_kind") == "monitoring_inspection" else "inspection"
+    if label.get("start"):
+        assert (facts[f"{prefix}_start"], facts[f"{prefix}_end"]) == (label["start"], label["end"])
+
+
+def test_a_placeholder_for_the_inspection_a_stated_follow_up_implies_is_right_but_its_fields_are_judged():
+    from evaluation import precision as pr
+
+    register = pr.load_register(KINDS.parents[3] / "areas" / "data" / "local_areas.csv")
+    label = {"file": "t.txt", "kind": "secondary", "text_style": "monitoring_summary", "area": "Rutland", "framework": "2023",
+             "facts": {"monitoring_month": "2025-07", "overall": "effective action on all 2 of 2"}}
+    placeholder = pr.StoredRecord(file="t.txt", record="inspection", record_id=1, kind="full_inspection", source_kind="secondary",
+                                  gss_code="E06000017", framework="2023", is_placeholder=True, fields={})
+    assert all(v.right for v in pr.judge_text(label, [placeholder], register))
+    dated = pr.StoredRecord(**{**placeholder.__dict__, "fields": {"start_date": date(2024, 2, 5)}})
+    assert [v.field for v in pr.judge_text(label, [dated], register) if not v.right] == ["start_date"]
+    no_follow_up = {**label, "facts": {}}
+    assert [v.field for v in pr.judge_text(no_follow_up, [placeholder], register) if not v.right] == ["record"]
+
+
+def test_a_pipe_table_row_that_does_not_fit_the_header_gives_its_action_and_no_body_flagged():
+    table = (f"| No. | Responsible body | Area for priority action |\n|---|---|---|\n| 1 | {_ROW1[0]} | {_ROW1[1]} |\n"
+             f"| {_ROW2[0]} | {_ROW2[1]} |")
+    (letter,) = _parse(_PIPE_REPORT.format(table=table))
+    got = [(w.responsible_bodies, w.text) for w in letter.weaknesses if w.kind == "priority_action"]
+    assert got == [_ROW1, ("", _ROW2[1])]  # the three-column header places row 1; row 2 fits no column layout
+    assert any("does not have the table's cells" in r for r in letter.review_reasons)

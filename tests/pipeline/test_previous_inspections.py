@@ -78,3 +78,8 @@ def test_the_publishers_listed_date_is_kept_when_the_letter_prints_none():
     (plan,) = project_area([listed]).inspections
     assert plan.values["published_date"] == date(2017, 3, 21)
     assert project_area([record]).inspections[0].values["published_date"] == date(2017, 3, 21)
+
+
+def test_nothing_is_placed_before_the_area_existed():
+    plan = project_area([_report(date(2017, 1, 23), date(2017, 1, 27))], area_start=date(2019, 4, 1))
+    assert [p.kind for p in plan.inspections] == ["full_inspection"]

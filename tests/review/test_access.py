@@ -30,7 +30,7 @@ PATTERNS = sorted(_patterns(), key=lambda item: item[0])
 @pytest.fixture
 def sample():
     path = make_path(weaknesses=2, sufficient=1)
-    return {"gss_code": path["area"].gss_code, "name": "inspections", "model": "inspection",
+    return {"gss_code": path["area"].gss_code, "gss": path["area"].gss_code, "name": "inspections", "model": "inspection",
             "inspection_pk": path["inspection"].pk, "document_pk": _with_file(make_document()).pk,
             "letter_id": _letter(path["area"]).pk}
 

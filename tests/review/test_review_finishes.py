@@ -148,3 +148,42 @@ def test_each_decision_leads_to_the_next_item(client, analyst, flagged):
     fact_confirm(fact=flagged["action"], user=analyst)
     done = client.get("/review/next/")
     assert done.status_code == 200 and "Nothing else needs review." in done.content.decode()
+
+
+def test_findings_with_text_leaves_and_the_subject_inspection_read_plainly(client, analyst):
+    inspection = make_inspection(make_area("Kent"), findings={"monitoring_inspection_within": "18 months",
+                                                              "main_findings": [{"text": "Leaders know the area.", "span": [0, 5]}]})
+    weakness = make_weakness(inspection, 1, needs_review=True, review_reasons=["x"])
+    client.force_login(analyst)
+    html = client.get(reverse("review_fact", args=["inspection", inspection.pk])).content.decode()
+    values = html[html.index('id="values-h"'):html.index('id="history-h"')]
+    assert "18 months" in values and "Leaders know the area." in values and "dict_items" not in values
+    subject = client.get(reverse("review_fact", args=["weakness", weakness.pk])).content.decode()
+    subject = subject[subject.index("What it is about"):subject.index("Recorded values")]
+    assert "Kent Initial inspection (2016 framework)" in subject  # the inspection it belongs to, named
+
+
+def test_a_settled_document_stays_done_when_re_processed(analyst):
+    """Real seed letters: the document that needs review on ingest (a secondary source) is settled by confirming
+    its flagged facts, and re-processing it does not bring "Needs review" back (pipeline/write.py)."""
+    import io
+
+    from django.core.management import call_command
+
+    from inspections.pipeline.run import ingest_document
+    from inspections.review.services import FACT_MODELS
+    from tests.conftest import SEEDS
+
+    out = io.StringIO()
+    call_command("load_areas", stdout=out)
+    call_command("ingest", *sorted(str(p) for p in SEEDS.glob("*.txt")), stdout=out, stderr=out)
+    flagged = list(Document.objects.filter(status=Document.Status.NEEDS_REVIEW))
+    assert flagged, "the seeds include a document that needs review"
+    for document in flagged:
+        for model in FACT_MODELS.values():
+            for fact in model.objects.filter(source_document=document, needs_review=True):
+                fact_confirm(fact=fact, user=analyst)
+        assert _status(document) == Document.Status.DONE
+        Document.objects.filter(pk=document.pk).update(status=Document.Status.QUEUED)
+        ingest_document(document.pk)
+        assert _status(document) == Document.Status.DONE, document.error

@@ -23,7 +23,6 @@ from tests.factories import (
     make_area,
     make_document,
     make_inspection,
-    make_judgement,
     make_path,
     make_revisit,
     make_weakness,
@@ -78,7 +77,8 @@ def test_gap_after_an_undated_step_counts_from_the_last_dated_one(client):
     assert steps[1].gap is None and steps[2].gap.label == "23.9 months after the inspection"
 
 
-def test_stockton_seed_wsoa_shows_no_invented_date(seeded, client):
+@pytest.mark.usefixtures("seeded")
+def test_stockton_seed_wsoa_shows_no_invented_date(client):
     page = _text(client.get(f"/areas/{STOCKTON}/").content.decode())
     assert "Required 8 February 2019" not in page and "0.1 months after" not in page, page
     assert "Required Date not known" in page
@@ -135,7 +135,8 @@ def test_latest_date_is_the_revisit_when_the_inspection_is_undated(client):
     assert _csv(client, "/exports/areas.csv", q="Redcar")[0]["latest_inspection_date"] == "2021-11-22"
 
 
-def test_redcar_seed_shows_its_revisit_as_latest(seeded, client):
+@pytest.mark.usefixtures("seeded")
+def test_redcar_seed_shows_its_revisit_as_latest(client):
     row = next(r for r in client.get("/areas/", {"q": "Redcar"}).context["rows"])
     assert row["gss_code"] == REDCAR and row["date_label"] == "22 Nov 2021", row
     neighbour_pages = [a for a in LocalArea.objects.all() if REDCAR in (a.stat_neighbours or [])]
@@ -157,8 +158,12 @@ def test_facts_under_review_are_marked_everywhere(client):
     assert re.search(r'Latest stage</dt><dd><span class="stage[^>]*>[^<]*</span> <span class="badge badge-review"', timeline)
     inspections = _text(client.get("/inspections/").content.decode())
     assert "2 rows; 1 needs review" in inspections
-    dashboard = _text(client.get("/").content.decode())
-    assert "(1 needs review)" in dashboard
+    dashboard = client.get("/")
+    # The status bar of Shaky's stage, and its framework's outcome bar, each say 1 of theirs is unconfirmed.
+    d = dashboard.context["d"]
+    assert {b.key: b.unconfirmed for b in d.status_bars}["wsoa_open"] == 1
+    assert [(b.key, b.count, b.unconfirmed) for b in d.outcome_bars["2016–2022 framework"]] == [("wsoa_required", 2, 1)]
+    assert _text(dashboard.content.decode()).count("(1 needs review)") == 2
     exported = {r["area_name"]: r["stage_needs_review"] for r in _csv(client, "/exports/areas.csv")}
     assert exported == {"Shaky": "true", "Solid": "false"}
 
@@ -226,7 +231,7 @@ def test_one_vocabulary_for_stages_counts_and_groups(client):
         assert row["label"].startswith(STAGE_LABELS[row["stage"]]), row["label"]
     listed = client.get("/inspections/").context["page"].paginator.count
     words = _text(dashboard.content.decode())
-    assert f"2 inspections and 1 revisit or monitoring inspection recorded" in words
+    assert "2 inspections and 1 revisit or monitoring inspection recorded" in words
     assert f"has one row for each: {listed})" in words and listed == 3
 
 

@@ -92,6 +92,9 @@ def _shown_dates(text: str) -> set[dt.date]:
 def _main(html: str) -> str:
     """The page's content without the footer (which carries no data) and without tags."""
     body = html.split("<main", 1)[1].split("</main>", 1)[0]
+    # The print stamp (templates/_print_stamp.html) states when the page was printed and the data's date: the
+    # clock, not a fact about an inspection.
+    body = re.sub(r'<p class="print-only print-stamp">.*?</p>', "", body, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
 
 

@@ -4,7 +4,8 @@
 
 Creates the test database (test_<name>, like the test runner), fills it with bench/pages_data.py at
 --scale (10 = ten times today's national size), times every page through Django's test Client
-(request -> response fully rendered or streamed; no network, no browser), then grows the weakness
+(request -> response fully rendered or streamed; no network, no browser) -- the analysis pages, their CSVs
+and SVGs included, and the due page once more with its snapshot dropped before each request --, then grows the weakness
 table to measure the peak Python memory (tracemalloc) of streaming its CSV export, and drops the
 database. DEBUG is switched off so query logging does not distort the numbers.
 """
@@ -111,6 +112,12 @@ class Command(BaseCommand):
                     exports.append((f"export {url}", urljoin(url, match.group(1).replace("&amp;", "&"))))
         for label, url in exports:
             rows.append(self._time(client, label, url, export_repeat))
+        # The analysis pages answer from a snapshot of the national facts (inspections/analysis/snapshot.py); the
+        # first request after the facts change rebuilds it. Timed here by dropping it before every request.
+        from inspections.analysis.snapshot import forget
+
+        rows.append(self._time(client, "analysis due, facts just changed (cold)", "/analysis/due/", max(5, repeat // 3),
+                               before=forget))
 
         self.stdout.write("")
         if hasattr(os, "getloadavg"):
@@ -140,7 +147,9 @@ class Command(BaseCommand):
             lines, nbytes, peak, seconds = _export_memory(client, weakness_export)
             self.stdout.write(f"{have:>8} {lines:>10} {_human(nbytes):>10} {peak / 1e6:>11.2f} {seconds:>8.2f}")
 
-    def _time(self, client, label, url, repeat):
+    def _time(self, client, label, url, repeat, before=None):
+        if before:
+            before()
         with CaptureQueriesContext(connection) as queries:
             first = client.get(url)
             body = _consume(first)
@@ -149,6 +158,8 @@ class Command(BaseCommand):
         for _ in range(repeat):
             # The database's share of each request, so a slow page says whether SQL or Python is the cost
             # (and a busy machine shows in both columns rather than hiding in one).
+            if before:
+                before()
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 _consume(client.get(url))

@@ -51,7 +51,10 @@ NUMBERED_HEAD = re.compile(
 )
 # "Progress" / "Progress made" / "Findings" as a label: alone on its line, or "Progress: The partnership …".
 PROGRESS_LABEL = re.compile(r"^[ \t]*(?:Progress(?:\s+made)?|Findings|Inspectors['’]?\s+findings)[ \t]*(?::[ \t]*|$)", re.I | re.M)
-HEADER_ROW = re.compile(r"^[ \t]*(?:Responsible\s+bod(?:y|ies)\s+)?Areas?\s+for\s+priority\s+action[ \t]*$", re.I | re.M)
+# The table's header row, its cells apart by blanks, a tab or a pipe ("| Responsible body | Area for priority action |").
+HEADER_ROW = re.compile(
+    r"^[ \t]*\|?[ \t]*(?:Responsible\s+bod(?:y|ies)(?:[ \t]*[|\t])?\s+)?Areas?\s+for\s+priority\s+action[ \t]*\|?[ \t]*$", re.I | re.M
+)
 
 # The judgement phrase. The progress vocabulary needs a perfect tense ("has made … progress"); the effective-action
 # vocabulary takes "has taken / is taking / has been taking effective action" or "action … has been effective".

@@ -22,7 +22,7 @@ import statistics
 
 from ..types import Classified, ParsedLetter, ParsedWeakness, Span
 from .common import Cleaned, find_date_range, normalise_ws, parse_date
-from .text_2023 import BULLET_RE, Line, clean_report, join_item_lines, lines_in, page_breaks, unwrapped
+from .text_2023 import BULLET_RE, Line, clean_report, join_item_lines, lines_in, page_breaks, table_cells, unwrapped
 
 _TITLE_HEAD = r"Area\s+SEND\s+(?:full\s+|monitoring\s+)?(?:inspection|visit)\s+of\s+(?:the\s+)?"
 TITLE_RE = re.compile(_TITLE_HEAD + r"(?P<area>\S.*?)\s+Local\s+Area\s+Partnership\b", re.I | re.S)
@@ -253,10 +253,12 @@ def _priority_actions(
     lines = [ln for ln in lines_in(c, *bounds) if not _is_header_row(ln.text, r"Areas?\s+for\s+priority\s+action")]
     if not lines:
         return []
-    tabbed = [ln for ln in lines if "\t" in c.text[ln.start : ln.end]]
+    # A row written with cell separators (tabs from DOCX/HTML, pipes from a web page or e-mail) is read by its cells,
+    # whatever the separator: never by line widths, which would take the separator and the other cell for the action.
+    celled = [ln for ln in lines if table_cells(c.text[ln.start : ln.end])]
     header = re.search(r"^[ \t]*Responsible\s+bod(?:y|ies)\b", c.text[bounds[0] : bounds[1]], re.I | re.M)
-    if tabbed:
-        rows = _tabbed_rows(c, lines)
+    if celled:
+        rows = _cell_rows(letter, lines)
     elif header:
         rows = _table_rows(c, letter, lines, page_starts)
     else:
@@ -283,13 +285,34 @@ def _improvement_areas(c: Cleaned, letter: ParsedLetter, heads: dict[str, list[i
         letter.flag("No 'Areas for improvement' section was found.", 0.5)
         return []
     lines = [ln for ln in lines_in(c, *bounds) if not _is_header_row(ln.text, r"Areas?\s+for\s+improvement")]
-    items = _paragraph_items(c, letter, lines, "areas for improvement", paragraphs)
+    # A one-column table written with pipes ("| The partnership should … |"); a tab here is a list's marker ("1.<TAB>").
+    if any("|" in ln.text and table_cells(ln.text) for ln in lines):
+        items = _cell_items(lines)
+    else:
+        items = _paragraph_items(c, letter, lines, "areas for improvement", paragraphs)
     return [
         ParsedWeakness(
             number=n, text=join_item_lines(item), span=c.span(item[0].start, item[-1].end), kind="improvement_area"
         )
         for n, item in enumerate(items, start=1)
     ]
+
+
+def _cell_items(lines: list[Line]) -> list[list[Line]]:
+    """Items of a one-column list written as table rows ("| Leaders should … |"): one item a row, its cells'
+    text without the separators; a header or rule row is not an item; a line with no separator carries on the row
+    above (its text wrapped onto a line of its own)."""
+    items: list[list[Line]] = []
+    for ln in lines:
+        cells = table_cells(ln.text)
+        if cells is None:
+            if items:
+                items[-1].append(ln)
+            continue
+        if not cells or all(not t or _is_header_row(t, r"Areas?\s+for\s+improvement") for _, t in cells):
+            continue
+        items.append([Line(ln.start + at, ln.start + at + len(t), t) for at, t in cells if t])
+    return [item for item in items if item]
 
 
 def _is_header_row(text: str, heading: str) -> bool:
@@ -385,10 +408,12 @@ def _paragraph_items(
             actor = _opens_recommendation(following)
             room = CLEAR_ROOM if paragraphs else width - len(prev.text) - 1 - len(line.text.split()[0])
             if not prev.bullet and room >= CLEAR_ROOM:
-                new = True  # the line before stopped well short of the column: a paragraph break
-                # A paragraph that opens by referring back ("They should also …", "This includes …") may be a second
-                # paragraph of the item before: kept as an item, flagged.
-                run_on = run_on or bool(_REFERS_BACK.match(line.text))
+                # The line before stopped well short of the column: a paragraph break. A paragraph that opens by
+                # referring back ("They should also …", "This includes …") names no one who must act: an area never
+                # opens so, so it is a second paragraph of the item before (joined, flagged).
+                refers_back = bool(_REFERS_BACK.match(line.text))
+                new = not refers_back
+                run_on = run_on or refers_back
             else:
                 # The line before ran to (or near) the edge, or closed a bullet list: a paragraph break is not
                 # certain. A new area for improvement opens by naming who must act ("Leaders …", "The local
@@ -402,7 +427,11 @@ def _paragraph_items(
     if doubtful:
         letter.flag(f"A paragraph break in the {what} is unclear (a sentence ends near the end of a line).", 0.7)
     if run_on:
-        letter.flag(f"A paragraph of the {what} opens by referring back: it may continue the item before it.", 0.7)
+        letter.flag(
+            f"A paragraph of the {what} opens by referring back (“They should also …”): it was read as part of the item "
+            "before it.",
+            0.7,
+        )
     return items
 
 
@@ -428,18 +457,51 @@ def _column_width(lines: list[Line]) -> int:
     return lengths[int(0.9 * (len(lengths) - 1))]
 
 
-def _tabbed_rows(c: Cleaned, lines: list[Line]) -> list[tuple[str, list[Line]]]:
-    """Table rows read from DOCX (cells joined by tabs): 'body<TAB>action'."""
-    rows = []
+# A header cell of the priority-action table: which column holds the responsible body and which the action.
+_BODY_HEADER = re.compile(r"Responsible\s+(?:bod(?:y|ies)|partners?|organisations?)|Who\s+(?:is\s+)?responsible|Bod(?:y|ies)", re.I)
+_ACTION_HEADER = re.compile(r"(?:Areas?\s+for\s+)?priority\s+actions?|Areas?\s+for\s+priority\s+action|Actions?", re.I)
+
+
+def _cell_rows(letter: ParsedLetter, lines: list[Line]) -> list[tuple[str, list[Line]]]:
+    """Rows of the priority-action table written with cell separators (see text_2023.table_cells): one row a line.
+
+    A header row ('Responsible body | Area for priority action') is not a row: it says which column is which. With no
+    header, a two-cell row is body then action (the report's order) unless only the first cell reads as a sentence.
+    A line with no separator carries on the row above's action (a cell's text wrapped onto a line of its own). A row
+    that fits neither (another number of cells) keeps its longest cell as the action and no body: flagged."""
+    rows: list[tuple[str, list[Line]]] = []
+    columns: tuple[int, int, int] | None = None  # (cells in the header, body column, action column)
+    odd = False
     for ln in lines:
-        raw = c.text[ln.start : ln.end]
-        if "\t" not in raw:
+        cells = table_cells(ln.text)
+        if cells is None:
             if rows:
                 rows[-1][1].append(ln)
             continue
-        body, _, action = raw.partition("\t")
-        offset = ln.start + len(body) + 1
-        rows.append((normalise_ws(body), [Line(offset, ln.end, action.strip())]))
+        texts = [t for _, t in cells]
+        body = next((k for k, t in enumerate(texts) if _BODY_HEADER.fullmatch(t)), None)
+        action = next((k for k, t in enumerate(texts) if _ACTION_HEADER.fullmatch(t)), None)
+        if body is not None and action is not None and all(len(t) <= 15 for k, t in enumerate(texts) if k not in (body, action)):
+            columns = (len(cells), body, action)  # the header row ("No. | Responsible body | Area for priority action")
+            continue
+        if not cells or all(not t or _BODY_HEADER.fullmatch(t) or _ACTION_HEADER.fullmatch(t) for t in texts):
+            continue  # a rule row, or a header row naming one column only
+        if columns is not None and len(cells) == columns[0]:
+            body_cell, action_cell = cells[columns[1]], cells[columns[2]]
+        elif columns is None and len(cells) == 2:
+            first_is_action = SENTENCE_END.search(texts[0]) and not SENTENCE_END.search(texts[1])
+            body_cell, action_cell = (cells[1], cells[0]) if first_is_action else (cells[0], cells[1])
+        else:
+            odd = True
+            body_cell, action_cell = (0, ""), max(cells, key=lambda cell: len(cell[1]))
+        at, text = action_cell
+        rows.append((normalise_ws(body_cell[1]), [Line(ln.start + at, ln.start + at + len(text), text)] if text else []))
+    if odd:
+        letter.flag(
+            "A row of the areas for priority action table does not have the table's cells: its longest cell was read "
+            "as the action and no responsible body was read.",
+            0.5,
+        )
     return [(b, a) for b, a in rows if a and a[0].text]
 
 
@@ -580,10 +642,14 @@ def _rejoin_broken_rows(
                 )
                 continue
             # The action before the break was finished and a new one starts here: a new row whose body cell may
-            # begin with the end of the previous row's body. Where one body ends is not certain: flagged, not moved.
+            # begin with the end of the previous row's body. Where one body ends is not certain, so neither row's body
+            # is read (unknown, never a guess); the actions are whole.
+            out[-1] = ([], prev_action, prev_break)
+            body = []
             letter.flag(
-                "After a page break, a responsible-body cell may hold the end of the previous row's body: check the "
-                "responsible bodies of the priority actions either side of the page footer.",
+                "After a page break, a responsible-body cell may hold the end of the previous row's body: where one "
+                "ends is not certain, so the responsible bodies of the priority actions either side of the page "
+                "footer were not read.",
                 0.5,
             )
         out.append((body, action, at_break))

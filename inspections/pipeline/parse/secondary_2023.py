@@ -368,15 +368,22 @@ def _clean_name(raw: str) -> str:
     return name
 
 
-def read_area(letter: ParsedLetter, c: Cleaned) -> None:
+def area_names(text: str) -> list[tuple[str, int, int]]:
+    """Every phrase of `text` that names an area the way a text about a 2023-framework inspection does ("Leeds local
+    area partnership", "SEND services in Rotherham", ...): (name, start, end), in pattern then text order."""
     found: list[tuple[str, int, int]] = []
     for rx in AREA_PATTERNS:
-        for m in rx.finditer(c.text):
+        for m in rx.finditer(text):
             name = _clean_name(m["area"])
             if not name or name.lower() in _NOT_AREA or name.split()[0].lower() in _NOT_AREA:
                 continue
             start = m.start("area") + m["area"].find(name)
             found.append((name, start, start + len(name)))
+    return found
+
+
+def read_area(letter: ParsedLetter, c: Cleaned) -> None:
+    found = area_names(c.text)
     if not found:
         letter.flag("The local area is not named in a way that could be read (no '… local area partnership').", 0.3)
         return

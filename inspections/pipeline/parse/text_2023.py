@@ -154,3 +154,40 @@ def join_item_lines(lines: list[Line]) -> str:
         else:
             pieces.append(text)
     return normalise_ws(" ".join(pieces))
+
+
+# --- table rows written with cell separators --------------------------------------------------------------------
+
+# A table row as text keeps its cells apart with a separator: a tab (DOCX and HTML extraction), or a pipe between
+# cells ("Derby City Council | Leaders should …", Markdown's "| body | action |"), as text copied from a web page,
+# an e-mail or a wiki is written. A rule row ("|---|---|") only draws the table.
+_PIPE_ROW = re.compile(r"\S[ \t]*\|[ \t]*\S|^[ \t]*\|[ \t]*\S")
+_RULE_ROW = re.compile(r"[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?::?-{3,}:?[ \t]*)?")
+
+
+def table_cells(line: str) -> list[tuple[int, str]] | None:
+    """The cells of one line of text that is a table row -> [(offset of the cell's text in `line`, cell text)], cells
+    stripped; [] for a rule row ("|---|---|"); None when the line is not a table row (no tab, no pipe between words).
+
+    A tab splits once (DOCX/HTML: 'body<TAB>action', the action may hold further tabs); pipes split every cell, and
+    the outer pipes of a Markdown row ("| a | b |") open and close the row rather than hold empty cells. An inner
+    empty cell ("| | action |", a cell merged with the row above) is kept as ''."""
+    if "\t" in line.strip():
+        raw = line.split("\t", 1)
+        at = [0, len(raw[0]) + 1]
+    elif "|" in line and _PIPE_ROW.search(line):
+        if _RULE_ROW.fullmatch(line):
+            return []
+        raw = line.split("|")
+        at = []
+        pos = 0
+        for piece in raw:
+            at.append(pos)
+            pos += len(piece) + 1
+        if not raw[0].strip():  # the outer pipes of a Markdown row
+            raw, at = raw[1:], at[1:]
+        if raw and not raw[-1].strip():
+            raw, at = raw[:-1], at[:-1]
+    else:
+        return None
+    return [(a + len(piece) - len(piece.lstrip()), piece.strip()) for a, piece in zip(at, raw)]
