@@ -4,6 +4,9 @@ decisions, and that nothing is stuck or left in storage. Not CI, not a test: run
 
     .venv/bin/python bench/soak.py --minutes 3
 
+The code is frozen first: the working tree (without .venv, .git, media) is copied to a temp dir and the script
+re-runs itself from the copy, so every process below runs one version even while others edit the tree.
+
 What runs (all started and stopped by this script, by PID):
 - PostgreSQL: two databases of its own, `st_soak` (the soak) and `st_soak_ref` (the reference), dropped and
   created at the start, migrated with `manage.py migrate` + `load_areas`, dropped at the end (`--keep` keeps them).
@@ -31,9 +34,11 @@ fact found by its natural key at the time of the decision: area GSS + framework 
 inspections, + weakness kind + number for weaknesses), and compare:
 - the fact tables and letters (tests/snapshots.py `snapshot()`, with the "at" timestamps of lock entries masked),
 - each document's final status (duplicates aside),
-- the stored files: every file under MEDIA_ROOT must belong to a Document row, and every row's file must exist.
+- the stored files: every file under MEDIA_ROOT must belong to a Document row, and every row's file must exist;
+- in each database, that every decision is still in force (`decisions_hold`: equal states could be equally wrong).
 Prints the figures (documents, uploads, kills, re-processes, decisions, attempts and redeliveries) and exits 1
-on any difference, anything stuck or any orphan file; 0 otherwise.
+on any difference, anything stuck, any orphan file or any broken decision (then the databases and the logs are
+kept); 0 otherwise.
 
 `--max-attempts` (default 10) is DOCUMENT_MAX_ATTEMPTS for the soak's workers: the production default (3) would
 rightly fail a document that happened to be under three random kills, which the reference, never killed, would
@@ -137,16 +142,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def die_with_parent() -> None:
-    """Linux: a worker or the web server gets SIGTERM if this script is killed, instead of living on."""
-    import ctypes
-
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
 def children_of(pid: int) -> list[int]:
     """Direct child PIDs, from /proc (psutil is not installed)."""
     found = []
@@ -175,7 +170,6 @@ class Worker:
             [CELERY, "-A", "sendtracker", "worker", "-c", "1", "--loglevel=INFO", "-n", f"soak{number}@%h",
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
-            preexec_fn=die_with_parent,
         )
 
     @property
@@ -259,6 +253,59 @@ def apply_decision(decision: dict, user) -> None:
         if decision["field"] == "start_date":
             value = date.fromisoformat(value)
         fact_correct(fact=fact, field=decision["field"], value=value, user=user, note=decision["note"])
+
+
+def decisions_hold(decisions: list[dict]) -> list[str]:
+    """Check that every decision is still in force at the end: each decided fact exists once under its final
+    natural key (the key follows its start-date and number corrections, and a weakness follows its inspection's),
+    holds the last value corrected into each field, and is rejected exactly when it (or its inspection) was.
+    Returns one line per broken decision. Run in both databases: two states can be equal and both wrong."""
+    tracked: list[dict] = []  # {"model", "key" (list, current), "fields": {name: value}, "rejected": bool}
+
+    def entry(model: str, key: list) -> dict:
+        for fact in tracked:
+            if fact["model"] == model and fact["key"] == key:
+                return fact
+        fact = {"model": model, "key": list(key), "fields": {}, "rejected": False}
+        tracked.append(fact)
+        return fact
+
+    for decision in decisions:
+        fact = entry(decision["model"], decision["key"])
+        if decision["action"] == "reject":
+            fact["rejected"] = True
+            if fact["model"] == "inspection":  # its weaknesses go with it (review/services.py: _dependants)
+                for other in tracked:
+                    if other["model"] == "weakness" and other["key"][:4] == fact["key"]:
+                        other["rejected"] = True
+            continue
+        name, value = decision["field"], decision["value"]
+        if name == "start_date":
+            old = list(fact["key"])
+            fact["key"][3] = value
+            for other in tracked:
+                if other["model"] == "weakness" and other["key"][:4] == old:
+                    other["key"][3] = value
+        elif name == "number":
+            fact["key"][5] = value
+        else:
+            fact["fields"][name] = value
+    broken = []
+    for fact in tracked:
+        try:
+            row = find_fact(fact["model"], fact["key"])
+        except RuntimeError as exc:  # more than one row: a doubled fact
+            broken.append(f"{fact['model']} {fact['key']}: {exc}")
+            continue
+        if row is None:
+            broken.append(f"{fact['model']} {fact['key']}: no such fact at the end (decided: {fact})")
+            continue
+        if row.rejected != fact["rejected"]:
+            broken.append(f"{fact['model']} {fact['key']}: rejected is {row.rejected}, decided {fact['rejected']}")
+        for name, value in fact["fields"].items():
+            if getattr(row, name) != value:
+                broken.append(f"{fact['model']} {fact['key']}: {name} is {getattr(row, name)!r}, decided {value!r}")
+    return broken
 
 
 def choose_decision(rng: random.Random, number: int) -> dict | None:
@@ -349,6 +396,7 @@ def reference_main(plan_path: Path, out_path: Path) -> None:
             apply_decision(decision, user)
         except Exception as exc:  # a decision the soak could make and the reference cannot is a difference
             problems.append(f"decision {number} {decision}: {type(exc).__name__}: {exc}")
+    problems += [f"decision not in force: {line}" for line in decisions_hold(plan["decisions"])]
     out_path.write_text(json.dumps({"state": state(), "problems": problems}))
 
 
@@ -611,6 +659,13 @@ class Soak:
         while time.monotonic() < deadline:
             if not Document.objects.filter(status__in=PENDING).exists():
                 return []
+            for worker in self.workers:  # nothing kills workers now: one that stopped is a finding
+                if not worker.alive and worker.process.returncode != -signal.SIGKILL:
+                    self.figures.thread_errors.append(
+                        f"worker {worker.number} exited while draining ({worker.process.returncode}):\n{worker.log_tail()}")
+                    worker.process.returncode = -signal.SIGKILL  # report once
+            while len(self.live_workers()) < 2:
+                self.start_worker().wait_ready()
             time.sleep(1)
         return [f"#{d.pk} {d.original_name}: {d.status}, attempts {d.attempts}, started {d.started_at}, "
                 f"updated {d.updated_at}, error {d.error!r}"
@@ -731,7 +786,6 @@ def main() -> int:
         [GUNICORN, "sendtracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread", "--threads", "4",
          "--timeout", "120"],
         cwd=ROOT, env=soak_env, stdout=gunicorn_log, stderr=subprocess.STDOUT, start_new_session=True,
-        preexec_fn=die_with_parent,
     )
     soak = Soak(args, files, soak_env, logs, f"http://127.0.0.1:{port}")
     exit_code = 0
@@ -775,6 +829,7 @@ def main() -> int:
     logged = worker_log_counts(logs)
     orphans, missing = orphan_files(media)
     soak_state = state()
+    broken = decisions_hold(soak.decisions)
     connection.close()
 
     # --- the reference
@@ -822,6 +877,10 @@ def main() -> int:
     sizes = ", ".join(f"{k} {len(v)}" for k, v in soak_state.items())
     print(f"reference: sequential in-process ingest + {len(soak.decisions)} decisions in "
           f"{time.monotonic() - ref_started:.0f} s; rows compared: {sizes}")
+    print(f"decisions in force at the end: {len(soak.decisions)} applied, {len(broken)} broken in the soak database, "
+          f"{len(reference['problems'])} problems in the reference")
+    for line in broken:
+        print(f"  soak decision broken: {line}")
     for line in reference["problems"]:
         print(f"  reference decision problem: {line}")
     if diff:
@@ -831,7 +890,7 @@ def main() -> int:
     else:
         print("COMPARISON: soak database == sequential reference (facts, letters, document statuses)")
 
-    if diff or stuck or orphans or missing or f.http_errors or f.thread_errors or reference["problems"]:
+    if diff or stuck or orphans or missing or broken or f.http_errors or f.thread_errors or reference["problems"]:
         exit_code = 1
     if args.keep or exit_code:
         print(f"kept: databases {args.db}, {args.ref_db}; work dir with the worker and gunicorn logs: {work}")

@@ -46,7 +46,14 @@ STAGES: tuple[Stage, ...] = (
     Stage("wsoa_open", "2016: WSOA required, no revisit yet"),
     Stage("revisit_sufficient", "Revisit: sufficient progress in all"),
     Stage("revisit_insufficient", "Revisit: not sufficient in all"),
-    Stage("not_inspected", "No inspection on record"),
+    # No stage-giving fact, but the area was inspected: a held letter or report whose outcome is not recorded
+    # (not read, nor entered), or an inspection known only from a later document (a placeholder: a revisit letter
+    # or a 2023 report names it) whose own letter is not held. Issue 11 item 4: never "no inspection" for these.
+    Stage("outcome_not_recorded", "Inspected: outcome not recorded"),
+    Stage("known_not_held", "Inspected (known from a later report): its letter is not held"),
+    # Nothing held and nothing named: sendtracker knows of no inspection (which says nothing about Ofsted's
+    # records: coverage depends on the documents held, and the dashboard says how much is held).
+    Stage("not_inspected", "No inspection known"),
 )
 STAGE_LABELS = {s.key: s.label for s in STAGES}
 

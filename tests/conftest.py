@@ -65,6 +65,18 @@ def _fresh_area_register():
     AreaRegister.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_analysis_snapshot():
+    """The dashboard and analysis pages keep a snapshot of the facts per process (inspections/analysis/snapshot.py),
+    checked by a fingerprint of counts and highest ids; a rolled-back test can leave the same counts and ids (SQLite
+    reuses them) with other facts, so each test starts without one."""
+    from inspections.analysis.snapshot import forget
+
+    forget()
+    yield
+    forget()
+
+
 @pytest.fixture
 def areas(db):
     """The whole area register (areas/data/local_areas.csv) in the test database, as load_areas loads it:

@@ -225,7 +225,7 @@ def next_visit(events: list[Event]) -> NextVisit:
             return NextVisit(KIND_REVISIT, source=("inspection", initial.fact_id), unconfirmed=initial.needs_review,
                              reason="the letter states no window for the revisit")
         return NextVisit(KIND_FULL, reason="no stored report states when the 2023-framework inspection is due")
-    return NextVisit(KIND_FULL, reason="no inspection on record")
+    return NextVisit(KIND_FULL, reason="no inspection known")  # not even one known from a later document
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Read side of the dashboard: the national picture in a fixed handful of queries.
+"""Read side of the dashboard: the national picture (or a region's) in a fixed handful of queries.
 
 Every figure is computed from three narrow `.values()` queries (areas, inspections, revisits) plus
 one grouped count, whatever the number of areas, so the page's query count is bounded; the Python
@@ -17,12 +17,12 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, DateField, Exists, F, IntegerField, Max, OuterRef, Q, Value
-from django.db.models.functions import ExtractYear
+from django.db.models import BooleanField, Case, Count, DateField, Exists, F, IntegerField, Max, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 
 from areas.models import LocalArea
 from inspections.analysis.due import Event
-from inspections.models import Document, Framework, Inspection, ProgressJudgement, Revisit
+from inspections.models import Document, FetchRun, Framework, Inspection, ProgressJudgement, Revisit, SourceKind
 from inspections.vocabulary import OUTCOMES_2023, STAGES
 
 GEOMETRY_PATH = Path(settings.BASE_DIR) / "static" / "geo" / "england_send_areas.json"
@@ -36,11 +36,11 @@ class Status:
     colour: str  # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
 
 
-# An area's status is its latest outcome on the newest framework it was inspected under, or, on the
-# 2016 framework, how far along the inspection -> WSOA -> revisit path it has got. The keys and labels
-# are the areas list's stages (selectors.STAGES, /areas/?stage=<key>); the dashboard adds colours.
-# `area_statuses` computes the same stage as selectors.with_stage in Python from three narrow queries
-# (about 3x faster for the whole country); tests/web/test_dashboard.py checks they agree.
+# An area's status is its stage, computed in ONE place: facts.selectors.with_stage (the SQL the areas list's
+# /areas/?stage=<key> filters on, the timeline's header and the areas export use): its latest outcome on the
+# newest framework it was inspected under, or how far along the 2016 path it has got, or which kind of
+# "nothing" (vocabulary.STAGES: outcome not recorded / known from a later report / none known). The dashboard
+# adds colours. The three greys get lighter as less is known.
 STATUS_COLOURS = {
     "positive": "#0072B2",
     "inconsistent": "#F0E442",
@@ -49,10 +49,30 @@ STATUS_COLOURS = {
     "wsoa_open": "#E69F00",
     "revisit_sufficient": "#009E73",
     "revisit_insufficient": "#CC79A7",
+    "outcome_not_recorded": "#767676",
+    "known_not_held": "#ABABAB",
     "not_inspected": "#DDDDDD",
 }
 STATUSES: tuple[Status, ...] = tuple(Status(s.key, s.label, STATUS_COLOURS[s.key]) for s in STAGES)
 STATUS_BY_KEY = {s.key: s for s in STATUSES}
+
+# Coverage (issue 11 item 4): how much of each current area's path sendtracker holds, as far as the documents held
+# say. "Held" = a letter or report of its own is stored for it (an inspection that is not a placeholder, or a
+# revisit / monitoring inspection). "Known missing" = an inspection known only from a later document (a
+# placeholder), or an earlier visit a 2023 report names ("Dates of previous inspection") that matches nothing held.
+COVERAGE_WHOLE, COVERAGE_PARTLY, COVERAGE_NONE = "whole", "partly", "none"
+COVERAGE_LABELS = {
+    COVERAGE_WHOLE: "Whole path held",
+    COVERAGE_PARTLY: "Partly held",
+    COVERAGE_NONE: "Nothing held",
+}
+COVERAGE_DEFINITIONS = {
+    COVERAGE_WHOLE: "every inspection, revisit and monitoring inspection on record comes from its own letter or "
+                    "report, and no held report names an earlier visit that is not held",
+    COVERAGE_PARTLY: "something is held, and something is known to be missing: an inspection known only from a "
+                     "later letter or report, or an earlier visit a 2023 report names that is not held",
+    COVERAGE_NONE: "no letter or report of the area is held",
+}
 
 
 @dataclass
@@ -82,6 +102,28 @@ class MapArea:
     status: Status
     cx: int
     cy: int
+    in_region: bool = True  # False: outside the chosen region (drawn faded)
+
+
+@dataclass
+class Coverage:
+    """Current areas (of the region, when one is chosen) by how much of their path is held (COVERAGE_DEFINITIONS).
+    `whole + partly + none == total` always; `none_known_inspected` is the part of `none` known (from a later
+    document) to have been inspected."""
+
+    whole: int
+    partly: int
+    none: int
+    none_known_inspected: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.whole + self.partly + self.none
+
+    def rows(self) -> list[tuple[str, str, int, str]]:
+        """(key, label, count, definition) in the panel's order."""
+        counts = {COVERAGE_WHOLE: self.whole, COVERAGE_PARTLY: self.partly, COVERAGE_NONE: self.none}
+        return [(k, COVERAGE_LABELS[k], counts[k], COVERAGE_DEFINITIONS[k]) for k in COVERAGE_LABELS]
 
 
 @dataclass
@@ -105,6 +147,13 @@ class Dashboard:
     # Issue 13 item 1: what a computed figure had to leave out because a date is not known.
     undated_inspections: int = 0  # not in the by-year chart
     undated_revisits: dict[str, int] = field(default_factory=dict)  # revisit kind label -> left out of the median
+    # Issue 15 item 5: '' = England; else one of LocalArea.Region.values, applied to every figure above.
+    region: str = ""
+    # Issue 11 item 4: how much is held, and how current it is.
+    coverage: Coverage = field(default_factory=lambda: Coverage(0, 0, 0))
+    latest_published: dt.date | None = None  # the latest publication date of a held inspection (None: not known)
+    no_publication_date: int = 0  # of `inspection_count`, how many have no publication date (not in the one above)
+    latest_inspection: dt.date | None = None  # the latest first day on site of a held inspection
 
 
 @lru_cache(maxsize=1)
@@ -115,10 +164,13 @@ def map_geometry() -> dict:
 
 class _Links:
     """The one place that knows the list pages' filter names (inspections/facts/filters.py), so every chart
-    element links to the list (and hence the CSV) behind its number."""
+    element links to the list (and hence the CSV) behind its number. With a region, every link carries it."""
 
-    @staticmethod
-    def _url(path: str, **params) -> str:
+    def __init__(self, region: str = ""):
+        self.region = region
+
+    def _url(self, path: str, **params) -> str:
+        params["region"] = self.region  # last, and dropped when empty: England's links are unchanged
         query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
         return f"{path}?{query}" if query else path
 
@@ -137,71 +189,89 @@ class _Links:
         return self.inspections(framework=framework, kind=kind.value, outcome="none", **params)
 
 
-def _links() -> _Links:
-    return _Links()
+def _links(region: str = "") -> _Links:
+    return _Links(region)
 
 
 def area_statuses() -> tuple[dict[int, str], list[dict]]:
-    """(area id -> status key, current area rows). Three queries.
+    """(current area id -> stage key, current area rows in name order). Four queries.
 
-    Each area row also gets `unconfirmed`: a fact behind its status (the inspection it rests on, a revisit of
-    it, or a judgement at one) still needs review — facts.selectors.with_stage's `stage_unconfirmed`, so the
-    dashboard can say how many of each bar's areas are unconfirmed (issue 13 item 6)."""
-    areas = list(
-        LocalArea.objects.filter(end_date__isnull=True).values("id", "gss_code", "name", "region", "stat_neighbours").order_by("name")
-    )
-    # Placeholders count here (the revisit of Redcar's 2018 inspection hangs off one), as in with_stage.
-    inspections = Inspection.objects.values("id", "area_id", "framework", "kind", "outcome", "start_date", "needs_review")
+    The stage is facts.selectors.with_stage's `stage` (the areas list's), never recomputed here. Each area row
+    (id, gss_code, name, region, stat_neighbours) also gets `coverage` (COVERAGE_WHOLE / _PARTLY / _NONE),
+    `known_inspected` (an inspection of it is known, held or not) and `unconfirmed`: a fact behind its stage (the
+    inspection it rests on, a revisit of it, or a judgement at one) still needs review — with_stage's
+    `stage_unconfirmed`, computed here in Python from two narrow queries because that column costs ~110 ms for
+    1,500 areas on PostgreSQL against ~10 ms this way (tests/web/test_dashboard.py checks they agree)."""
+    from inspections.facts.selectors import with_stage
+
+    current = LocalArea.objects.filter(end_date__isnull=True)
+    rows = list(with_stage(current).values("id", "gss_code", "name", "region", "stat_neighbours", "stage")
+                .order_by("name", "id"))
+    # Coverage in a query of its own: joined to the stage query, PostgreSQL's plan took 130 ms for 1,500 areas
+    # against 26 + 9 ms apart.
+    area = OuterRef("pk")
+    coverage = {row["id"]: row for row in current.annotate(
+        held=Exists(Inspection.objects.filter(area=area, is_placeholder=False))
+        | Exists(Revisit.objects.filter(inspection__area=area, inspection__rejected=False)),
+        # Known missing: a placeholder, or a previous visit a report names that matched nothing held (write.py
+        # links it to any inspection or revisit of the area on that date; a placeholder counts as the former).
+        missing=Exists(Inspection.objects.filter(area=area, is_placeholder=True))
+        | Exists(Inspection.objects.filter(area=area, previous_inspection_start__isnull=False,
+                                           previous_inspection__isnull=True)),
+    ).values("id", "held", "missing")}
+    # The inspection each stage rests on: the latest of its framework (as with_stage orders: dated first, then
+    # the later date, then the higher id; placeholders included), and which of them have a fact under review.
     latest: dict[tuple[int, str], dict] = {}
-    for row in inspections:
+    for row in Inspection.objects.values("id", "area_id", "framework", "start_date", "needs_review"):
         key = (row["area_id"], row["framework"])
         current = latest.get(key)
         if current is None or _recency(row) > _recency(current):
             latest[key] = row
-    revisit_overall: dict[int, str] = {}
-    revisits = Revisit.objects.annotate(
-        unsure_judgement=Exists(ProgressJudgement.objects.filter(revisit_id=OuterRef("pk"), needs_review=True)),
-    ).values("inspection_id", "overall", "start_date", "needs_review", "unsure_judgement").order_by(
-        F("start_date").asc(nulls_first=True), "id"
+    unsure_inspections = set(
+        Revisit.objects.filter(Q(needs_review=True) | Exists(
+            ProgressJudgement.objects.filter(revisit_id=OuterRef("pk"), needs_review=True)))
+        .values_list("inspection_id", flat=True)
     )
-    unsure_inspections: set[int] = set()
-    for row in revisits:
-        revisit_overall[row["inspection_id"]] = row["overall"]  # the latest revisit wins
-        if row["needs_review"] or row["unsure_judgement"]:
-            unsure_inspections.add(row["inspection_id"])
-
-    statuses = {}
-    for area in areas:
-        latest_2023, latest_2016 = latest.get((area["id"], Framework.F2023)), latest.get((area["id"], Framework.F2016))
-        statuses[area["id"]] = status = _status(latest_2023, latest_2016, revisit_overall)
-        behind = latest_2023 if status in OUTCOMES_2023 else latest_2016
-        area["unconfirmed"] = bool(behind and (behind["needs_review"] or behind["id"] in unsure_inspections))
+    statuses: dict[int, str] = {}
+    areas: list[dict] = []
+    for row in rows:
+        statuses[row["id"]] = stage = row.pop("stage")
+        held, missing = bool(coverage[row["id"]]["held"]), bool(coverage[row["id"]]["missing"])
+        behind = latest.get((row["id"], Framework.F2023 if stage in OUTCOMES_2023 else Framework.F2016))
+        row["unconfirmed"] = bool(behind and (behind["needs_review"] or behind["id"] in unsure_inspections))
+        row["coverage"] = COVERAGE_NONE if not held else COVERAGE_PARTLY if missing else COVERAGE_WHOLE
+        row["known_inspected"] = held or missing
+        areas.append(row)
     return statuses, areas
 
 
 def _recency(row: dict) -> tuple:
-    """Latest first as in selectors.with_stage: dated before undated, then the later date, then the higher id."""
-    return (row["start_date"] is not None, row["start_date"] or _MIN, row["id"])
+    """Latest first as in facts.selectors.with_stage: dated before undated, then the later date, then the higher id."""
+    return (row["start_date"] is not None, row["start_date"] or dt.date.min, row["id"])
 
 
-def _status(latest_2023: dict | None, latest_2016: dict | None, revisit_overall: dict[int, str]) -> str:
-    if latest_2023 and latest_2023["outcome"] in {"positive", "inconsistent", "systemic_failings"}:
-        return latest_2023["outcome"]
-    if latest_2016:
-        if latest_2016["id"] in revisit_overall:
-            overall = revisit_overall[latest_2016["id"]]
-            return "revisit_sufficient" if overall == Revisit.Overall.SUFFICIENT_ALL else "revisit_insufficient"
-        if latest_2016["outcome"] == Inspection.Outcome.WSOA_REQUIRED:
-            return "wsoa_open"
-        if latest_2016["outcome"] == Inspection.Outcome.NO_WSOA:
-            return "no_wsoa"
-    return "not_inspected"
+def last_successful_fetch() -> FetchRun | None:
+    """The latest fetch run that succeeded (by when it finished), or None when none has. One query: it is read on
+    every dashboard request, since a run that found nothing new changes no fact (and so no snapshot)."""
+    return FetchRun.objects.filter(status=FetchRun.Status.SUCCEEDED).order_by(F("finished_at").desc(nulls_last=True)).first()
 
 
-def dashboard_summary() -> Dashboard:
-    links = _links()
-    statuses, areas = area_statuses()
+def dashboard_summary(region: str = "", *, statuses: dict[int, str] | None = None,
+                      areas: list[dict] | None = None) -> Dashboard:
+    """Every dashboard figure for England, or for `region` (one of LocalArea.Region.values; ValueError for any
+    other: views answer 400 before calling). `statuses`/`areas` are `area_statuses()`'s (the analysis snapshot's,
+    inspections/analysis/snapshot.py); read here when not given. Two queries besides: outcomes by framework and
+    year (with the latest publication date), and the revisits.
+
+    Regions scope as the lists' ?region= does (the area's region, former areas included for inspections), so
+    every number equals the row count of the list it links to."""
+    if region and region not in LocalArea.Region.values:
+        raise ValueError(f"Unknown region {region!r}")
+    links = _links(region)
+    if statuses is None or areas is None:
+        statuses, areas = area_statuses()
     by_gss = {a["gss_code"]: a for a in areas}
+    scoped = [a for a in areas if not region or a["region"] == region]
 
     geometry = map_geometry()
     def shapes(rows: list[dict]) -> list[MapArea]:
@@ -209,30 +279,44 @@ def dashboard_summary() -> Dashboard:
         for shape in rows:
             area = by_gss.get(shape["gss"])
             key = statuses[area["id"]] if area else "not_inspected"
+            inside = not region or bool(area and area["region"] == region)
             out.append(MapArea(shape["gss"], area["name"] if area else shape["name"], shape["d"], STATUS_BY_KEY[key],
-                               shape.get("cx", 0), shape.get("cy", 0)))
+                               shape.get("cx", 0), shape.get("cy", 0), inside))
         return out
 
     map_areas = shapes(geometry["areas"])
     inset = {**geometry["inset"], "areas": shapes(geometry["inset"]["areas"])} if geometry.get("inset") else None
     mapped = {s["gss"] for s in geometry["areas"]}
-    unmapped = [(a["gss_code"], a["name"], STATUS_BY_KEY[statuses[a["id"]]]) for a in areas if a["gss_code"] not in mapped]
+    unmapped = [(a["gss_code"], a["name"], STATUS_BY_KEY[statuses[a["id"]]]) for a in scoped if a["gss_code"] not in mapped]
 
-    status_counts = Counter(statuses.values())
-    status_unconfirmed = Counter(statuses[a["id"]] for a in areas if a.get("unconfirmed"))
+    status_counts = Counter(statuses[a["id"]] for a in scoped)
+    status_unconfirmed = Counter(statuses[a["id"]] for a in scoped if a.get("unconfirmed"))
     status_bars = _scaled(
         [Bar(s.label, status_counts.get(s.key, 0), links.areas_with_status(s.key), s.key, colour=s.colour,
              unconfirmed=status_unconfirmed.get(s.key, 0)) for s in STATUSES]
     )
+    cover = Counter(a["coverage"] for a in scoped)
+    coverage = Coverage(cover[COVERAGE_WHOLE], cover[COVERAGE_PARTLY], cover[COVERAGE_NONE],
+                        sum(1 for a in scoped if a["coverage"] == COVERAGE_NONE and a["known_inspected"]))
 
-    # Outcomes by framework and by year: one grouped query.
+    # Outcomes by framework and by year, and the latest publication date held: one grouped query.
+    in_region = Q(area__region=region) if region else Q()
+    # The publication date as the inspections list shows it: the letter's own, else its publisher's listing's
+    # (facts.selectors._document_published: only for a letter or report of the inspectorates).
+    published = Coalesce(F("published_date"), Case(When(source_kind=SourceKind.LETTER, then=F("source_document__published_date")),
+                                                   default=Value(None), output_field=DateField()), output_field=DateField())
     grouped = list(
-        Inspection.objects.filter(is_placeholder=False)
+        Inspection.objects.filter(in_region, is_placeholder=False)
+        .alias(published_on=published)
         .annotate(year=ExtractYear("start_date"))
         .values("framework", "year", "outcome")
-        .annotate(n=Count("id"), unsure=Count("id", filter=Q(needs_review=True)))
+        .annotate(n=Count("id"), unsure=Count("id", filter=Q(needs_review=True)), published=Max("published_on"),
+                  unpublished=Count("id", filter=Q(published_on__isnull=True)), latest_start=Max("start_date"))
         .order_by("framework", "year", "outcome")
     )
+    latest_published = max((row["published"] for row in grouped if row["published"]), default=None)
+    latest_inspection = max((row["latest_start"] for row in grouped if row["latest_start"]), default=None)
+    no_publication_date = sum(row["unpublished"] for row in grouped)
     outcome_labels = dict(Inspection.Outcome.choices)
     framework_labels = dict(Framework.choices)
     by_framework: dict[str, Counter] = defaultdict(Counter)
@@ -267,7 +351,9 @@ def dashboard_summary() -> Dashboard:
         year_rows.append(YearRow(year, framework_labels[fw], bars, sum(counts.values())))
 
     # Revisit results and time from inspection to revisit: one query.
-    revisit_rows = Revisit.objects.filter(inspection__rejected=False).values("kind", "overall", "start_date", "inspection__start_date")
+    revisit_rows = Revisit.objects.filter(Q(inspection__area__region=region) if region else Q(),
+                                          inspection__rejected=False).values(
+        "kind", "overall", "start_date", "inspection__start_date")
     overall_counts: dict[str, Counter] = defaultdict(Counter)
     months: dict[str, list[float]] = defaultdict(list)
     undated: Counter = Counter()
@@ -307,15 +393,19 @@ def dashboard_summary() -> Dashboard:
         revisit_bars=revisit_bars,
         median_months=median_months,
         revisit_samples=samples,
-        area_count=len(areas),
+        area_count=len(scoped),
         inspection_count=sum(sum(c.values()) for c in by_framework.values()),
         revisit_count=sum(sum(c.values()) for c in overall_counts.values()),
         undated_inspections=undated_inspections,
         undated_revisits={kind_labels[k]: n for k, n in undated.items() if k in kind_labels},
+        region=region,
+        coverage=coverage,
+        latest_published=latest_published,
+        latest_inspection=latest_inspection,
+        no_publication_date=no_publication_date,
     )
 
 
-_MIN = dt.date.min
 _OUTCOME_ORDER = {o: i for i, o in enumerate(Inspection.Outcome.values)}
 
 

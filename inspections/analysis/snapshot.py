@@ -94,8 +94,9 @@ def fingerprint() -> tuple:
 
 
 def snapshot() -> Snapshot:
-    """The current snapshot: one query when nothing changed, seven when the facts are read again (the
-    fingerprint, the dashboard's three status queries, WSOAs, the data date, the facts)."""
+    """The current snapshot: one query when nothing changed, eight when the facts are read again (the
+    fingerprint, selectors.area_statuses' four (stages, coverage, inspections, revisits under review), WSOAs, the
+    data date, the facts)."""
     global _current
     key = fingerprint()
     current = _current

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,13 +16,15 @@ from inspections.analysis.forms import DueFilter
 from inspections.analysis.paths import OUTCOME_LABELS as PATH_OUTCOME_LABELS
 from inspections.analysis.paths import OUTCOMES as PATH_OUTCOMES
 from inspections.analysis.paths import PATH_LABELS, PATHS
-from inspections.analysis.selectors import STATUSES, Dashboard, dashboard_summary
+from inspections.analysis.selectors import STATUSES, Dashboard, dashboard_summary, last_successful_fetch
+from inspections.analysis.snapshot import snapshot
 from inspections.analysis.trends import BASES, PERIODS
 from inspections.facts.exports import csv_lines, format_cell
 from sendtracker.access import public_read
 
 # The map's ~190 shapes and the table of every area are built with format_html_join (escaped like a
-# template) rather than template loops: at ten times today's data that halves the page's render time.
+# template) rather than template loops: at ten times today's data that halves the page's render time. They are
+# built once per snapshot of the facts and region (`_dashboard_parts`), not per request (issue 15 item 7).
 _SHAPE = ('<a href="/areas/{}/" class="{}" data-gss="{}" data-status="{}"{}><path d="{}" fill="{}">'
           "<title>{}: {}</title></path></a>\n")
 _ROW = ('<tr><td><a href="/areas/{}/">{}</a>{}</td><td><span class="swatch" style="--swatch: {}"></span>{}</td></tr>\n')
@@ -32,27 +35,54 @@ _ROW = ('<tr><td><a href="/areas/{}/">{}</a>{}</td><td><span class="swatch" styl
 _NOT_IN_TAB_ORDER = mark_safe(' tabindex="-1"')
 
 
+def _map_class(a, inset: bool = False) -> str:
+    return "map-area" + (" map-area-inset" if inset else "") + ("" if a.in_region else " map-area-outside")
+
+
 def _map_parts(d: Dashboard) -> dict:
     shapes = format_html_join(
         "", _SHAPE,
-        ((a.gss, "map-area", a.gss, a.status.key, "", a.d, a.status.colour, a.name, a.status.label) for a in d.map_areas),
+        ((a.gss, _map_class(a), a.gss, a.status.key, "", a.d, a.status.colour, a.name, a.status.label) for a in d.map_areas),
     )
     inset = format_html_join(
         "", _SHAPE,
-        ((a.gss, "map-area map-area-inset", a.gss, a.status.key, _NOT_IN_TAB_ORDER, a.d, a.status.colour, a.name,
+        ((a.gss, _map_class(a, inset=True), a.gss, a.status.key, _NOT_IN_TAB_ORDER, a.d, a.status.colour, a.name,
           a.status.label) for a in (d.inset or {}).get("areas", [])),
     )
+    # With a region, the table lists that region's areas only (the map still draws England, the rest faded).
     rows = format_html_join("", _ROW, (
-        *((a.gss, a.name, "", a.status.colour, a.status.label) for a in d.map_areas),
+        *((a.gss, a.name, "", a.status.colour, a.status.label) for a in d.map_areas if a.in_region),
         *((gss, name, " (not on the map)", status.colour, status.label) for gss, name, status in d.unmapped),
     ))
     return {"map_shapes": shapes, "inset_shapes": inset, "map_rows": rows}
 
 
+def _dashboard_parts(region: str) -> dict:
+    """The dashboard's figures and its map's markup for `region` ('' = England), from the analysis snapshot: built
+    on the first request after the facts change (two queries besides the snapshot's), then reused as is."""
+    snap = snapshot()
+
+    def build() -> dict:
+        summary = dashboard_summary(region, statuses=snap.statuses, areas=snap.areas)
+        return {"d": summary, **_map_parts(summary)}
+
+    return snap.once(f"dashboard:{region}", build)
+
+
 @public_read
 def dashboard(request: HttpRequest) -> HttpResponse:
-    summary = dashboard_summary()
-    return render(request, "analysis/dashboard.html", {"d": summary, "statuses": STATUSES, **_map_parts(summary)})
+    """/ (?region=<one of England's nine regions>): the national picture, or one region's: every figure, the
+    map's highlight and every chart link scoped to it. An unknown region: 400, the error and no figures.
+    Queries: the snapshot's fingerprint and the last successful fetch (two); after a change, the snapshot's
+    and three more, once."""
+    region = request.GET.get("region", "")
+    context = {"statuses": STATUSES, "regions": LocalArea.Region.values, "region": region,
+               "fetching_on": settings.FETCH_REPORTS_DAILY}
+    if region and region not in LocalArea.Region.values:
+        context["invalid_region"] = region
+        return render(request, "analysis/dashboard.html", context, status=400)
+    parts = _dashboard_parts(region)
+    return render(request, "analysis/dashboard.html", {**context, **parts, "last_fetch": last_successful_fetch()})
 
 
 # --- the analysis pages -----------------------------------------------------------------------------------

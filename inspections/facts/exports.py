@@ -227,7 +227,9 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "authority_type": "county, unitary, metropolitan, london or other.",
         "current": "false for a former authority (e.g. Cumbria).",
         "stage": "positive / inconsistent / systemic_failings (latest 2023 outcome); else revisit_sufficient, "
-                 "revisit_insufficient, wsoa_open, no_wsoa (2016 path); or not_inspected.",
+                 "revisit_insufficient, wsoa_open, no_wsoa (2016 path); else outcome_not_recorded (held, outcome "
+                 "not recorded), known_not_held (known only from a later letter or report) or not_inspected (no "
+                 "inspection known).",
         "stage_label": "The stage in the dashboard's words, with detail in brackets.",
         "latest_outcome": "Outcome of the latest inspection (2023 if any, else 2016).",
         "latest_inspection_date": "Start date of the latest inspection, revisit or monitoring inspection.",

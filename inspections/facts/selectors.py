@@ -7,8 +7,8 @@ Conventions (for h7 and anyone adding a page):
   The page paginates it; the CSV export streams it with `.iterator()`. Both go through the same
   selector, so the file always holds exactly what the page lists.
 - Every query count is bounded: per-row facts are SQL annotations (subqueries), never per-row lookups.
-- `with_stage(qs)` annotates any LocalArea queryset with its current stage (the same rules as the
-  dashboard's `area_statuses`): `stage`, `latest_outcome`, `latest_2016_*`, `latest_2023_*`,
+- `with_stage(qs)` annotates any LocalArea queryset with its current stage (the one place it is computed: the
+  dashboard's `area_statuses` reads it too): `stage`, `latest_outcome`, `latest_2016_*`, `latest_2023_*`,
   `revisit_*`, `judged_total`, `judged_sufficient`, `latest_date` (the latest inspection, revisit or
   monitoring inspection), `stage_unconfirmed` (a fact behind the stage still needs review).
   `stage_label(row)` words it, starting with the vocabulary's stage label.
@@ -131,10 +131,17 @@ def with_stage(qs: QuerySet[LocalArea]) -> QuerySet[LocalArea]:
             When(~Q(_overall=no_revisit), then=Value("revisit_insufficient")),
             When(outcome=Inspection.Outcome.WSOA_REQUIRED, then=Value("wsoa_open")),
             When(outcome=Inspection.Outcome.NO_WSOA, then=Value("no_wsoa")),
-            default=Value("not_inspected"),
+            default=Value(None),  # no stage from the 2016 path: `no_stage` below says which kind of nothing
             output_field=CharField(),
         )
     ).values("_v")[:1]
+    # No stage-giving fact (issue 11 item 4): a held letter or report with no recorded outcome; else an
+    # inspection known only from a later document (placeholder: its letter is not held); else nothing known.
+    no_stage = Case(
+        When(Exists(Inspection.objects.filter(area=OuterRef("pk"), is_placeholder=False)), then=Value("outcome_not_recorded")),
+        When(Exists(Inspection.objects.filter(area=OuterRef("pk"), is_placeholder=True)), then=Value("known_not_held")),
+        default=Value("not_inspected"), output_field=CharField(),
+    )
     outcome_2023 = Case(When(outcome__in=OUTCOMES_2023, then=F("outcome")), default=Value(None), output_field=CharField())
     return qs.annotate(
         latest_2023_outcome=on_2023(F("outcome")),
@@ -145,7 +152,7 @@ def with_stage(qs: QuerySet[LocalArea]) -> QuerySet[LocalArea]:
         revisit_start=on_2016(Subquery(revisit.values("start_date")[:1])),
         judged_total=Coalesce(on_2016(_Count(revisit_judgements)), 0),
         judged_sufficient=Coalesce(on_2016(_Count(revisit_judgements.filter(sufficient_progress=True))), 0),
-        stage=Coalesce(on_2023(outcome_2023), Subquery(stage_2016), Value("not_inspected"), output_field=CharField()),
+        stage=Coalesce(on_2023(outcome_2023), Subquery(stage_2016), no_stage, output_field=CharField()),
         latest_outcome=Coalesce(on_2023(NullIf(F("outcome"), Value(""))), on_2016(NullIf(F("outcome"), Value("")))),
         # The latest thing that happened: a revisit or monitoring inspection is later than the inspection it
         # follows (Redcar and Cleveland: an undated 2018 inspection, revisited November 2021; issue 13 item 3).

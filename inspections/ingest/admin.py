@@ -10,11 +10,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from inspections.ingest.services import document_delete, document_reprocess
+from inspections.ingest.views import handle_upload
 from inspections.models import Document
-from sendtracker.storage import StorageFullError
-from inspections.ingest.services import document_delete, document_reprocess, document_upload
-from inspections.ingest.forms import UploadForm
-from inspections.ingest.views import report_upload
 
 
 @admin.register(Document)
@@ -66,17 +64,9 @@ class DocumentAdmin(admin.ModelAdmin):
     def upload_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-        status = 200
-        if form.is_bound and form.is_valid():
-            try:
-                documents = document_upload(files=form.accepted, user=request.user)
-            except StorageFullError as exc:
-                form.add_error(None, exc.message)
-                status = 507
-            else:
-                report_upload(request, documents, form.refused)
-                return redirect(reverse("admin:inspections_document_changelist"))
+        form, stored, status = handle_upload(request)
+        if stored:
+            return redirect(reverse("admin:inspections_document_changelist"))
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
                    "title": "Upload documents"}
         return TemplateResponse(request, "admin/inspections/document/upload.html", context, status=status)

@@ -17,7 +17,7 @@ from inspections.models import (
     WrittenStatementOfAction,
 )
 from inspections.ingest.services import PENDING
-from inspections.vocabulary import FACT_WORDS
+from inspections.vocabulary import FACT_WORDS, MONITORING_OVERALL_LABELS
 
 RECENT = 100
 
@@ -131,10 +131,12 @@ def document_findings(document: Document) -> DocumentFindings:
     first, *rest = parts
     findings = DocumentFindings()
     for row in first.union(*rest, all=True):
+        # A monitoring inspection's result in the 2023 framework's words (effective action), not a revisit's.
+        summary_words = MONITORING_OVERALL_LABELS if row["f_kind"] == Revisit.Kind.MONITORING else _CODE_LABELS
         item = Finding(
             slug=row["slug"], id=row["id"], area_name=row["f_area_name"], area_gss=row["f_area_gss"],
             date=row["f_date"], kind=_CODE_LABELS.get(row["f_kind"], row["f_kind"] or ""),
-            summary=_CODE_LABELS.get(row["f_summary"], row["f_summary"] or ""), needs_review=bool(row["f_review"]),
+            summary=summary_words.get(row["f_summary"], row["f_summary"] or ""), needs_review=bool(row["f_review"]),
             review_reasons=list(row["f_reasons"] or []),
         )
         if item.slug == "letter":

@@ -16,24 +16,33 @@ from inspections.models import Document
 from inspections.ingest.selectors import document_findings, document_pending, document_recent
 from inspections.ingest.services import PENDING, document_reprocess, document_upload
 from inspections.ingest.forms import UploadForm
-from sendtracker.storage import StorageFullError
 from sendtracker.access import DOCUMENT_VIEW_PERMISSION, REPROCESS_PERMISSION, UPLOAD_PERMISSION, permission_needed
+from sendtracker.storage import StorageFullError
 
 
 @permission_needed(UPLOAD_PERMISSION)
 def document_upload_view(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
-    status = 200
-    if form.is_bound and form.is_valid():
-        try:
-            documents = document_upload(files=form.accepted, user=request.user)
-        except StorageFullError as exc:
-            form.add_error(None, exc.message)
-            status = 507  # Insufficient Storage: nothing was kept, the user can try again later
-        else:
-            report_upload(request, documents, form.refused)
-            return redirect("document_list")
+    form, stored, status = handle_upload(request)
+    if stored:
+        return redirect("document_list")
     return render(request, "ingest/upload.html", {"form": form, "max_upload_bytes": settings.MAX_UPLOAD_BYTES}, status=status)
+
+
+def handle_upload(request: HttpRequest) -> tuple[UploadForm, bool, int]:
+    """The upload form's POST, shared by this page and the admin's: (form, stored?, HTTP status).
+
+    Stored files get one message each (`report_upload`). A full disk is a form error with status 507
+    (Insufficient Storage): nothing of the batch was kept, and the user can try again later."""
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if not (form.is_bound and form.is_valid()):
+        return form, False, 200
+    try:
+        documents = document_upload(files=form.accepted, user=request.user)
+    except StorageFullError as exc:
+        form.add_error(None, exc.message)
+        return form, False, 507
+    report_upload(request, documents, form.refused)
+    return form, True, 200
 
 
 def report_upload(request: HttpRequest, documents: list[Document], refused) -> None:

@@ -60,7 +60,7 @@ def fact_get(*, slug: str, pk: int, include_rejected: bool = False) -> SourcedFa
 
 def review_queue() -> QuerySet:
     """Every fact that needs review and is not rejected, least confident first, as one UNION ALL of dicts:
-    fact_kind, id, area_name, area_gss_code, date, summary, confidence, source_document_id."""
+    fact_kind, id, area_name, area_gss_code, date, summary, confidence, source_document_id, sub_kind (a revisit's kind)."""
     parts = []
     for slug, (area, gss, date, summary) in _QUEUE_COLUMNS.items():
         parts.append(
@@ -71,9 +71,11 @@ def review_queue() -> QuerySet:
                 area_name=F(area), area_gss_code=F(gss),
                 date=F(date) if date else Value(None, output_field=DateField()),
                 summary=F(summary) if summary else Value("", output_field=TextField()),
+                # A revisit's kind: a monitoring inspection's result is said in the 2023 framework's words.
+                sub_kind=F("kind") if slug == "revisit" else Value("", output_field=CharField()),
             )
             .values("fact_kind", "id", "area_name", "area_gss_code", "date", "summary", "confidence",
-                    "source_document_id")
+                    "source_document_id", "sub_kind")
         )
     first, *rest = parts
     return first.union(*rest, all=True).order_by("confidence", "area_name", "fact_kind", "id")
@@ -140,7 +142,8 @@ def queue_rows(rows) -> list[dict]:
     for row in rows:
         row = dict(row)
         row["kind_words"] = FACT_KIND_WORDS.get(row["fact_kind"], row["fact_kind"])
-        row["summary"] = _SUMMARY_WORDS.get(row["summary"], row["summary"])
+        words = MONITORING_OVERALL_LABELS if row.get("sub_kind") == Revisit.Kind.MONITORING else _SUMMARY_WORDS
+        row["summary"] = words.get(row["summary"], row["summary"])
         out.append(row)
     return out
 

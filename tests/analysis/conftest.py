@@ -18,9 +18,9 @@ def _fresh_snapshot():
 
 
 # Every analysis page reads the facts through inspections/analysis/snapshot.py: cold, the fingerprint, the
-# dashboard's three status queries (areas, inspections, revisits), WSOAs, the data date and the facts (one UNION);
-# warm (nothing changed since), the fingerprint alone. Whatever the number of areas.
-COLD_MAX_QUERIES = 7
+# dashboard's four status queries (stages, coverage, inspections, revisits under review), WSOAs, the data date and
+# the facts (one UNION); warm (nothing changed since), the fingerprint alone. Whatever the number of areas.
+COLD_MAX_QUERIES = 8
 WARM_QUERIES = 1
 
 

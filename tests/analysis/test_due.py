@@ -93,7 +93,7 @@ def test_2016_paths_state_no_window_so_no_date_is_invented():
     stated = Event("initial_inspection", 5, start=D(2017, 3, 6), end=D(2017, 3, 10), outcome="wsoa_required",
                    sentence="Ofsted and CQC will revisit the area within approximately 18 months.")
     assert next_visit([stated]).due_by == D(2018, 9, 10)
-    assert next_visit([]).reason == "no inspection on record"
+    assert next_visit([]).reason == "no inspection known"
 
 
 def test_the_latest_full_inspection_is_the_one_that_counts():

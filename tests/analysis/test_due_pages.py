@@ -60,7 +60,7 @@ def test_due_page_lists_overdue_and_due_within_n_months_and_counts_the_rest(
     page = response.content.decode()
     assert "unconfirmed" in page and MONITORING_18 in page
     assert "1 overdue" in page and "1 due later; 2 with no date" in page
-    assert "the letter states no window for the revisit" in page and "no inspection on record" in page
+    assert "the letter states no window for the revisit" in page and "no inspection known" in page
     # 24 months reaches Later Shire.
     rows = client.get("/analysis/due/", {"months": 24}).context["d"].rows
     assert [r["gss_code"] for r in rows] == ["E06000901", "E06000902", "E06000903"]

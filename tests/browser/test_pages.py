@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from inspections.vocabulary import STAGES
 from tests.browser.conftest import VIEWPORTS, laptop_then_phone, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +19,7 @@ def test_dashboard_map_and_charts(page, live_server, national_data, shot):
     expect(page.locator("svg.england-map a.map-area:not(.map-area-inset)")).to_have_count(153)
     expect(page.locator("svg.england-map a.map-area-inset")).to_have_count(33)  # London, enlarged
     # Every chart bar is a link to a list.
-    assert page.locator(".dash-status a.bar-row").count() == 8
+    assert page.locator(".dash-status a.bar-row").count() == len(STAGES)  # one per stage (inspections/vocabulary.py)
     laptop_then_phone(shot, page, "dashboard")
     assert no_sideways_scroll(page)
 

@@ -29,10 +29,13 @@ def test_predecessor_letter_after_successor_report_gives_the_same_rows(register)
     successor_first = _ingest(CUMBERLAND_2023, CUMBRIA_2016)
     assert successor_first == predecessor_first
     report = Inspection.all_objects.get(area__gss_code="E06000063", framework="2023")
-    # Both the Cumbria letter and the placeholder the report made start that day: ambiguous, so no link.
-    # Before the fix, the successor was projected first and kept its link to the placeholder.
+    # Cumberland did not exist in 2019, so its report's previous inspection is not made a Cumberland placeholder
+    # (project.py, area_start): the one inspection that started that day is Cumbria's letter, and the report links
+    # to it whichever file came first. Before the fix, the successor was projected first and kept a stale link.
     assert report.previous_inspection_start.isoformat() == "2019-09-23"
-    assert report.previous_inspection is None
+    assert report.previous_inspection is not None
+    assert report.previous_inspection.area.gss_code == "E10000006" and not report.previous_inspection.is_placeholder
+    assert not Inspection.all_objects.filter(area__gss_code="E06000063", framework="2016").exists()
 
 
 def _reject_weakness_4() -> None:

@@ -40,7 +40,7 @@ def test_stage_labels_follow_the_path():
     assert rows["Open"]["wsoa_open"] is True or rows["Open"]["wsoa_open"] == 1
     assert stage_label(rows["Newer"]) == "2023: inconsistent"
     assert stage_label(rows["Clean"]) == "2016: no WSOA required (inspected 2016)"
-    assert stage_label(rows["Never"]) == "No inspection on record"
+    assert stage_label(rows["Never"]) == "No inspection known"  # nothing held, nothing named (issue 11 item 4)
 
 
 def test_stage_matches_the_dashboard_status():

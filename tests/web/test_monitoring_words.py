@@ -82,3 +82,18 @@ def test_a_2016_revisit_keeps_its_own_words(client, settings):
     make_judgement(revisit, weakness, True)
     html = client.get(f"/areas/{area.gss_code}/").content.decode()
     assert "Sufficient progress in every weakness" in html and "Effective action" not in html
+
+
+def test_queue_and_document_page_say_a_monitoring_result_in_2023_words(client, analyst, monitored):
+    from tests.factories import make_document
+
+    document = make_document("Monitoring inspection letter.", status="needs_review")
+    type(monitored["monitoring"]).objects.filter(pk=monitored["monitoring"].pk).update(
+        needs_review=True, review_reasons=["Dates unclear."], source_document=document, span_start=0, span_end=10)
+    client.force_login(analyst)
+    queue = client.get(reverse("review_queue")).content.decode()
+    assert "Effective action on some areas for priority action, not on others" in queue
+    assert "Sufficient progress in some weaknesses" not in queue
+    page = client.get(reverse("document_detail", args=[document.pk])).content.decode()
+    assert "Monitoring inspection (2023 framework)" in page
+    assert "Effective action on some areas for priority action, not on others" in page

@@ -132,7 +132,7 @@ def test_dashboard_counts_match_the_labels(corpus, client, django_assert_max_num
     reported = {row["ons_code"] for row in report_labels()}
     status = {b.key: b.count for b in d.status_bars}
     expected = {**dict(labels), "wsoa_open": 1, "revisit_sufficient": 1, "no_wsoa": 0, "revisit_insufficient": 0,
-                "not_inspected": d.area_count - len(reported | SEED_AREAS)}
+                "outcome_not_recorded": 0, "known_not_held": 0, "not_inspected": d.area_count - len(reported | SEED_AREAS)}
     assert status == expected
 
     # The map: every reported area coloured by its labelled outcome, and that colour is not the grey of "no data".
@@ -312,3 +312,50 @@ def test_dorset_county_and_dorset_link_both_ways_on_the_real_reports(corpus, cli
     assert "Source: Ofsted/CQC letter or report on Dorset" in dorset and "Source: 2532283_dorset.pdf" not in dorset
     areas = {r["area_gss_code"]: r for r in _download(client, "/exports/areas.csv?include_former=true")}
     assert "E06000059" in areas["E10000009"]["replaced_by"].split() and areas["E06000059"]["replaced"] == "E10000009"
+
+
+def test_coverage_adds_up_to_the_153_current_areas(corpus, client, django_assert_max_num_queries):
+    """Issue 11 item 4 on the real data: whole + partly + nothing held = the 153 current areas, each worked out by
+    hand from the labels: an area whose report names an earlier inspection that no seed letter holds is partly
+    held; Redcar (a revisit letter, its 2018 inspection's letter not held) is partly held; every other area with a
+    report or seed letter is wholly held; the rest hold nothing."""
+    with django_assert_max_num_queries(DASHBOARD_MAX_QUERIES):
+        response = client.get("/")
+    d = response.context["d"]
+    assert d.area_count == 153
+    c = d.coverage
+    assert c.whole + c.partly + c.none == c.total == 153
+
+    held = {row["ons_code"] for row in report_labels()} | SEED_AREAS
+    # Named and not held: a report's previous inspection that is neither a seed letter (Hartlepool's October 2016
+    # inspection, Middlesbrough's July 2019 revisit) nor another held report.
+    named_unheld = {row["ons_code"] for row in report_labels()
+                    if row.get("previous_inspection_start") and row["ons_code"] not in HELD_EARLIER_EVENTS}
+    partly = named_unheld | {"E06000003"}  # Redcar and Cleveland
+    assert c.none == 153 - len(held)
+    assert c.partly == len(partly), (c, sorted(partly))
+    assert c.whole == len(held - partly)
+    page = re.sub(r"\s+", " ", response.content.decode())
+    assert f"{c.whole} + {c.partly} + {c.none} = 153 current areas" in page
+    # Currency: the latest publication date the held documents state, or "not known"; no fetch in this corpus.
+    assert "Latest publication held" in page and "Last successful fetch" in page
+    assert "never fetched: fetching is off — see README" in page
+
+
+@pytest.mark.parametrize("label", [r for r in report_labels() if r.get("previous_inspection_start")],
+                         ids=lambda r: r["file"])
+def test_every_earlier_inspection_a_report_names_is_shown(corpus, client, django_assert_max_num_queries, label):
+    """Issue 11 'done when': every area whose 2023 report names an earlier inspection shows it, dated (on its own
+    timeline or, for an inspection of the authority it replaced, on that authority's page, which it links to)."""
+    start = dt.date.fromisoformat(label["previous_inspection_start"])
+    with django_assert_max_num_queries(TIMELINE_MAX_QUERIES):
+        page = client.get(f"/areas/{label['ons_code']}/").content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(page)))
+    day = f"{start.day} {start:%B %Y}"
+    assert day in text, (label["file"], day)
+    if label["ons_code"] in HELD_EARLIER_EVENTS:
+        return  # its letter is a seed: shown as that letter's own step
+    # Not held: marked as known only from the later report, never shown as if its letter were held.
+    marked = ("Known from a later document" in text and "the inspection's own letter is not held" in text) \
+        or "is not held" in text
+    assert marked, (label["file"], day)

@@ -91,7 +91,8 @@ class Command(BaseCommand):
         # An area in the middle of the register with a full 2016 path (WSOA and revisit) and a 2023 inspection.
         revisited = Inspection.objects.filter(revisits__isnull=False).select_related("area").order_by("area__name")
         timeline_area = revisited[revisited.count() // 2].area
-        pages = [("dashboard", "/"), (f"timeline {timeline_area.gss_code}", f"/areas/{timeline_area.gss_code}/")]
+        pages = [("dashboard", "/"), ("dashboard region", "/?region=North+East"),
+                 (f"timeline {timeline_area.gss_code}", f"/areas/{timeline_area.gss_code}/")]
         pages += [(f"list {p}", p) for p in LIST_PATHS]
         pages += [("list /areas/ filtered", "/areas/?region=North+East&stage=wsoa_open"),
                   ("list /inspections/ filtered", "/inspections/?framework=2016&outcome=wsoa_required&year=2017"),
@@ -118,6 +119,7 @@ class Command(BaseCommand):
 
         rows.append(self._time(client, "analysis due, facts just changed (cold)", "/analysis/due/", max(5, repeat // 3),
                                before=forget))
+        rows.append(self._time(client, "dashboard, facts just changed (cold)", "/", max(5, repeat // 3), before=forget))
 
         self.stdout.write("")
         if hasattr(os, "getloadavg"):
