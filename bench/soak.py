@@ -350,23 +350,40 @@ def state() -> dict:
     from inspections.models import Document
     from tests.snapshots import snapshot
 
-    facts = {table: [LOCK_TIME.sub(r"\1at\1: \1*\1", repr(row)) for row in rows] for table, rows in snapshot().items()}
+    facts, keys, hidden = {}, {}, {}
+    for table, rows in snapshot().items():
+        facts[table] = [LOCK_TIME.sub(r"\1at\1: \1*\1", repr(row)) for row in rows]
+        if table == "letters":
+            continue
+        # The natural key leads each fact row (a judgement: its revisit's and its weakness's); the provenance,
+        # with `rejected` at index 7, ends it (tests/snapshots.py).
+        keys[table] = [repr(row[:2] if table == "judgements" else row[0]) for row in rows]
+        hidden[table] = [bool(row[-1][7]) for row in rows]
     documents = sorted(
         f"{name}: {status}" for name, status in
         Document.objects.exclude(status=Document.Status.DUPLICATE).values_list("original_name", "status"))
-    return {**facts, "documents": documents}
+    return {**facts, "documents": documents, "_keys": keys, "_hidden": hidden}
 
 
-def differences(soak: dict, reference: dict) -> list[str]:
-    lines = []
-    for table in sorted(set(soak) | set(reference)):
+def differences(soak: dict, reference: dict) -> tuple[list[str], list[str]]:
+    """(differences, tolerated): tolerated are rejected rows whose natural key the other database has no row
+    for at all. By design (pipeline/write.py: "nothing new under a fact an analyst rejected") a revisit, weakness
+    or judgement whose letter arrives after its parent was rejected is not stored, while one that arrived before
+    stays as a rejected row: hidden from every page either way, so the order shows only in hidden rows."""
+    lines, tolerated = [], []
+    for table in sorted(t for t in set(soak) | set(reference) if not t.startswith("_")):
         a, b = Counter(soak.get(table, [])), Counter(reference.get(table, []))
-        only_soak, only_ref = a - b, b - a
-        for row in sorted(only_soak.elements()):
-            lines.append(f"{table}: only in soak: {row}")
-        for row in sorted(only_ref.elements()):
-            lines.append(f"{table}: only in reference: {row}")
-    return lines
+        for side, here, there, only in (("soak", soak, reference, a - b), ("reference", reference, soak, b - a)):
+            rows = here.get(table, [])
+            for row in sorted(only.elements()):
+                i = rows.index(row)
+                key = here.get("_keys", {}).get(table, [None] * len(rows))[i]
+                if (key is not None and here["_hidden"][table][i]
+                        and key not in there.get("_keys", {}).get(table, [])):
+                    tolerated.append(f"{table}: rejected row only in {side}: {row}")
+                else:
+                    lines.append(f"{table}: only in {side}: {row}")
+    return lines, tolerated
 
 
 # ------------------------------------------------------------------------------------------- reference run
@@ -408,6 +425,7 @@ class Figures:
     uploaded_files: int = 0
     race_uploads: int = 0  # files uploaded twice at the same moment
     http_errors: list[str] = field(default_factory=list)
+    http_retries: int = 0  # a kept-alive connection closed by the server as it was reused
     reprocesses: int = 0
     attempts_before_reprocess: int = 0
     decisions: Counter = field(default_factory=Counter)
@@ -449,10 +467,22 @@ class Soak:
             raise SystemExit(f"login failed: {answer.status_code} {answer.text[:500]}")
         return client
 
+    def post(self, client, url: str, **kwargs):
+        """POST with the session's CSRF token. One retry when the server closed a kept-alive connection just as
+        it was reused (httpx: "Server disconnected without sending a response"): the request was not handled."""
+        import httpx
+
+        data = {"csrfmiddlewaretoken": client.cookies["csrftoken"]}
+        try:
+            return client.post(url, data=data, **kwargs)
+        except httpx.RemoteProtocolError:
+            with self.lock:
+                self.figures.http_retries += 1
+            return client.post(url, data=data, **kwargs)
+
     def upload(self, client, batch: list[SoakFile]) -> None:
         files = [("files", (f.name, f.path.read_bytes(), "application/octet-stream")) for f in batch]
-        answer = client.post("/documents/upload/", files=files,
-                             data={"csrfmiddlewaretoken": client.cookies["csrftoken"]})
+        answer = self.post(client, "/documents/upload/", files=files)
         with self.lock:
             self.figures.uploads += 1
             self.figures.uploaded_files += len(batch)
@@ -540,8 +570,7 @@ class Soak:
                 if not rows:
                     continue
                 pk, attempts = self.rng.choice(rows)
-                answer = client.post(f"/documents/{pk}/reprocess/",
-                                     data={"csrfmiddlewaretoken": client.cookies["csrftoken"]})
+                answer = self.post(client, f"/documents/{pk}/reprocess/")
                 with self.lock:
                     if answer.status_code != 302:
                         self.figures.http_errors.append(f"reprocess #{pk}: {answer.status_code}")
@@ -784,7 +813,7 @@ def main() -> int:
     gunicorn_log = (logs / "gunicorn.log").open("w")
     web = subprocess.Popen(
         [GUNICORN, "sendtracker.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread", "--threads", "4",
-         "--timeout", "120"],
+         "--timeout", "120", "--keep-alive", "75"],
         cwd=ROOT, env=soak_env, stdout=gunicorn_log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     soak = Soak(args, files, soak_env, logs, f"http://127.0.0.1:{port}")
@@ -844,7 +873,7 @@ def main() -> int:
         print(f"reference run failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
         return 2
     reference = json.loads(out.read_text())
-    diff = differences(soak_state, reference["state"])
+    diff, tolerated = differences(soak_state, reference["state"])
 
     print()
     print(f"documents: {non_dup.count()} distinct files from {f.uploaded_files} uploaded files in {f.uploads} "
@@ -862,7 +891,8 @@ def main() -> int:
           f"{total_attempts - runs} redeliveries that re-ran a document; documents now with attempts > 1: "
           f"{len(multi)} {multi if multi else ''}")
     print(f"worker logs: {dict(logged)}")
-    print(f"drained in {drained_in:.0f} s; stuck: {len(stuck)}")
+    print(f"drained in {drained_in:.0f} s; stuck: {len(stuck)}; HTTP errors {len(f.http_errors)}, "
+          f"retried requests {f.http_retries}")
     for line in stuck:
         print(f"  stuck: {line}")
     print(f"storage: {len(orphans)} files without a row, {len(missing)} rows without their file")
@@ -874,7 +904,7 @@ def main() -> int:
         print(f"  http error: {line}")
     for line in f.thread_errors:
         print(f"  thread error: {line}")
-    sizes = ", ".join(f"{k} {len(v)}" for k, v in soak_state.items())
+    sizes = ", ".join(f"{k} {len(v)}" for k, v in soak_state.items() if not k.startswith("_"))
     print(f"reference: sequential in-process ingest + {len(soak.decisions)} decisions in "
           f"{time.monotonic() - ref_started:.0f} s; rows compared: {sizes}")
     print(f"decisions in force at the end: {len(soak.decisions)} applied, {len(broken)} broken in the soak database, "
@@ -883,12 +913,15 @@ def main() -> int:
         print(f"  soak decision broken: {line}")
     for line in reference["problems"]:
         print(f"  reference decision problem: {line}")
+    for line in tolerated:
+        print(f"  hidden, tolerated: {line[:600]}")
     if diff:
         print(f"COMPARISON: {len(diff)} differing rows")
         for line in diff[:200]:
             print(f"  {line}")
     else:
-        print("COMPARISON: soak database == sequential reference (facts, letters, document statuses)")
+        print("COMPARISON: soak database == sequential reference (facts, letters, document statuses)"
+              + (f"; {len(tolerated)} rejected rows present on one side only (listed above)" if tolerated else ""))
 
     if diff or stuck or orphans or missing or broken or f.http_errors or f.thread_errors or reference["problems"]:
         exit_code = 1

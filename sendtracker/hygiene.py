@@ -13,15 +13,16 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 # C0 controls and DEL; tab, newline and carriage return are allowed in parameter values (a pasted search).
-_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone UTF-16 surrogates too: no database can store them (PostgreSQL's encoder raises), and no real text has them.
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_CONTROL_IN_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MAX_PARAMETER_CHARS = 2000  # longer than any filter or search a person types; a bigger one is refused
 
 
 def bad_request_reason(request: HttpRequest) -> str | None:
     """Why this request's address cannot be answered, or None when it can."""
     if _CONTROL_IN_PATH.search(request.path):
-        return "The address contains a control character (such as a NUL byte), which no page here accepts."
+        return "The address contains a control character (such as a NUL byte) or an invalid one, which no page here accepts."
     for key, values in request.GET.lists():
         if _CONTROL_IN_PATH.search(key):
             return "A parameter name contains a control character (such as a NUL byte)."

@@ -376,7 +376,11 @@ class RowSummary:
     def words(self) -> str:
         """'35 rows: 33 inspections, 2 revisits or monitoring inspections' (the types only when more than one)."""
         text = plural(self.total, ("row", "rows"))
-        kinds = [plural(n, ROW_TYPE_WORDS.get(kind, (kind, kind))) for kind, n in self.by_type.items() if n]
+        # In the vocabulary's order (inspections before revisits), never the database's GROUP BY order, which
+        # differs between SQLite and PostgreSQL.
+        order = {kind: i for i, kind in enumerate(ROW_TYPE_WORDS)}
+        ordered = sorted(self.by_type.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+        kinds = [plural(n, ROW_TYPE_WORDS.get(kind, (kind, kind))) for kind, n in ordered if n]
         return f"{text}: {', '.join(kinds)}" if len(kinds) > 1 else text
 
 

@@ -380,9 +380,13 @@ def _link_previous(area: LocalArea, plan: AreaPlan, rows: list[Inspection], chan
         start = p.values.get("previous_inspection_start")
         target = None
         if start:
-            same = list(Inspection.all_objects.filter(area_id__in=areas, start_date=start).exclude(pk=row.pk)[:2])
+            # Visible facts only: a report never points at what an analyst rejected. (All rows here, rejected ones
+            # included, made the link depend on the order: a revisit arriving after its inspection was rejected
+            # is not stored, one arriving before stays as a rejected row — found by bench/soak.py.)
+            same = list(Inspection.objects.filter(area_id__in=areas, start_date=start).exclude(pk=row.pk)[:2])
             if not same:
-                same = [r.inspection for r in Revisit.all_objects.filter(inspection__area_id__in=areas, start_date=start).select_related("inspection")[:2]]
+                same = [r.inspection for r in Revisit.objects.filter(
+                    inspection__area_id__in=areas, inspection__rejected=False, start_date=start).select_related("inspection")[:2]]
             target = same[0] if len(same) == 1 else None
         changes.save(Inspection, row, {"previous_inspection_id": target.pk if target else None}, _inspection_label)
 

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from areas.models import LocalArea
 from inspections.models import (
     Document,
     FieldCorrection,
@@ -71,6 +72,23 @@ def _settle(fact, *, resolves: Iterable[str] | None, username: str) -> list[str]
     return ["review_reasons", "needs_review"]
 
 
+def _hold_area(fact: SourcedFact) -> None:
+    """Take the row lock the writer takes on the fact's area (pipeline/write.py: `_lock_areas`), then decide on
+    the row as it is now (`refresh_from_db`).
+
+    Why: without it a re-projection running at the same moment could write the parser's value between the
+    analyst's read and save, leaving the lock entry and the row disagreeing (found by reading the code during
+    the soak, bench/README.md). Area, then fact: the writer's order, so the two cannot deadlock."""
+    if isinstance(fact, Inspection):
+        area_ids = Inspection.all_objects.filter(pk=fact.pk).values("area_id")
+    elif isinstance(fact, ProgressJudgement):
+        area_ids = Revisit.all_objects.filter(pk=fact.revisit_id).values("inspection__area_id")
+    else:
+        area_ids = Inspection.all_objects.filter(pk=fact.inspection_id).values("area_id")
+    list(LocalArea.objects.select_for_update().filter(pk__in=area_ids).values_list("pk", flat=True))
+    fact.refresh_from_db()
+
+
 def _refuse_if_rejected(fact) -> None:
     if fact.rejected:
         raise ValidationError("This fact was rejected; it can no longer be confirmed or corrected.")
@@ -102,6 +120,7 @@ def fact_confirm(*, fact: SourcedFact, user, note: str = "") -> FieldCorrection:
 
     Values are not pinned (a better parser may still refresh them); only the review state is locked.
     """
+    _hold_area(fact)
     _refuse_if_rejected(fact)
     old = {"needs_review": fact.needs_review, "review_reasons": list(fact.review_reasons or [])}
     fact.locked_fields = dict(fact.locked_fields or {})
@@ -119,6 +138,7 @@ def fact_correct(*, fact: SourcedFact, field: str, value: Any, user, note: str =
     `resolves`: the review reasons this correction settles (None: all of them; default: none). The fact
     stops needing review when no reason is left.
     """
+    _hold_area(fact)
     _refuse_if_rejected(fact)
     names = {f.name for f in correctable_fields(type(fact))}
     if field not in names:
@@ -179,6 +199,7 @@ def fact_reject(*, fact: SourcedFact, user, note: str) -> FieldCorrection:
     The row stays, marked `rejected` and locked under "__rejected__", so re-processing the same letter
     finds it and leaves it rejected instead of creating it again. A reason is required for the audit.
     """
+    _hold_area(fact)
     if fact.rejected:
         raise ValidationError("This fact is already rejected.")
     note = (note or "").strip()

@@ -51,14 +51,14 @@ def test_two_workers_on_one_area_serialise_and_agree_with_sequential_ingest(regi
 
     meet = {"barrier": None}
 
-    def meeting_projection(records, _project=write.project_area):
+    def meeting_projection(records, _project=write.project_area, **kwargs):
         # Unserialised writers would both arrive here and each project without the other's letters; with the
         # area lock the second writer is still waiting for the lock, so the first one waits out the timeout.
         try:
             meet["barrier"].wait(timeout=1.0)
         except threading.BrokenBarrierError:
             pass
-        return _project(records)
+        return _project(records, **kwargs)
 
     monkeypatch.setattr(write, "project_area", meeting_projection)
     names = [SEED_FILES[0], SEED_FILES[3]]  # Middlesbrough's initial letter and its council revisit report
