@@ -132,7 +132,10 @@ def _review_reasons(document: Document, stored: list[SourceLetter]) -> list[str]
 
 
 # What a rejected fact still takes from the letters: where it was read, not what it says.
-REJECTED_FOLLOWS = frozenset({"source_document_id", "span_start", "span_end", "source_kind", "confidence"})
+# (`findings` holds character spans of the copy it cites, and `previous_inspection_id` is a link, not a value the
+# analyst judged: both follow too, so a hidden row does not depend on which copy was held when it was rejected.)
+REJECTED_FOLLOWS = frozenset({"source_document_id", "span_start", "span_end", "source_kind", "confidence",
+                              "findings", "previous_inspection_id"})
 
 
 class Changes:
@@ -290,6 +293,10 @@ def _reconcile(area: LocalArea, plan: AreaPlan, changes: Changes) -> None:
         kept_inspections.append(row)
     for p, row in zip(plan.inspections, kept_inspections):
         if is_rejected(row):
+            # Its children stay (hidden, rejected with it) and follow the letters' provenance like the inspection
+            # does (Changes.save), but nothing new is made under a fact an analyst rejected.
+            _weaknesses(row, p, changes, kept, existing_only=True)
+            _wsoa(row, p, changes, kept, existing_only=True)
             kept["weakness"] += list(SignificantWeakness.all_objects.filter(inspection=row))
             kept["wsoa"] += list(WrittenStatementOfAction.all_objects.filter(inspection=row))
             continue
@@ -312,7 +319,7 @@ def _reconcile(area: LocalArea, plan: AreaPlan, changes: Changes) -> None:
     _link_previous(area, plan, kept_inspections, changes)
 
 
-def _weaknesses(inspection: Inspection, p: InspectionPlan, changes: Changes, kept: dict) -> None:
+def _weaknesses(inspection: Inspection, p: InspectionPlan, changes: Changes, kept: dict, *, existing_only: bool = False) -> None:
     rows = list(SignificantWeakness.all_objects.filter(inspection=inspection))
     found = _match(p.weaknesses, rows, [
         (lambda w: (w.kind, w.number), lambda r: (r.kind, r.number)),
@@ -321,14 +328,18 @@ def _weaknesses(inspection: Inspection, p: InspectionPlan, changes: Changes, kep
          lambda r: (r.source_document_id, r.span_start) if r.locked_fields else None),
     ])
     for i, w in enumerate(p.weaknesses):
+        if existing_only and i not in found:
+            continue
         values = {"inspection_id": inspection.pk, "kind": w.kind, "number": w.number, **w.values, **w.prov.fields()}
         kept["weakness"].append(changes.save(SignificantWeakness, found.get(i), values, _weakness_label))
 
 
-def _wsoa(inspection: Inspection, p: InspectionPlan, changes: Changes, kept: dict) -> None:
+def _wsoa(inspection: Inspection, p: InspectionPlan, changes: Changes, kept: dict, *, existing_only: bool = False) -> None:
     if p.wsoa is None:
         return
     row = WrittenStatementOfAction.all_objects.filter(inspection=inspection).first()
+    if existing_only and row is None:
+        return
     values = {"inspection_id": inspection.pk, **p.wsoa.values, **p.wsoa.prov.fields()}
     kept["wsoa"].append(changes.save(WrittenStatementOfAction, row, values, _wsoa_label))
 
@@ -354,12 +365,13 @@ def _revisits(area: LocalArea, inspection: Inspection, p: InspectionPlan, change
         row = changes.save(Revisit, row, values, _revisit_label)
         kept["revisit"].append(row)
         if is_rejected(row):
+            _judgements(row, v, weaknesses, changes, kept, existing_only=True)  # provenance follows; nothing new
             kept["judgement"] += list(ProgressJudgement.all_objects.filter(revisit=row))
             continue
         _judgements(row, v, weaknesses, changes, kept)
 
 
-def _judgements(revisit: Revisit, v, weaknesses: dict, changes: Changes, kept: dict) -> None:
+def _judgements(revisit: Revisit, v, weaknesses: dict, changes: Changes, kept: dict, *, existing_only: bool = False) -> None:
     rows = list(ProgressJudgement.all_objects.filter(revisit=revisit))
     desired = [j for j in v.judgements if j.weakness in weaknesses]
     found = _match(desired, rows, [
@@ -367,6 +379,8 @@ def _judgements(revisit: Revisit, v, weaknesses: dict, changes: Changes, kept: d
         (lambda j: _words(j.values["text_as_restated"]), lambda r: _words(r.text_as_restated)),
     ])
     for i, j in enumerate(desired):
+        if existing_only and i not in found:
+            continue
         values = {"revisit_id": revisit.pk, "weakness_id": weaknesses[j.weakness].pk, **j.values, **j.prov.fields()}
         kept["judgement"].append(changes.save(ProgressJudgement, found.get(i), values, _judgement_label))
 
@@ -383,10 +397,15 @@ def _link_previous(area: LocalArea, plan: AreaPlan, rows: list[Inspection], chan
             # Visible facts only: a report never points at what an analyst rejected. (All rows here, rejected ones
             # included, made the link depend on the order: a revisit arriving after its inspection was rejected
             # is not stored, one arriving before stays as a rejected row — found by bench/soak.py.)
-            same = list(Inspection.objects.filter(area_id__in=areas, start_date=start).exclude(pk=row.pk)[:2])
+            # The printed date is the letter's: an analyst's correction of the start date keeps it as the parsed
+            # value (review/locks.py: as_parsed), so a corrected row still answers to it — otherwise the link would
+            # depend on whether the report was re-projected before or after the correction (bench/soak.py).
+            same = [r for r in Inspection.objects.filter(area_id__in=areas).exclude(pk=row.pk)
+                    if start in (r.start_date, as_parsed(r, "start_date"))][:2]
             if not same:
                 same = [r.inspection for r in Revisit.objects.filter(
-                    inspection__area_id__in=areas, inspection__rejected=False, start_date=start).select_related("inspection")[:2]]
+                    inspection__area_id__in=areas, inspection__rejected=False).select_related("inspection")
+                    if start in (r.start_date, as_parsed(r, "start_date"))][:2]
             target = same[0] if len(same) == 1 else None
         changes.save(Inspection, row, {"previous_inspection_id": target.pk if target else None}, _inspection_label)
 

@@ -340,3 +340,16 @@ def test_map_is_built_once_per_snapshot_and_region(client, monkeypatch):
     html = client.get("/").content.decode()
     assert calls == ["", "London", ""]
     assert 'data-gss="E06000001" data-status="wsoa_open"' in html
+
+
+@pytest.mark.django_db
+def test_outcomes_by_year_say_which_date_they_count_and_link_publication_years(client, settings):
+    """Issue 11 item 5: the chart says it counts by the inspection's first day, and offers publication years."""
+    settings.PUBLIC_READ = True
+    from tests.factories import make_path
+
+    make_path()
+    page = client.get("/").content.decode()
+    assert "Counted by the year each inspection <strong>started</strong>" in page
+    assert "/analysis/trends/?period=calendar_year&amp;basis=publication" in page
+    assert client.get("/analysis/trends/?period=calendar_year&basis=publication").status_code == 200
