@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from inspections.facts.filters import AreaFilter
-from inspections.facts.selectors import area_list, area_timeline, counted, stage_label
+from inspections.facts.selectors import area_pages, area_timeline, stage_label
 from inspections.facts.views import describe_source, render_list, short_date
 from inspections.vocabulary import KIND_TITLES, weakness_group_label
 from sendtracker.access import public_read
@@ -15,7 +15,7 @@ def area_list_view(request: HttpRequest) -> HttpResponse:
     response = render_list(
         request,
         template="areas/list.html",
-        rows=counted(area_list(filters=request.GET), flags=("stage_unconfirmed",)),
+        rows=area_pages(filters=request.GET),
         filter_class=AreaFilter,
         export_name="areas",
         sort_labels={"name": "Area", "region": "Region", "stage": "Latest stage", "date": "Latest inspection or revisit"},

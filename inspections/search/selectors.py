@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Subquery, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils.html import escape
@@ -228,7 +228,10 @@ def _weaknesses_postgres(clauses: list[Clause], offset: int, limit: int) -> tupl
     rows = (
         matching
         .annotate(
-            total=_total(matching),
+            # COUNT(*) OVER (): the matching rows' total, counted before the LIMIT in the same scan. Not
+            # `_total(matching)`: inside that subquery the raw vector column would still name the OUTER row
+            # (the subquery's table is aliased), so it counted every weakness whenever the row matched.
+            total=Window(Count("pk")),
             rank=SearchRank(vector, q),
             headline=SearchHeadline("text", q, config="english", start_sel=_START, stop_sel=_STOP, max_words=45, min_words=20),
         )

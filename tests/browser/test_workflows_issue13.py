@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 
-from inspections.models import Document, Inspection, SourceLetter
+from inspections.models import Document, SourceLetter
 from tests.browser.conftest import VIEWPORTS, no_sideways_scroll
 from tests.factories import make_area, make_document, make_inspection, make_judgement, make_revisit, make_weakness
 

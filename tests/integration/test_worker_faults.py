@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from inspections.ingest.tasks import ingest_document
 from inspections.models import Document
 from sendtracker.celery import EXIT_DATABASE_UNREACHABLE
 from sendtracker.celery import app as celery_app

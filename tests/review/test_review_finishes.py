@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from inspections.models import Document, Inspection
 from inspections.review.services import fact_confirm, fact_correct, fact_reject
-from tests.factories import make_area, make_document, make_inspection, make_judgement, make_path, make_revisit, make_weakness
+from tests.factories import make_area, make_document, make_inspection, make_path, make_weakness
 
 pytestmark = pytest.mark.django_db
 

@@ -209,7 +209,7 @@ def test_no_stage_says_which_kind_of_nothing_in_one_place(client):
     # The dashboard's key and map: each its own colour, none the grey of "no inspection known".
     html = client.get("/").content.decode()
     assert re.search(r'data-gss="E06000004" data-status="known_not_held"', html)
-    assert f'data-key="known_not_held"' in html and known_label in html
+    assert 'data-key="known_not_held"' in html and known_label in html
     assert len({STATUS_BY_KEY[k].colour for k in ("known_not_held", "outcome_not_recorded", "not_inspected")}) == 3
 
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from areas.models import LocalArea
 from inspections.facts.exports import COLUMN_NOTES, EXPORTS
 from inspections.facts.selectors import area_list, area_timeline, months_between
-from inspections.models import Inspection, SignificantWeakness, WrittenStatementOfAction
+from inspections.models import Inspection, ProgressJudgement, Revisit, SignificantWeakness, WrittenStatementOfAction
 from inspections.vocabulary import ATTRIBUTION_MAP, ATTRIBUTION_REGISTER, ATTRIBUTION_REPORTS, STAGE_LABELS
 from tests.factories import (
     make_area,
@@ -317,3 +317,41 @@ def test_attribution_in_the_footer_and_with_every_export(client, tmp_path):
     assert ATTRIBUTION_REPORTS in (tmp_path / "inspections.csv.attribution.txt").read_text(encoding="utf-8")
     header = target.read_text(encoding="utf-8-sig").splitlines()[0]
     assert "licence" not in header.lower()  # the columns stay clean
+
+
+def test_unconfirmed_areas_agree_with_the_stage_column_case_by_case(client, django_assert_max_num_queries):
+    """`unconfirmed_area_ids` (one query, for the areas list's caption and the dashboard) says what with_stage's
+    `stage_unconfirmed` says, in each way a stage can rest on a fact under review and each way it cannot."""
+    from inspections.facts.selectors import unconfirmed_area_ids, with_stage
+
+    def unsure_2016(name, **fields):
+        path = make_path(make_area(name), revisit=False)
+        Inspection.objects.filter(pk=path["inspection"].pk).update(needs_review=True, **fields)
+        return path
+
+    unsure_2016("Unsure 2016")                                   # yes: the stage is the 2016 inspection's
+    covered = unsure_2016("Covered by 2023")                     # no: a confirmed 2023 outcome gives the stage
+    make_inspection(covered["area"], framework="2023", start_date=dt.date(2024, 2, 5))
+    no_outcome = unsure_2016("2023 without outcome")             # yes: a 2023 report with no outcome gives no stage
+    make_inspection(no_outcome["area"], framework="2023", start_date=dt.date(2024, 2, 5), outcome="")
+    older = make_path(make_area("Older one unsure"), revisit=False)  # no: only the latest inspection counts
+    Inspection.objects.filter(pk=make_inspection(older["area"], start_date=dt.date(2016, 6, 1)).pk).update(needs_review=True)
+    undated = make_path(make_area("Undated loses"), revisit=False)   # no: an undated inspection is older than any dated
+    Inspection.objects.filter(pk=make_inspection(undated["area"], start_date=None).pk).update(needs_review=True)
+    revisit = make_path(make_area("Revisit unsure"))             # yes: a revisit of the 2016 inspection
+    Revisit.objects.filter(pk=revisit["revisit"].pk).update(needs_review=True)
+    judged = make_path(make_area("Judgement unsure"))            # yes: a judgement at that revisit
+    ProgressJudgement.objects.filter(pk=judged["judgements"][1].pk).update(needs_review=True)
+    monitored = make_path(make_area("Monitoring unsure"), with_2023=True)  # yes: a monitoring visit of the 2023 one
+    Revisit.objects.filter(pk=monitored["monitoring"].pk).update(needs_review=True)
+    make_path(make_area("Solid"), with_2023=True)                # no
+
+    column = {name for name, unsure in with_stage(LocalArea.objects.all()).values_list("name", "stage_unconfirmed") if unsure}
+    by_id = dict(LocalArea.objects.values_list("id", "name"))
+    with django_assert_max_num_queries(1):
+        fast = {by_id[i] for i in unconfirmed_area_ids()}
+    assert fast == column == {"Unsure 2016", "2023 without outcome", "Revisit unsure", "Judgement unsure", "Monitoring unsure"}
+    page = client.get("/areas/")
+    assert "5 with a stage resting on facts that need review" in _text(page.content.decode())
+    narrowed = _text(client.get("/areas/", {"q": "unsure"}).content.decode())  # the caption counts the listed areas only
+    assert "4 with a stage resting on facts that need review" in narrowed

@@ -100,6 +100,17 @@ def test_postgres_ranks_denser_match_first(corpus):
     assert numbers == [3, 2]
 
 
+def test_totals_count_only_matching_rows(corpus):
+    """The caption's totals are the matching rows, not every row: on PostgreSQL the weaknesses' total once
+    counted every weakness whenever the page's row matched (the stored vector named the outer row)."""
+    for n in range(3, 6):
+        SignificantWeakness.objects.create(inspection=Inspection.objects.get(), number=n, text=f"Unrelated finding {n}.")
+    results = search_all(query="co-production")
+    assert [h.number for h in results.weaknesses] == [1]
+    assert results.weaknesses_total == 1  # five weaknesses held, one matches
+    assert results.letters_total == 1
+
+
 @pytest.mark.parametrize("scale", [1.0, 10.0])  # today's national size and ten times it
 def test_search_queries_are_bounded(client, django_assert_max_num_queries, scale):
     build_dataset(scale=scale)
