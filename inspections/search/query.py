@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 # Spellings a reader would expect to find each other. Lower case; the first is the family's name.
 VARIANT_FAMILIES: tuple[tuple[str, ...], ...] = (
@@ -73,6 +76,31 @@ def variants(word: str) -> tuple[str, ...]:
                 out.append(f"{prefix}-{rest}")
                 break
     return tuple(dict.fromkeys(out))
+
+
+_ENGLISH = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=4096)
+def _stem_key(spelling: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What PostgreSQL's `english` configuration makes of `spelling` (it stems with the same Snowball English
+    algorithm): each whitespace-separated token stemmed whole (a hyphenated word is also indexed whole), and
+    each of its letter-or-digit parts stemmed."""
+    low = spelling.lower()
+    return (tuple(_ENGLISH.stemWords(low.split())), tuple(_ENGLISH.stemWords(re.findall(r"[^\W_]+", low))))
+
+
+def stem_distinct(spellings: tuple[str, ...]) -> tuple[str, ...]:
+    """`spellings` less those that stem exactly as an earlier one does ("co-produced" after "co-produce"),
+    in order. For full-text search only: the stemmed query would repeat the same lexemes, which costs time in
+    matching and ranking and finds nothing more. Substring matching (the SQLite fallback) needs them all."""
+    seen, kept = set(), []
+    for spelling in spellings:
+        key = _stem_key(spelling)
+        if key not in seen:
+            seen.add(key)
+            kept.append(spelling)
+    return tuple(kept)
 
 
 def parse(query: str) -> list[Clause]:

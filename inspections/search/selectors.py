@@ -21,14 +21,16 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Subquery, Value, Window
+from django.contrib.postgres.search import SearchQuery as SearchQueryBase
+from django.contrib.postgres.search import SearchQueryField
+from django.db.models import Count, F, Func, IntegerField, Q, QuerySet, Subquery, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from inspections.models import SignificantWeakness, SourceLetter
-from inspections.search.query import Clause, highlight_pattern, parse, phrase_pattern
+from inspections.search.query import Clause, highlight_pattern, parse, phrase_pattern, stem_distinct
 
 # Private-use characters mark highlights inside the database's output; the text is HTML-escaped
 # first and only then are they turned into <mark>, so letter text can never inject markup.
@@ -173,20 +175,39 @@ def _weaknesses() -> QuerySet:
 
 def _pg_query(clauses: list[Clause]):
     """The clauses as one tsquery: AND of clauses, OR of a clause's terms and of each term's spellings;
-    a phrase keeps its word order (phraseto_tsquery), an excluded clause is negated."""
-    from django.contrib.postgres.search import SearchQuery
+    a phrase keeps its word order (phraseto_tsquery), an excluded clause is negated (none of its spellings).
 
-    wanted = None
+    Written once as SQL (`_PreparedTsQuery`) rather than as a tree of Django SearchQuery objects: a word with
+    a dozen spellings made a tree the ORM resolved again at each of the four places the query is used
+    (filter, rank, headline, total), about a sixth of the search page's time at ten times national size."""
+    parts, params = [], []
     for clause in clauses:
-        part = None
+        alternatives = []
         for term in clause.terms:
-            for spelling in term.spellings:
-                kind = "phrase" if (term.phrase or " " in spelling or "-" in spelling) else "plain"
-                # Excluded: none of the spellings (¬a ∧ ¬b); only a single SearchQuery can be inverted.
-                one = SearchQuery(spelling, config="english", search_type=kind, invert=clause.exclude)
-                part = one if part is None else (part & one if clause.exclude else part | one)
-        wanted = part if wanted is None else wanted & part
-    return wanted
+            for spelling in stem_distinct(term.spellings):
+                function = "phraseto_tsquery" if (term.phrase or " " in spelling or "-" in spelling) else "plainto_tsquery"
+                alternatives.append(f"{function}(%s::regconfig, %s)")
+                params += ["english", spelling]
+        if clause.exclude:  # ¬a ∧ ¬b
+            parts.append("(" + " && ".join(f"!!({a})" for a in alternatives) + ")")
+        else:
+            parts.append("(" + " || ".join(alternatives) + ")")
+    return _PreparedTsQuery(" && ".join(parts), params)
+
+
+class _PreparedTsQuery(SearchQueryBase):
+    """A tsquery already written as SQL with its parameters; usable wherever Django takes a SearchQuery
+    (`search_vector=q`, SearchRank, SearchHeadline). Nothing to resolve: it names no column."""
+
+    def __init__(self, sql: str, params: list):
+        Func.__init__(self, output_field=SearchQueryField())
+        self.sql, self.params, self.invert = sql, tuple(params), False
+
+    def resolve_expression(self, *args, **kwargs):
+        return self
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        return f"({self.sql})", list(self.params)
 
 
 def _letters_postgres(clauses: list[Clause], offset: int, limit: int) -> tuple[list[LetterHit], int]:

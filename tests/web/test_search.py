@@ -193,3 +193,37 @@ def test_document_links_only_for_readers_who_may_open_them(corpus, client, djang
     analyst.user_permissions.add(Permission.objects.get(codename="view_document"))
     client.force_login(analyst)
     assert link in client.get("/search/", {"q": "adulthood"}).content.decode()
+
+
+@on_postgres
+def test_spellings_left_out_of_the_tsquery_stem_as_a_kept_one_does():
+    """The full-text query sends a family's spellings once per distinct stemming (query.stem_distinct, Python's
+    Snowball English stemmer). PostgreSQL must stem each spelling left out exactly as the kept one it stood for,
+    or a search would silently find less: checked here for every spelling of every family, by PostgreSQL itself."""
+    from django.db import connection
+
+    from inspections.search.query import VARIANT_FAMILIES, _stem_key, stem_distinct
+
+    def tsquery(spelling):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT phraseto_tsquery('english', %s)::text", [spelling])
+            return cursor.fetchone()[0]
+
+    dropped = 0
+    for family in VARIANT_FAMILIES:
+        kept = stem_distinct(family)
+        by_key = {_stem_key(s): s for s in kept}
+        assert len({tsquery(s) for s in kept}) == len(kept), kept  # and the kept ones really differ
+        for spelling in family:
+            twin = by_key[_stem_key(spelling)]
+            assert tsquery(spelling) == tsquery(twin), (spelling, twin)
+            dropped += spelling != twin
+    assert dropped >= 15  # the inflections of co-production and co-ordination, the plurals of senco and ehcp
+
+
+def test_stem_distinct_keeps_each_stemming_once_in_order():
+    from inspections.search.query import stem_distinct, variants
+
+    assert stem_distinct(variants("co-production")) == ("co-production", "coproduction", "co-producing", "coproducing")
+    assert stem_distinct(("decision-making", "decision making")) == ("decision-making", "decision making")
+    assert stem_distinct(("plans", "plan", "planning")) == ("plans",)  # all three stem to "plan"

@@ -52,18 +52,23 @@ class Command(BaseCommand):
                             help="Weakness-table sizes for the export memory curve (comma-separated; '' skips it, "
                                  "which keeps a --keepdb dataset at its size).")
         parser.add_argument("--keepdb", action="store_true", help="Keep the benchmark database afterwards.")
+        parser.add_argument("--only", default="",
+                            help="Time only the pages whose label contains one of these comma-separated words (the "
+                                 "timeline is always timed: it is what the ratios are against); exports and the "
+                                 "memory curve are skipped unless 'export' is one of them.")
 
-    def handle(self, *args, scale, repeat, export_repeat, memory_rows, keepdb, **options):
+    def handle(self, *args, scale, repeat, export_repeat, memory_rows, keepdb, only, **options):
         settings.DEBUG = False
         logging.getLogger("django.request").setLevel(logging.ERROR)  # a missing page is shown in the table
         config = setup_databases(verbosity=1, interactive=False, keepdb=keepdb, aliases={"default"})
         try:
-            self._run(scale, repeat, export_repeat, [int(n) for n in memory_rows.split(",") if n])
+            self._run(scale, repeat, export_repeat, [int(n) for n in memory_rows.split(",") if n],
+                      [w.strip() for w in only.split(",") if w.strip()])
         finally:
             if not keepdb:
                 teardown_databases(config, verbosity=1)
 
-    def _run(self, scale, repeat, export_repeat, memory_rows):
+    def _run(self, scale, repeat, export_repeat, memory_rows, only):
         from areas.models import LocalArea
         from bench.pages_data import DatasetSize, add_weaknesses, build_dataset
         from inspections.models import Document, Inspection, ProgressJudgement, Revisit, SignificantWeakness
@@ -102,6 +107,9 @@ class Command(BaseCommand):
             (f"compare {gss}", f"/analysis/compare/{gss}/"), (f"compare part {gss}", f"/analysis/compare/{gss}/part/"),
             (f"compare csv {gss}", f"/analysis/compare/{gss}.csv")]
 
+        if only:
+            pages = [(label, url) for label, url in pages
+                     if label.startswith("timeline") or any(word in label for word in only)]
         rows = []
         exports = []
         for label, url in pages:
@@ -111,30 +119,38 @@ class Command(BaseCommand):
                 match = CSV_LINK.search(row["html"])
                 if match:
                     exports.append((f"export {url}", urljoin(url, match.group(1).replace("&amp;", "&"))))
+        if only and "export" not in only:
+            exports, memory_rows = [], []
         for label, url in exports:
             rows.append(self._time(client, label, url, export_repeat))
         # The analysis pages answer from a snapshot of the national facts (inspections/analysis/snapshot.py); the
         # first request after the facts change rebuilds it. Timed here by dropping it before every request.
         from inspections.analysis.snapshot import forget
 
-        rows.append(self._time(client, "analysis due, facts just changed (cold)", "/analysis/due/", max(5, repeat // 3),
-                               before=forget))
-        rows.append(self._time(client, "dashboard, facts just changed (cold)", "/", max(5, repeat // 3), before=forget))
+        for label, url in [("analysis due, facts just changed (cold)", "/analysis/due/"),
+                           ("dashboard, facts just changed (cold)", "/")]:
+            if not only or any(word in label for word in only):
+                rows.append(self._time(client, label, url, max(5, repeat // 3), before=forget))
 
         self.stdout.write("")
         if hasattr(os, "getloadavg"):
             self.stdout.write(f"load average (1 min) after timing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-        self.stdout.write(f"{'page':44} {'status':>6} {'queries':>7} {'sql p50':>8} {'min ms':>8} {'p50 ms':>8} {'p95 ms':>8} {'size':>10}")
+        # Ratios against the timeline of this same run: comparable across machines and loads, unlike milliseconds.
+        timeline = next(row for row in rows if row["label"].startswith("timeline"))
+        self.stdout.write(f"{'page':44} {'status':>6} {'queries':>7} {'sql p50':>8} {'min ms':>8} {'p50 ms':>8} {'p95 ms':>8} "
+                          f"{'p95/tl':>7} {'size':>10}")
         for row in rows:
             self.stdout.write(
                 f"{row['label'][:44]:44} {row['status']:>6} {row['queries']:>7} {row['sql']:>8.1f} {row['min']:>8.1f} {row['p50']:>8.1f} "
-                f"{row['p95']:>8.1f} {_human(row['bytes']):>10}"
+                f"{row['p95']:>8.1f} {row['p95'] / timeline['p95']:>7.2f} {_human(row['bytes']):>10}"
             )
         missing = [p for p in LIST_PATHS if not any(label == f"export {p}" for label, _ in exports)]
-        if missing:
+        if missing and not only:
             self.stdout.write(f"(no CSV link found on: {', '.join(missing)})")
 
         weakness_export = next((url for label, url in exports if label == "export /weaknesses/"), None)
+        if not memory_rows:
+            return
         if not weakness_export:
             self.stdout.write("No weaknesses export link found: skipping the export memory curve.")
             return
