@@ -3,7 +3,8 @@
 The query's syntax is the same on both backends (inspections/search/query.py): words, "quoted phrases",
 `or`, `-exclude`, and spelling variants ("co-production" = "coproduction" = "co-producing") expanded from a
 normalisation list before the database sees them. Results come a page at a time with their total, counted
-in the same query (a scalar subquery), so a page is still two queries whatever the data size.
+in the same query (a scalar subquery, or COUNT(*) OVER () for weaknesses on PostgreSQL), so a page is still two
+queries whatever the data size. PostgreSQL gets each spelling once per stemming (query.stem_distinct).
 
 On PostgreSQL: full-text search with the English configuration, ranked by ts_rank and with ts_headline snippets. Matching and ranking read stored, GIN-indexed
 vectors (SourceLetter.search_vector, kept by triggers; the weakness's generated column; migration 0005),
