@@ -62,6 +62,9 @@ class Intervals:
     days: list[int] = field(default_factory=list)
     unconfirmed: int = 0
     left_out: dict[str, int] = field(default_factory=dict)  # reason -> count (a dict: Counter() is 10x dearer to make)
+    # Areas where the later stage is held but the earlier one is not (reason -> count): not a left-out pair (there
+    # is no pair), but said, because an earlier stage may have happened and its letter not be held.
+    absent: dict[str, int] = field(default_factory=dict)
 
     def add(self, start: dt.date | None, end: dt.date | None, *, unconfirmed: bool, unknown: str) -> None:
         if start is None or end is None:
@@ -75,11 +78,16 @@ class Intervals:
     def leave_out(self, reason: str, n: int = 1) -> None:
         self.left_out[reason] = self.left_out.get(reason, 0) + n
 
+    def note_absent(self, reason: str, n: int = 1) -> None:
+        self.absent[reason] = self.absent.get(reason, 0) + n
+
     def extend(self, other: Intervals) -> None:
         self.days.extend(other.days)
         self.unconfirmed += other.unconfirmed
         for reason, n in other.left_out.items():
             self.leave_out(reason, n)
+        for reason, n in other.absent.items():
+            self.note_absent(reason, n)
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,7 @@ class Summary:
     left_out: int
     left_out_by_reason: dict[str, int]
     unconfirmed: int
+    not_counted_by_reason: dict[str, int] = field(default_factory=dict)  # Intervals.absent: no pair to count
 
     @property
     def median_months(self) -> float | None:
@@ -116,13 +125,13 @@ def summarise(values: Intervals) -> Summary:
     days = sorted(values.days)
     left = dict(sorted(values.left_out.items()))
     if not days:
-        return Summary(0, None, None, None, None, None, sum(left.values()), left, values.unconfirmed)
+        return Summary(0, None, None, None, None, None, sum(left.values()), left, values.unconfirmed, dict(values.absent))
     if len(days) == 1:
         q1 = q3 = float(days[0])
     else:
         q1, _, q3 = statistics.quantiles(days, n=4, method="inclusive")
     return Summary(len(days), float(statistics.median(days)), q1, q3, days[0], days[-1], sum(left.values()), left,
-                   values.unconfirmed)
+                   values.unconfirmed, dict(values.absent))
 
 
 def _start(e: Event) -> tuple:
@@ -172,6 +181,8 @@ def area_intervals(events: list[Event], wsoas: list[Wsoa]) -> dict[str, Interval
                                               unknown="start date unknown")
     fulls = sorted((i for i in inspections if i.kind == KIND_FULL), key=_start)
     initials = [i for i in inspections if i.kind == KIND_INITIAL]
+    if fulls and not initials:
+        out["f2016_to_f2023"].note_absent("where a 2023 inspection is held but no 2016 inspection")
     if fulls and initials:
         first_full = fulls[0]
         earlier = [i for i in initials if i.start and first_full.start and i.start < first_full.start]

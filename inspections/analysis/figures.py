@@ -42,6 +42,16 @@ class DueList:
     months: int
     unknown_by_reason: dict[str, int]
     as_of: dt.datetime | None
+    # How current the holdings are: "overdue" can only mean no report of a later visit is held (issue 15 item 1).
+    latest_visit_held: dt.date | None = None  # the latest start of any inspection, revisit or monitoring visit held
+    latest_published_held: dt.date | None = None  # the latest publication date held
+
+
+def _latest_held(snap) -> tuple[dt.date | None, dt.date | None]:
+    """(latest visit start, latest publication date) over every visit held (placeholders have no letter: skipped)."""
+    events = [e for evs in snap.events.values() for e in evs if not e.placeholder]
+    return (max((e.start for e in events if e.start), default=None),
+            max((e.published for e in events if e.published), default=None))
 
 
 def due_list(*, today: dt.date, months: int, region: str = "", outcome: str = "", sort: str = "due") -> DueList:
@@ -59,7 +69,7 @@ def due_list(*, today: dt.date, months: int, region: str = "", outcome: str = ""
             for r in due_rows]
     rows.sort(key=DUE_SORTS.get(sort.lstrip("-"), DUE_SORTS["due"]), reverse=sort.startswith("-"))
     return DueList(rows, left_out, sum(r["visit"].unconfirmed for r in rows), len(considered), today, months,
-                   dict(unknown_by_reason), snap.as_of)
+                   dict(unknown_by_reason), snap.as_of, *snap.once("latest_held", lambda: _latest_held(snap)))
 
 
 # --- 2. time between stages -------------------------------------------------------------------------------
@@ -161,15 +171,17 @@ def path_table(*, region: str = "") -> PathTable:
 
 # --- 4. trends ----------------------------------------------------------------------------------------------
 
-def outcome_trends(*, period: str, basis: str = "publication") -> tuple[list[Trend], dt.datetime | None]:
-    """trends.trends over every area's facts (former authorities included: their inspections happened), and
-    the data's date. ValueError on an unknown period or basis (before anything is read)."""
+def outcome_trends(*, period: str, basis: str = "publication", region: str = "") -> tuple[list[Trend], dt.datetime | None]:
+    """trends.trends over every area's facts (former authorities included: their inspections happened), or with
+    `region` over its current areas' facts only (as stage_times pools a region: the snapshot holds the region of
+    current areas), and the data's date. ValueError on an unknown period or basis (before anything is read)."""
     period_of(dt.date(2000, 1, 1), period)
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}")
     snap = snapshot()
-    series = snap.once(f"trends:{period}:{basis}",
-                       lambda: trends([e for evs in snap.events.values() for e in evs], period, basis))
+    area_ids = _area_ids(snap, region) if region else list(snap.events)
+    series = snap.once(f"trends:{period}:{basis}:{region}",
+                       lambda: trends([e for i in area_ids for e in snap.events.get(i, [])], period, basis))
     return series, snap.as_of
 
 

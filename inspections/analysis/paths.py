@@ -21,7 +21,8 @@ PATHS: tuple[tuple[str, str], ...] = (
     ("wsoa_no_revisit", "WSOA; no revisit yet"),
     ("revisit_unrecorded", "WSOA; revisit result not recorded"),
     ("outcome_unrecorded", "2016 inspection, outcome not recorded"),
-    ("not_inspected", "No 2016 inspection on record"),
+    # Not "none happened": a 2016 inspection may have been held and its letter not be here.
+    ("not_inspected", "No 2016 inspection held or known"),
 )
 OUTCOMES: tuple[tuple[str, str], ...] = (
     ("positive", "Typically positive"),

@@ -12,6 +12,9 @@ A row with no date on its basis is left out and counted.
 
 Periods: calendar month, calendar quarter (Jan–Mar = Q1), calendar year (the official statistics' period since the
 2023 framework) and academic year (1 September to 31 August, "2023/24"; the 2023 framework's own planning year).
+Each series lists every period from its first to its last that holds a report, the empty ones between with no
+counts: a chart of only the periods held would draw a gap of years as one bar's width. Nothing is listed before
+the first or after the last.
 """
 
 from __future__ import annotations
@@ -57,9 +60,23 @@ def period_of(day: dt.date, period: str) -> tuple[str, str]:
     raise ValueError(f"unknown period {period!r}: use one of {', '.join(PERIODS)}")
 
 
+def periods_between(first: dt.date, last: dt.date, period: str) -> list[tuple[str, str]]:
+    """(key, label) of every `period` from the one holding `first` to the one holding `last`, in order. Every
+    period is whole months, so stepping a month at a time meets each once. ValueError on an unknown period."""
+    out: list[tuple[str, str]] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        found = period_of(dt.date(year, month, 1), period)
+        if not out or out[-1][0] != found[0]:
+            out.append(found)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 @dataclass
 class Trend:
-    """One series: rows [(key, label, Counter outcome -> n)] in period order, the outcome keys and labels
+    """One series: rows [(key, label, Counter outcome -> n)] in period order, every period from the first held to
+    the last (an empty Counter for a period with none), the outcome keys and labels
     (UNRECORDED last when any), left_out (no date on the basis), dated_by (how rows were dated -> count:
     "publication", "letter", "inspection end" or "inspection start"), unconfirmed."""
 
@@ -93,7 +110,8 @@ def trends(events: list[Event], period: str, basis: str = "publication") -> list
     out = []
     for kind, title, outcomes in SERIES:
         trend = Trend(kind, title, list(outcomes))
-        buckets: dict[str, tuple[str, Counter]] = {}
+        buckets: dict[str, Counter] = {}
+        days: list[dt.date] = []
         known = {k for k, _ in outcomes}
         for e in events:
             if e.kind != kind or e.placeholder:
@@ -104,9 +122,12 @@ def trends(events: list[Event], period: str, basis: str = "publication") -> list
                 continue
             trend.dated_by[how] = trend.dated_by.get(how, 0) + 1
             trend.unconfirmed += e.needs_review
-            key, label = period_of(day, period)
-            buckets.setdefault(key, (label, Counter()))[1][e.outcome if e.outcome in known else ""] += 1
-        trend.rows = [(key, label, counts) for key, (label, counts) in sorted(buckets.items())]
+            days.append(day)
+            key, _ = period_of(day, period)
+            buckets.setdefault(key, Counter())[e.outcome if e.outcome in known else ""] += 1
+        if days:
+            trend.rows = [(key, label, buckets.get(key, Counter()))
+                          for key, label in periods_between(min(days), max(days), period)]
         if any(c[""] for _, _, c in trend.rows):
             trend.outcomes.append(UNRECORDED)
         out.append(trend)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 
 from areas.models import LocalArea
 from inspections.analysis.charts import box_chart, stacked_chart
@@ -20,7 +21,10 @@ from inspections.analysis.selectors import STATUSES, Dashboard, dashboard_summar
 from inspections.analysis.snapshot import snapshot
 from inspections.analysis.trends import BASES, PERIODS
 from inspections.facts.exports import csv_lines, format_cell
+from inspections.vocabulary import plural
 from sendtracker.access import public_read
+
+DAYS = ("day", "days")
 
 # The map's ~190 shapes and the table of every area are built with format_html_join (escaped like a
 # template) rather than template loops: at ten times today's data that halves the page's render time. They are
@@ -89,11 +93,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # Each page: a selector computes the figures; the view reads the filters from GET, renders the page or, with
 # `.csv`, exactly the page's numbers (one csv helper with the list exports: BOM, formula escaping, INCOMPLETE).
 
-def _csv(name: str, header: list[str], rows) -> StreamingHttpResponse:
+def _facts_as_of(as_of) -> str:
+    """The data's date as the page's "facts held as of" shows it (Europe/London, the page's zone), in ISO 8601 to
+    the second: 2026-11-29T14:05:31+00:00. Empty when no document has been processed (the page says so)."""
+    return timezone.localtime(as_of).isoformat(timespec="seconds") if as_of else ""
+
+
+def _csv(name: str, header: list[str], rows, *, as_of) -> StreamingHttpResponse:
+    """The download of one analysis table. Every row ends with `facts_as_of`, the data's date of the snapshot the
+    view just computed from (a file cut out of a spreadsheet still says how old its figures are), and the filename
+    carries that day after the day it was computed: sendtracker-due-2026-11-30-facts-2026-11-29.csv."""
     today = timezone.localdate().isoformat()
-    body = csv_lines([header, *([format_cell(v) for v in row] for row in rows)])
+    stamp = _facts_as_of(as_of)
+    body = csv_lines([[*header, "facts_as_of"], *([*(format_cell(v) for v in row), stamp] for row in rows)])
     response = StreamingHttpResponse((line.encode("utf-8") for line in body), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sendtracker-{name}-{today}.csv"'
+    facts_day = f"-facts-{timezone.localtime(as_of).date().isoformat()}" if as_of else ""
+    response["Content-Disposition"] = f'attachment; filename="sendtracker-{name}-{today}{facts_day}.csv"'
     return response
 
 
@@ -139,7 +154,7 @@ def _due_rows(rows: list[dict]) -> str:
          r["visit"].kind_label, _UNCONFIRMED if r["visit"].unconfirmed else "", _day(r["visit"].due_from),
          r["visit"].counted_from_label, r["visit"].months, _day(r["visit"].due_by),
          "overdue" if r["row"].status == "overdue" else "muted",
-         f"overdue by {-r['row'].days} days" if r["row"].status == "overdue" else f"in {r['row'].days} days",
+         f"overdue by {plural(-r['row'].days, DAYS)}" if r["row"].status == "overdue" else f"in {plural(r['row'].days, DAYS)}",
          r["visit"].sentence,
          format_html(' <a href="/facts/{}/{}/">source</a>', *r["visit"].source) if r["visit"].source else "")
         for r in rows))
@@ -164,7 +179,7 @@ def due(request: HttpRequest, as_csv: bool = False) -> HttpResponse:
         return _csv("due", DUE_CSV_HEADER, (
             (r["name"], r["gss_code"], r["region"], r["status"].key, r["row"].status, r["visit"].kind,
              r["visit"].due_from, r["visit"].counted_from, r["visit"].months, r["visit"].due_by, r["row"].days,
-             r["visit"].unconfirmed, r["visit"].sentence) for r in result.rows))
+             r["visit"].unconfirmed, r["visit"].sentence) for r in result.rows), as_of=result.as_of)
     query = request.GET.urlencode()
     return render(request, "analysis/due.html", {
         "form": form, "d": result, "as_of": result.as_of, "due_rows": _due_rows(result.rows),
@@ -196,14 +211,16 @@ def _note(as_of, extra: str = "") -> str:
 
 
 DURATIONS_CSV_HEADER = ["scope", "measure", "count", "median_days", "q1_days", "q3_days", "min_days", "max_days",
-                        "median_months", "left_out", "left_out_reasons", "unconfirmed"]
+                        "median_months", "left_out", "left_out_reasons", "unconfirmed", "not_counted", "not_counted_reasons"]
 
 
 def _duration_rows(scope: str, summaries: dict[str, Summary]):
     for m in MEASURES:
         s = summaries[m.key]
         yield (scope, m.key, s.count, s.median, s.q1, s.q3, s.low, s.high, s.median_months, s.left_out,
-               "; ".join(f"{n} {reason}" for reason, n in s.left_out_by_reason.items()), s.unconfirmed)
+               "; ".join(f"{n} {reason}" for reason, n in s.left_out_by_reason.items()), s.unconfirmed,
+               sum(s.not_counted_by_reason.values()),
+               "; ".join(f"{n} {reason}" for reason, n in s.not_counted_by_reason.items()))
 
 
 def _box_rows(summaries: dict[str, Summary]) -> list[tuple[str, dict | None]]:
@@ -223,7 +240,7 @@ def durations(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     england, scoped, as_of = times.england, times.region, times.as_of
     if fmt == "csv":
         rows = list(_duration_rows("England", england)) + (list(_duration_rows(region, scoped)) if scoped else [])
-        return _csv("durations", DURATIONS_CSV_HEADER, rows)
+        return _csv("durations", DURATIONS_CSV_HEADER, rows, as_of=as_of)
     shown = scoped or england
     svg = box_chart(f"Time between stages, {region or 'England'} (months)", _box_rows(shown), unit="months",
                     note=_note(as_of, "Box: quartiles; bar: median; line: range."))
@@ -242,7 +259,7 @@ COMPARE_CSV_HEADER = ["area_gss_code", "measure", "scope", "count", "median_days
 
 
 def _comparison(gss: str) -> Comparison:
-    found = area_comparison(gss)
+    found = area_comparison(gss.upper())  # codes are upper case; /areas/e06000004/ answers too
     if found is None:
         raise Http404(f"No current area with GSS code {gss}")
     return found
@@ -263,7 +280,7 @@ def compare(request: HttpRequest, gss: str, fmt: str = "html") -> HttpResponse:
             rows.append((c.area["gss_code"], f"stage:{status.key}", "area", int(row["area"]), "", "", "", "", "", "", ""))
             for scope in ("neighbours", "region", "england"):
                 rows.append((c.area["gss_code"], f"stage:{status.key}", scope, row[scope][0], "", "", "", "", "", "", ""))
-        return _csv(f"compare-{gss}", COMPARE_CSV_HEADER, rows)
+        return _csv(f"compare-{c.area['gss_code']}", COMPARE_CSV_HEADER, rows, as_of=c.as_of)
     template = "analysis/_comparison_part.html" if fmt == "part" else "analysis/compare.html"
     return render(request, template, {"c": c, "as_of": c.as_of, "today": timezone.localdate()})
 
@@ -302,7 +319,7 @@ def paths(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     if fmt == "csv":
         return _csv("paths", PATHS_CSV_HEADER, (
             (p, o, len(table.cells[(p, o)]), table.unconfirmed[(p, o)], " ".join(a["gss_code"] for a in table.cells[(p, o)]))
-            for p, _ in PATHS for o, _ in PATH_OUTCOMES))
+            for p, _ in PATHS for o, _ in PATH_OUTCOMES), as_of=table.as_of)
     as_of = table.as_of
     colours = ["#0072B2", "#F0E442", "#D55E00", "#999999", "#DDDDDD"]
     svg = stacked_chart(
@@ -343,36 +360,42 @@ def path_areas(request: HttpRequest) -> HttpResponse:
     })
 
 
-TRENDS_CSV_HEADER = ["series", "basis", "period", "period_label", "outcome", "count", "share_of_period"]
+TRENDS_CSV_HEADER = ["scope", "series", "basis", "period", "period_label", "outcome", "count", "share_of_period"]
 TREND_COLOURS = ["#0072B2", "#E69F00", "#D55E00", "#999999"]
 
 
 @public_read
 def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     """/analysis/trends/?period=month|quarter|calendar_year|academic_year (default academic_year)&basis=publication|
-    inspection (default publication): outcome counts and shares per series; .csv the same numbers; .svg?series=<kind>
-    one series' chart (default the 2023 inspections)."""
+    inspection (default publication)&region= (one of England's nine; its current areas only, as /analysis/durations/):
+    outcome counts and shares per series, every period from the first held to the last (empty ones with 0); .csv
+    the same numbers; .svg?series=<kind> one series' chart (default the 2023 inspections)."""
     period = request.GET.get("period", "academic_year")
     basis = request.GET.get("basis", "publication")
     if period not in PERIODS or basis not in BASES:
         return HttpResponseBadRequest(f"Unknown period or basis: use period one of {', '.join(PERIODS)}, "
                                       f"basis one of {', '.join(BASES)}.")
-    series, as_of = outcome_trends(period=period, basis=basis)
+    region, bad = _region(request)
+    if bad:
+        return bad
+    series, as_of = outcome_trends(period=period, basis=basis, region=region)
+    scope = region or "England"
+    name = f"trends-{period}-{basis}" + (f"-{slugify(region)}" if region else "")
     if fmt == "csv":
         rows = []
         for t in series:
             for key, label, counts in t.rows:
                 total = sum(counts.values())
-                for o, _ in t.outcomes:
-                    rows.append((t.kind, basis, key, label, o or "not_recorded", counts[o],
+                for o, _ in t.outcomes:  # an empty period: count 0, no share (0 of 0 is not a share)
+                    rows.append((scope, t.kind, basis, key, label, o or "not_recorded", counts[o],
                                  round(counts[o] / total, 4) if total else ""))
-        return _csv(f"trends-{period}-{basis}", TRENDS_CSV_HEADER, rows)
+        return _csv(name, TRENDS_CSV_HEADER, rows, as_of=as_of)
     charts = {}
     dated = "Dated by first day of the inspection." if basis == "inspection" else \
         "Dated by publication, else letter, else last day of the inspection."
     for t in series:
         charts[t.kind] = stacked_chart(
-            f"{t.title} by {PERIODS[period].split(' (')[0].lower()}",
+            f"{t.title} by {PERIODS[period].split(' (')[0].lower()}, {scope}",
             [(label, [counts[o] for o, _ in t.outcomes]) for _, label, counts in t.rows],
             [(label, colour) for (_, label), colour in zip(t.outcomes, TREND_COLOURS)],
             note=_note(as_of, dated))
@@ -380,15 +403,16 @@ def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         kind = request.GET.get("series", "full_inspection")
         if kind not in charts:
             return HttpResponseBadRequest("Unknown series.")
-        return _svg(f"trends-{kind}-{period}-{basis}", charts[kind])
+        return _svg(f"trends-{kind}-{period}-{basis}" + (f"-{slugify(region)}" if region else ""), charts[kind])
     tables = []
     for t in series:
         rows = []
         for key, label, counts in t.rows:
             total = sum(counts.values())
-            rows.append((label, [(counts[o], round(100 * counts[o] / total) if total else 0) for o, _ in t.outcomes], total))
+            rows.append((label, [(counts[o], round(100 * counts[o] / total) if total else None) for o, _ in t.outcomes], total))
         tables.append((t, rows, mark_safe(charts[t.kind])))  # noqa: S308 - built escaped
     return render(request, "analysis/trends.html", {
         "tables": tables, "period": period, "periods": PERIODS, "basis": basis, "bases": BASES, "as_of": as_of,
-        "today": timezone.localdate(), "query": f"?period={period}&basis={basis}",
+        "region": region, "regions": LocalArea.Region.values, "today": timezone.localdate(),
+        "query": "?" + urlencode({"period": period, "basis": basis, **({"region": region} if region else {})}),
     })

@@ -25,6 +25,12 @@ def search(request: HttpRequest) -> HttpResponse:
     only = request.GET.get("in") if request.GET.get("in") in KINDS else None
     page = _page_number(request.GET.get("page")) if only else 1
     results = search_all(query=request.GET.get("q", ""), page=page, kinds=(only,) if only else KINDS)
+    if only and page > 1 and not getattr(results, only):
+        # Past the end (an old link, a hand-edited URL): show the last page, as the lists do, never "41–40 of 32".
+        total = getattr(results, f"{only}_total") or 0
+        last = max(1, -(-total // results.page_size))
+        if last < page:
+            results = search_all(query=request.GET.get("q", ""), page=last, kinds=(only,))
     # Only readers who may open a document page get a link to it; the others would be refused.
     may_open = request.user.has_perm(DOCUMENT_VIEW_PERMISSION)
     passage_query = urlencode({"q": results.query})

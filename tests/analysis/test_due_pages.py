@@ -125,3 +125,38 @@ def test_a_change_in_another_process_is_seen_through_the_fingerprint(client, are
         "E06000901", "E06000902"]
     Inspection.all_objects.filter(area__gss_code="E06000901").update(rejected=True)  # no signal
     assert [r["gss_code"] for r in client.get("/analysis/due/", {"months": 6}).context["d"].rows] == ["E06000902"]
+
+
+def test_one_day_is_a_day(client, db):
+    today = timezone.localdate()
+    for gss, days in (("E06000911", 1), ("E06000912", -1)):
+        # The end date whose three-year window closes `days` from today (clipped month ends can shift it: skip then).
+        end = add_months(today + dt.timedelta(days=days), -36)
+        if add_months(end, 36) != today + dt.timedelta(days=days):
+            pytest.skip("today's date falls where adding months clips the day")
+        make_inspection(make_area(f"Area {gss}", gss_code=gss, region="London"), framework="2023",
+                        start_date=end - dt.timedelta(days=4), end_date=end, outcome="positive", next_inspection_text=FULL_3Y)
+    page = client.get("/analysis/due/", {"months": 1}).content.decode()
+    assert "in 1 day<" in page and "overdue by 1 day<" in page and "1 days" not in page
+
+
+def test_compare_answers_a_lower_case_code(client, db):
+    area = make_area("Lower Case Town", gss_code="E06000913", region="London")
+    make_inspection(area, framework="2023", start_date=dt.date(2024, 2, 5), outcome="positive")
+    assert client.get("/analysis/compare/e06000913/").status_code == 200
+    response = client.get("/analysis/compare/e06000913.csv")
+    assert response.status_code == 200 and "compare-E06000913" in response["Content-Disposition"]
+
+
+def test_due_page_says_how_current_the_holdings_are(client, areas):
+    from inspections.models import Revisit
+
+    latest = Inspection.objects.order_by("-start_date").first()
+    Revisit.objects.create(inspection=latest, kind="monitoring_inspection", start_date=None)  # undated: not "latest"
+    Inspection.objects.filter(pk=latest.pk).update(published_date=dt.date(2031, 1, 2))
+    page = client.get("/analysis/due/").content.decode()
+    note = page[page.index('id="due-currency"'):]
+    note = note[:note.index("</p>")]
+    assert "no\n  report of a later visit is held here" in note
+    assert f"Latest visit held: began {latest.start_date.day} {latest.start_date:%B %Y}" in note
+    assert "latest publication held: 2 January 2031" in note

@@ -75,6 +75,18 @@ def test_pooled_adds_areas_values():
     assert (s.count, s.median, s.low, s.high) == (2, 45, 30, 60)
 
 
+def test_a_2023_inspection_without_a_2016_one_is_said_not_counted_and_not_left_out():
+    # Surrey's 2023 report names earlier visits whose letters are not held: no pair to time, but not silent.
+    only_2023 = area_intervals([Event("full_inspection", 1, start=D(2023, 1, 9), end=D(2023, 1, 13))], [])
+    both = area_intervals([Event("initial_inspection", 2, start=D(2017, 1, 9)),
+                           Event("full_inspection", 3, start=D(2023, 1, 9))], [])
+    never = area_intervals([], [])
+    s = pooled({1: only_2023, 2: both, 3: never}, [1, 2, 3])["f2016_to_f2023"]
+    assert (s.count, s.left_out) == (1, 0)
+    assert s.not_counted_by_reason == {"where a 2023 inspection is held but no 2016 inspection": 1}
+    assert pooled({2: both}, [2])["f2016_to_f2023"].not_counted_by_reason == {}
+
+
 # --- the page -----------------------------------------------------------------------------------------------
 
 
@@ -111,3 +123,17 @@ def test_durations_page_csv_and_svg_agree(client, paths, django_assert_max_num_q
     assert svg["Content-Type"].startswith("image/svg+xml") and b"North East" in svg.content
     assert b"computed" in svg.content
     assert client.get("/analysis/durations/", {"region": "Atlantis"}).status_code == 400
+
+
+@pytest.mark.usefixtures("public_read")
+def test_durations_page_says_what_it_did_not_count(client, db):
+    make_inspection(make_area("Only 2023", gss_code="E06000921", region="London"), framework="2023",
+                    start_date=D(2024, 2, 5), outcome="positive")
+    page = client.get("/analysis/durations/").content.decode()
+    row = page[page.index('<tr data-measure="f2016_to_f2023"'):]
+    row = row[:row.index("</tr>")]
+    assert "not counted: 1 area where a 2023 inspection is held but no 2016 inspection" in row
+    text = b"".join(client.get("/analysis/durations.csv").streaming_content).decode().lstrip("\ufeff")
+    csv_row = next(r for r in csv.DictReader(io.StringIO(text)) if r["measure"] == "f2016_to_f2023")
+    assert (csv_row["not_counted"], csv_row["not_counted_reasons"]) == (
+        "1", "1 where a 2023 inspection is held but no 2016 inspection")

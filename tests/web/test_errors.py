@@ -48,6 +48,21 @@ def _serve_env(*args: str) -> dict[str, str]:
     return dict(line.split("=", 1) for line in out.stdout.splitlines())
 
 
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_serve_help_prints_its_usage_and_does_nothing_else(flag, tmp_path):
+    # --help was once taken as the server address: serve then migrated and started ingesting.
+    out = subprocess.run(["bash", str(ROOT / "scripts/serve"), flag], capture_output=True, text=True, cwd=ROOT,
+                         timeout=30, env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/never.sqlite3"})
+    assert out.returncode == 0, out.stderr
+    assert "./scripts/serve 0.0.0.0:8080" in out.stdout and "--print-env" in out.stdout
+    assert "Migrating" not in out.stdout + out.stderr and not (tmp_path / "never.sqlite3").exists()
+
+
+def test_serve_refuses_an_unknown_option():
+    out = subprocess.run(["bash", str(ROOT / "scripts/serve"), "--bogus"], capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert out.returncode == 2 and "unknown option --bogus" in out.stderr
+
+
 def test_serve_runs_with_debug_off_a_generated_key_and_local_hosts():
     env = _serve_env()
     assert env["DEBUG"] == "0"

@@ -227,3 +227,15 @@ def test_stem_distinct_keeps_each_stemming_once_in_order():
     assert stem_distinct(variants("co-production")) == ("co-production", "coproduction", "co-producing", "coproducing")
     assert stem_distinct(("decision-making", "decision making")) == ("decision-making", "decision making")
     assert stem_distinct(("plans", "plan", "planning")) == ("plans",)  # all three stem to "plan"
+
+
+def test_a_page_past_the_end_shows_the_last_page(client):
+    build_dataset(scale=1.0)
+    total = client.get("/search/", {"q": "co-production", "in": "weaknesses"}).context["results"].weaknesses_total
+    last = -(-total // 20)
+    response = client.get("/search/", {"q": "co-production", "in": "weaknesses", "page": last + 5})
+    results = response.context["results"]
+    assert results.page == last and 0 < len(results.weaknesses) <= 20
+    section = response.context["sections"][0]
+    assert section["last"] == total and section["first"] == (last - 1) * 20 + 1  # "(…–{total} of {total})"
+    assert section["next_url"] == "" and section["prev_url"]
