@@ -380,7 +380,7 @@ def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         return bad
     series, as_of = outcome_trends(period=period, basis=basis, region=region)
     scope = region or "England"
-    name = f"trends-{period}-{basis}" + (f"-{slugify(region)}" if region else "")
+    in_region = f"-{slugify(region)}" if region else ""  # the files say which region they hold
     if fmt == "csv":
         rows = []
         for t in series:
@@ -389,7 +389,7 @@ def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
                 for o, _ in t.outcomes:  # an empty period: count 0, no share (0 of 0 is not a share)
                     rows.append((scope, t.kind, basis, key, label, o or "not_recorded", counts[o],
                                  round(counts[o] / total, 4) if total else ""))
-        return _csv(name, TRENDS_CSV_HEADER, rows, as_of=as_of)
+        return _csv(f"trends-{period}-{basis}{in_region}", TRENDS_CSV_HEADER, rows, as_of=as_of)
     charts = {}
     dated = "Dated by first day of the inspection." if basis == "inspection" else \
         "Dated by publication, else letter, else last day of the inspection."
@@ -403,7 +403,7 @@ def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         kind = request.GET.get("series", "full_inspection")
         if kind not in charts:
             return HttpResponseBadRequest("Unknown series.")
-        return _svg(f"trends-{kind}-{period}-{basis}" + (f"-{slugify(region)}" if region else ""), charts[kind])
+        return _svg(f"trends-{kind}-{period}-{basis}{in_region}", charts[kind])
     tables = []
     for t in series:
         rows = []

@@ -384,9 +384,11 @@ class RowSummary:
         return f"{text}: {', '.join(kinds)}" if len(kinds) > 1 else text
 
 
-def summarise(queryset: QuerySet, *, flags: tuple[str, ...], type_column: str | None = None) -> RowSummary:
+def summarise(queryset: QuerySet, *, flags: tuple[str, ...] = (), type_column: str | None = None,
+              condition: tuple[str, list] | None = None) -> RowSummary:
     """Count `queryset`'s rows in ONE query: in total, per `type_column` value, and those with any of the
-    boolean `flags` columns true. Runs over the list's own SQL (a UNION included, which `.aggregate()` cannot),
+    boolean `flags` columns true — or, instead of flags, for which `condition` holds (SQL and its parameters,
+    over the row as `listed`). Runs over the list's own SQL (a UNION included, which `.aggregate()` cannot),
     so the caption counts exactly the rows the page lists. An empty queryset (invalid filters) runs nothing."""
     from django.core.exceptions import EmptyResultSet
     from django.db import connections
@@ -396,13 +398,16 @@ def summarise(queryset: QuerySet, *, flags: tuple[str, ...], type_column: str | 
     except EmptyResultSet:
         return RowSummary()
     qn = connections[queryset.db].ops.quote_name
-    flag_sql = " OR ".join(f"{qn(name)} = %s" for name in flags) or "1 = 0"
+    if condition:
+        flag_sql, flag_params = condition
+    else:
+        flag_sql, flag_params = " OR ".join(f"{qn(name)} = %s" for name in flags) or "1 = 0", [True] * len(flags)
     # Without a type column: one row of totals (PostgreSQL refuses GROUP BY a constant).
     group = qn(type_column) if type_column else "''"
     query = (f"SELECT {group}, COUNT(*), SUM(CASE WHEN {flag_sql} THEN 1 ELSE 0 END) "
              f"FROM ({sql}) AS listed" + (f" GROUP BY {group}" if type_column else ""))
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(query, [*([True] * len(flags)), *params])  # the flags' placeholders come first in `query`
+        cursor.execute(query, [*flag_params, *params])  # the flags' placeholders come first in `query`
         counts = cursor.fetchall()
     by_type = {kind: n for kind, n, _ in counts if n}
     return RowSummary(sum(by_type.values()), by_type, sum(int(u or 0) for _, _, u in counts))
@@ -589,22 +594,11 @@ def unconfirmed_area_ids() -> set[int]:
 
 
 def summarise_areas(keys: QuerySet) -> RowSummary:
-    """The areas list's caption in ONE query: how many areas it lists and how many have their stage unconfirmed
-    (listed ids IN `_unconfirmed_areas_sql`), instead of summing `stage_unconfirmed` over every listed area,
-    which cost ~65 ms at ten times national size (1,500 areas), the whole page's budget."""
-    from django.core.exceptions import EmptyResultSet
-    from django.db import connections
-
-    try:
-        sql, params = keys.order_by().values("id").query.sql_with_params()
-    except EmptyResultSet:
-        return RowSummary()
+    """The areas list's caption in ONE query (`summarise`): how many areas it lists and how many have their stage
+    unconfirmed — listed ids IN `_unconfirmed_areas_sql` rather than the `stage_unconfirmed` column summed over
+    every listed area, which cost ~65 ms at ten times national size (1,500 areas), the whole page's budget."""
     unconfirmed_sql, unconfirmed_params = _unconfirmed_areas_sql()
-    with connections[keys.db].cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), SUM(CASE WHEN listed.id IN ({unconfirmed_sql}) THEN 1 ELSE 0 END) "
-                       f"FROM ({sql}) listed", [*unconfirmed_params, *params])
-        total, unconfirmed = cursor.fetchone()
-    return RowSummary(total, {}, int(unconfirmed or 0)) if total else RowSummary()
+    return summarise(keys.values("id"), condition=(f"listed.id IN ({unconfirmed_sql})", unconfirmed_params))
 
 
 def area_pages(*, filters: QueryDict | dict | None = None) -> PagedRows:
