@@ -60,9 +60,15 @@ def area_register_load(*, rows: Iterable[RegisterRow]) -> RegisterLoadSummary:
             to_update.append(area)
         else:
             unchanged += 1
-    LocalArea.objects.bulk_create(to_create)
+    created = LocalArea.objects.bulk_create(to_create)
     LocalArea.objects.bulk_update(to_update, FIELDS)
     added, removed = _set_links(rows)
+    # bulk_create sends no signals: new areas get their stored path ("nothing known") now, so no page lists an area
+    # without one (inspections/paths; a loaded area's facts keep their paths current themselves).
+    from inspections.paths.services import area_paths_refresh
+
+    area_paths_refresh([area.pk for area in created if area.pk] or LocalArea.objects.filter(
+        register_code__in=[a.register_code for a in created]).values_list("pk", flat=True))
     # this process's register is stale now; other processes' caches expire on their own (resolver.CACHE_SECONDS)
     AreaRegister.clear_cache()
     transaction.on_commit(AreaRegister.clear_cache)

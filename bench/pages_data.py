@@ -177,6 +177,10 @@ def build_dataset(*, scale: float = 1.0, seed: int = 7) -> DatasetSize:
         for n, judgement in enumerate(judgements):
             judgement.needs_review = n % 20 == 19  # a weak match of a restated weakness, now and then
         ProgressJudgement.objects.bulk_create(judgements, batch_size=2000)
+        # bulk_create sends no signals: derive every area's stored path once, as `manage.py derive_paths` does.
+        from inspections.paths.services import area_paths_refresh_all
+
+        area_paths_refresh_all()
 
     return DatasetSize(len(areas), len(inspections), len(weaknesses), len(revisits), len(judgements), len(documents))
 

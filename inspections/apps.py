@@ -8,6 +8,7 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from inspections.ingest import tasks  # noqa: F401  registers the Celery tasks services enqueue by name
+        from inspections.paths import services as paths  # noqa: F401  connects the signals that keep paths derived
         from inspections.review.groups import analyst_group_sync
 
         # After auth's own handler has created the permissions (auth is earlier in INSTALLED_APPS).

@@ -159,6 +159,9 @@ class Inspection(SourcedFact):
     class Kind(models.TextChoices):
         INITIAL = "initial_inspection", "Initial inspection (2016 framework)"
         FULL = "full_inspection", "Area SEND inspection (2023 framework)"
+        # A visit a later report names ("Dates of previous inspection") whose kind it does not state: a 2016
+        # initial inspection or a revisit. A record of its own (issue 19 item 4), always a placeholder.
+        EARLIER_VISIT = "earlier_visit", "Earlier visit (inspection or revisit, not stated)"
 
     class Outcome(models.TextChoices):
         WSOA_REQUIRED = "wsoa_required", "Written statement of action required"
@@ -296,6 +299,51 @@ class ProgressJudgement(SourcedFact):
 
     def __str__(self) -> str:
         return f"{self.weakness}: {self.sufficient_progress}"
+
+
+class AreaPath(models.Model):
+    """An area's derived path, stored: the ONE answer every page, list, export, chart and API reads (issue 19).
+
+    Written only by inspections/paths/services.py from `inspections.paths.derive.derive_path` whenever the area's
+    facts change (projection, an analyst's decision, any save of a fact); never edited. `version` is the
+    derivation's: a different one is re-derived by `manage.py derive_paths`."""
+
+    area = models.OneToOneField("areas.LocalArea", on_delete=models.CASCADE, primary_key=True, related_name="path")
+    stage = models.CharField(max_length=32, db_index=True)
+    stage_label = models.CharField(max_length=200)
+    coverage = models.CharField(max_length=16, db_index=True)
+    path_2016 = models.CharField(max_length=32)
+    outcome_2023 = models.CharField(max_length=32)
+    wsoa_open = models.BooleanField(null=True, help_text="None: not known (a later step is known, its revisit letter is not held).")
+    revisit_overall = models.CharField(max_length=32, blank=True)
+    revisit_start = models.DateField(null=True, blank=True)
+    weakness_count = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Weaknesses the latest revisit judges.")
+    judged_sufficient = models.PositiveSmallIntegerField(default=0)
+    judged_insufficient = models.PositiveSmallIntegerField(default=0)
+    judged_unknown = models.PositiveSmallIntegerField(default=0)
+    latest_date = models.DateField(null=True, blank=True)
+    latest_2016_start = models.DateField(null=True, blank=True)
+    latest_2016_outcome = models.CharField(max_length=32, blank=True)
+    latest_2023_start = models.DateField(null=True, blank=True)
+    latest_2023_outcome = models.CharField(max_length=32, blank=True)
+    latest_outcome = models.CharField(max_length=32, blank=True)
+    unconfirmed = models.BooleanField(default=False, help_text="A fact the stage rests on awaits review.")
+    secondary = models.BooleanField(default=False, help_text="The stage rests on a secondary source.")
+    next_kind = models.CharField(max_length=32, blank=True)
+    next_due_from = models.DateField(null=True, blank=True)
+    next_due_by = models.DateField(null=True, blank=True)
+    next_reason = models.CharField(max_length=200, blank=True)
+    next_visit = models.JSONField(default=dict, blank=True, help_text="The whole analysis.due.NextVisit, as JSON.")
+    steps = models.JSONField(default=list, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    version = models.CharField(max_length=8)
+    derived_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "area path"
+
+    def __str__(self) -> str:
+        return f"{self.area_id}: {self.stage_label}"
 
 
 class FieldCorrection(models.Model):

@@ -11,8 +11,6 @@ read. A code with no label is shown as itself, never dropped (`label_for`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from inspections.models import Framework, Inspection, Revisit, SignificantWeakness, SourceKind
 
 OUTCOMES_2023 = ("positive", "inconsistent", "systemic_failings")
@@ -28,34 +26,17 @@ UNCONFIRMED_HINT = "Read with low confidence or from a secondary source; an anal
 
 
 # --- stages -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Stage:
-    key: str
-    label: str
-
-
-# Same keys as the dashboard's statuses (inspections/analysis/selectors.py), so a click on the map
-# lands on /areas/?stage=<key> and lists exactly the areas it counted. Every place that names an area's
-# stage starts with these words (the areas list adds detail after them: `facts.selectors.stage_label`).
-STAGES: tuple[Stage, ...] = (
-    Stage("positive", "2023: typically positive"),
-    Stage("inconsistent", "2023: inconsistent"),
-    Stage("systemic_failings", "2023: widespread or systemic failings"),
-    Stage("no_wsoa", "2016: no WSOA required"),
-    Stage("wsoa_open", "2016: WSOA required, no revisit yet"),
-    Stage("revisit_sufficient", "Revisit: sufficient progress in all"),
-    Stage("revisit_insufficient", "Revisit: not sufficient in all"),
-    # No stage-giving fact, but the area was inspected: a held letter or report whose outcome is not recorded
-    # (not read, nor entered), or an inspection known only from a later document (a placeholder: a revisit letter
-    # or a 2023 report names it) whose own letter is not held. Issue 11 item 4: never "no inspection" for these.
-    Stage("outcome_not_recorded", "Inspected: outcome not recorded"),
-    Stage("known_not_held", "Inspected (known from a later report): its letter is not held"),
-    # Nothing held and nothing named: sendtracker knows of no inspection (which says nothing about Ofsted's
-    # records: coverage depends on the documents held, and the dashboard says how much is held).
-    Stage("not_inspected", "No inspection known"),
+# Defined with the one derivation of an area's path (inspections/paths/derive.py, Django-free), re-exported here
+# so pages and exports keep one import for every word they show.
+from inspections.paths.derive import (  # noqa: E402,F401
+    COVERAGE,
+    COVERAGE_DEFINITIONS,
+    COVERAGE_LABELS,
+    PATHS_2016,
+    STAGE_LABELS,
+    STAGES,
+    Stage,
 )
-STAGE_LABELS = {s.key: s.label for s in STAGES}
 
 
 # --- kinds, frameworks, outcomes ----------------------------------------------------------------
@@ -67,6 +48,7 @@ SOURCE_KIND_LABELS: dict[str, str] = dict(SourceKind.choices)
 KIND_LABELS: dict[str, str] = {
     Inspection.Kind.INITIAL: "Initial inspection",
     Inspection.Kind.FULL: "Area SEND inspection",
+    Inspection.Kind.EARLIER_VISIT: "Earlier visit (kind not stated)",
     Revisit.Kind.REVISIT: "Revisit",
     Revisit.Kind.MONITORING: "Monitoring inspection",
 }
@@ -78,6 +60,7 @@ KIND_SHORT: dict[str, str] = {
     "wsoa": "WSOA",
     Revisit.Kind.REVISIT: "revisit",
     Inspection.Kind.FULL: "inspection",
+    Inspection.Kind.EARLIER_VISIT: "earlier visit",
     Revisit.Kind.MONITORING: "monitoring inspection",
 }
 

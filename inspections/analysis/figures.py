@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from inspections.analysis.due import NextVisit, due_within, next_visit
 from inspections.analysis.durations import MEASURES, Measure, Summary, pooled
-from inspections.analysis.paths import area_path, cross_table
+from inspections.analysis.paths import cross_table
 from inspections.analysis.selectors import STATUS_BY_KEY, STATUSES, Status
 from inspections.analysis.snapshot import Snapshot, snapshot
 from inspections.analysis.trends import BASES, Trend, period_of, trends
@@ -160,7 +160,7 @@ class PathTable:
 def path_table(*, region: str = "") -> PathTable:
     """Every current area (in `region` when given) in its cross-table cell."""
     snap = snapshot()
-    paths = snap.once("paths", lambda: {a["id"]: area_path(snap.events.get(a["id"], [])) for a in snap.areas})
+    paths = snap.paths()
     areas = [a for a in snap.areas if not region or a["region"] == region]
     by_id = {a["id"]: a for a in areas}
     table = cross_table({a["id"]: paths[a["id"]] for a in areas})
@@ -183,25 +183,3 @@ def outcome_trends(*, period: str, basis: str = "publication", region: str = "")
     series = snap.once(f"trends:{period}:{basis}:{region}",
                        lambda: trends([e for i in area_ids for e in snap.events.get(i, [])], period, basis))
     return series, snap.as_of
-
-
-# --- the areas export's next-visit columns ----------------------------------------------------------------
-
-class WithNextVisits:
-    """Area rows (dicts with "id" and "end_date": facts.selectors.area_list) plus `next_visit_kind`,
-    `next_visit_due_from` and `next_visit_due_by`, read like a queryset (`.iterator(chunk_size=...)`) by the
-    areas export (inspections/facts/exports.py). The visits are the due page's (the same snapshot): one query
-    when the facts have not changed. A former authority (end date set) gets empty values: it will not be visited
-    again; its successor's row carries the path on."""
-
-    def __init__(self, rows):
-        self.rows = rows
-
-    def iterator(self, chunk_size: int = 2000):
-        visits = snapshot().next_visits()  # current areas only
-        for row in self.rows.iterator(chunk_size=chunk_size):
-            visit = None if row.get("end_date") is not None else visits.get(row["id"]) or next_visit([])
-            yield {**row,
-                   "next_visit_kind": visit.kind if visit else "",
-                   "next_visit_due_from": visit.due_from if visit else None,
-                   "next_visit_due_by": visit.due_by if visit else None}

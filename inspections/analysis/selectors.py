@@ -47,8 +47,11 @@ STATUS_COLOURS = {
     "systemic_failings": "#D55E00",
     "no_wsoa": "#56B4E9",
     "wsoa_open": "#E69F00",
+    # Lighter tints of their neighbours: the path is known to have moved on / the revisit's result is not known.
+    "wsoa_revisit_not_held": "#F3CC80",
     "revisit_sufficient": "#009E73",
     "revisit_insufficient": "#CC79A7",
+    "revisit_unknown": "#E8C3DA",
     "outcome_not_recorded": "#767676",
     "known_not_held": "#ABABAB",
     "not_inspected": "#DDDDDD",
@@ -56,24 +59,10 @@ STATUS_COLOURS = {
 STATUSES: tuple[Status, ...] = tuple(Status(s.key, s.label, STATUS_COLOURS[s.key]) for s in STAGES)
 STATUS_BY_KEY = {s.key: s for s in STATUSES}
 
-# Coverage (issue 11 item 4): how much of each current area's path sendtracker holds, as far as the documents held
-# say. "Held" = a letter or report of its own is stored for it (an inspection that is not a placeholder, or a
-# revisit / monitoring inspection). "Known missing" = an inspection known only from a later document (a
-# placeholder), or an earlier visit a 2023 report names ("Dates of previous inspection") that matches nothing held.
-COVERAGE_WHOLE, COVERAGE_PARTLY, COVERAGE_NONE = "whole", "partly", "none"
-COVERAGE_LABELS = {
-    COVERAGE_WHOLE: "Whole path held",
-    COVERAGE_PARTLY: "Partly held",
-    COVERAGE_NONE: "Nothing held",
-}
-COVERAGE_DEFINITIONS = {
-    COVERAGE_WHOLE: "every inspection, revisit and monitoring inspection on record comes from its own letter or "
-                    "report, and no held report names an earlier visit that is not held",
-    COVERAGE_PARTLY: "something is held, and something is known to be missing: an inspection known only from a "
-                     "later letter or report, or an earlier visit a 2023 report names that is not held",
-    COVERAGE_NONE: "no letter or report of the area is held",
-}
-
+# Coverage (issue 19 item 6): how much of each current area's path sendtracker holds — defined ONCE with the path
+# derivation (inspections/paths/derive.py: COVERAGE) and stored with each area's path; the panel counts the stored
+# classes and each count links to /areas/?coverage=<key>, which lists exactly those areas.
+from inspections.paths.derive import COVERAGE, COVERAGE_NONE  # noqa: E402
 
 @dataclass
 class Bar:
@@ -107,23 +96,25 @@ class MapArea:
 
 @dataclass
 class Coverage:
-    """Current areas (of the region, when one is chosen) by how much of their path is held (COVERAGE_DEFINITIONS).
-    `whole + partly + none == total` always; `none_known_inspected` is the part of `none` known (from a later
-    document) to have been inspected."""
+    """Current areas (of the region, when one is chosen) by coverage class (derive.COVERAGE): `counts` {key: n};
+    the classes add up to `total` always; `none_known_inspected` is kept for the panel's wording (0 since issue 19:
+    an inspection known from a later document is a step of its own, so such an area is not in "none")."""
 
-    whole: int
-    partly: int
-    none: int
+    counts: dict[str, int] = field(default_factory=dict)
+    region: str = ""
     none_known_inspected: int = 0
 
     @property
     def total(self) -> int:
-        return self.whole + self.partly + self.none
+        return sum(self.counts.values())
 
-    def rows(self) -> list[tuple[str, str, int, str]]:
-        """(key, label, count, definition) in the panel's order."""
-        counts = {COVERAGE_WHOLE: self.whole, COVERAGE_PARTLY: self.partly, COVERAGE_NONE: self.none}
-        return [(k, COVERAGE_LABELS[k], counts[k], COVERAGE_DEFINITIONS[k]) for k in COVERAGE_LABELS]
+    def count(self, key: str) -> int:
+        return self.counts.get(key, 0)
+
+    def rows(self) -> list[tuple[str, str, int, str, str]]:
+        """(key, label, count, definition, url of the areas it counts) in the panel's order."""
+        links = _Links(self.region)
+        return [(key, label, self.count(key), words, links._url("/areas/", coverage=key)) for key, label, words in COVERAGE]
 
 
 @dataclass
@@ -150,7 +141,7 @@ class Dashboard:
     # Issue 15 item 5: '' = England; else one of LocalArea.Region.values, applied to every figure above.
     region: str = ""
     # Issue 11 item 4: how much is held, and how current it is.
-    coverage: Coverage = field(default_factory=lambda: Coverage(0, 0, 0))
+    coverage: Coverage = field(default_factory=Coverage)
     latest_published: dt.date | None = None  # the latest publication date of a held inspection (None: not known)
     no_publication_date: int = 0  # of `inspection_count`, how many have no publication date (not in the one above)
     latest_inspection: dt.date | None = None  # the latest first day on site of a held inspection
@@ -194,42 +185,28 @@ def _links(region: str = "") -> _Links:
 
 
 def area_statuses() -> tuple[dict[int, str], list[dict]]:
-    """(current area id -> stage key, current area rows in name order). Three queries.
+    """(current area id -> stage key, current area rows in name order). One query.
 
-    The stage is facts.selectors.with_stage's `stage` (the areas list's), never recomputed here. Each area row
-    (id, gss_code, name, region, stat_neighbours) also gets `coverage` (COVERAGE_WHOLE / _PARTLY / _NONE),
-    `known_inspected` (an inspection of it is known, held or not) and `unconfirmed`: a fact behind its stage (the
-    inspection it rests on, a revisit of it, or a judgement at one) still needs review — with_stage's
-    `stage_unconfirmed`, read from facts.selectors.unconfirmed_area_ids (one narrow query) because that column
-    costs ~110 ms for 1,500 areas on PostgreSQL against ~12 ms that way (tests/web/test_dashboard.py checks they agree)."""
-    from inspections.facts.selectors import unconfirmed_area_ids, with_stage
+    Everything comes from the areas' stored paths (inspections/paths: derived once, stored per area): the stage,
+    `coverage` (a derive.COVERAGE key), `unconfirmed` (a fact behind the stage awaits review) and `secondary` (the
+    stage rests on a secondary source). Each row: id, gss_code, name, region, stat_neighbours, coverage,
+    unconfirmed, secondary, known_inspected."""
+    from inspections.facts.selectors import with_stage
 
     current = LocalArea.objects.filter(end_date__isnull=True)
-    rows = list(with_stage(current).values("id", "gss_code", "name", "region", "stat_neighbours", "stage")
+    rows = list(with_stage(current).values("id", "gss_code", "name", "region", "stat_neighbours", "stage", "coverage",
+                                           "stage_unconfirmed", "stage_secondary", "path_2016", "outcome_2023")
                 .order_by("name", "id"))
-    # Coverage in a query of its own: joined to the stage query, PostgreSQL's plan took 130 ms for 1,500 areas
-    # against 26 + 9 ms apart.
-    area = OuterRef("pk")
-    coverage = {row["id"]: row for row in current.annotate(
-        held=Exists(Inspection.objects.filter(area=area, is_placeholder=False))
-        | Exists(Revisit.objects.filter(inspection__area=area, inspection__rejected=False)),
-        # Known missing: a placeholder, or a previous visit a report names that matched nothing held (write.py
-        # links it to any inspection or revisit of the area on that date; a placeholder counts as the former).
-        missing=Exists(Inspection.objects.filter(area=area, is_placeholder=True))
-        | Exists(Inspection.objects.filter(area=area, previous_inspection_start__isnull=False,
-                                           previous_inspection__isnull=True)),
-    ).values("id", "held", "missing")}
-    unconfirmed = unconfirmed_area_ids()
     statuses: dict[int, str] = {}
-    areas: list[dict] = []
     for row in rows:
-        statuses[row["id"]] = row.pop("stage")
-        held, missing = bool(coverage[row["id"]]["held"]), bool(coverage[row["id"]]["missing"])
-        row["unconfirmed"] = row["id"] in unconfirmed
-        row["coverage"] = COVERAGE_NONE if not held else COVERAGE_PARTLY if missing else COVERAGE_WHOLE
-        row["known_inspected"] = held or missing
-        areas.append(row)
-    return statuses, areas
+        statuses[row["id"]] = row.pop("stage") or "not_inspected"
+        row["coverage"] = row["coverage"] or COVERAGE_NONE
+        row["unconfirmed"] = bool(row.pop("stage_unconfirmed"))
+        row["secondary"] = bool(row.pop("stage_secondary"))
+        row["known_inspected"] = statuses[row["id"]] != "not_inspected"
+        row["path_2016"] = row["path_2016"] or "not_inspected"
+        row["outcome_2023"] = row["outcome_2023"] or "not_inspected"
+    return statuses, rows
 
 
 def last_successful_fetch() -> FetchRun | None:
@@ -277,9 +254,7 @@ def dashboard_summary(region: str = "", *, statuses: dict[int, str] | None = Non
         [Bar(s.label, status_counts.get(s.key, 0), links.areas_with_status(s.key), s.key, colour=s.colour,
              unconfirmed=status_unconfirmed.get(s.key, 0)) for s in STATUSES]
     )
-    cover = Counter(a["coverage"] for a in scoped)
-    coverage = Coverage(cover[COVERAGE_WHOLE], cover[COVERAGE_PARTLY], cover[COVERAGE_NONE],
-                        sum(1 for a in scoped if a["coverage"] == COVERAGE_NONE and a["known_inspected"]))
+    coverage = Coverage(dict(Counter(a["coverage"] for a in scoped)), region)
 
     # Outcomes by framework and by year, and the latest publication date held: one grouped query.
     in_region = Q(area__region=region) if region else Q()

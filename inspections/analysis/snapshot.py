@@ -25,10 +25,13 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from areas.models import LocalArea
-from inspections.analysis.due import Event, NextVisit, next_visit
+from inspections.analysis.due import Event, NextVisit
+from inspections.analysis.paths import AreaPath as AreaPathRow
 from inspections.analysis.durations import Intervals, Wsoa, area_intervals
 from inspections.analysis.selectors import area_statuses, data_as_of, fact_events
+from inspections.paths.derive import next_visit_from_json
 from inspections.models import (
+    AreaPath,
     Document,
     FieldCorrection,
     Inspection,
@@ -54,6 +57,7 @@ class Snapshot:
     statuses: dict[int, str]
     events: dict[int, list[Event]]
     wsoas: dict[int, list[Wsoa]]
+    next_visit_json: dict[int, dict] = field(default_factory=dict)
     _derived: dict = field(default_factory=dict)
 
     def once(self, name: str, build):
@@ -67,8 +71,14 @@ class Snapshot:
         return self.once("by_gss", lambda: {a["gss_code"]: a for a in self.areas})
 
     def next_visits(self) -> dict[int, NextVisit]:
-        """Current area id -> its next expected visit."""
-        return self.once("next_visits", lambda: {a["id"]: next_visit(self.events.get(a["id"], [])) for a in self.areas})
+        """Current area id -> its next expected visit: the one stored with the area's path (inspections/paths)."""
+        return self.once("next_visits", lambda: {a["id"]: next_visit_from_json(self.next_visit_json.get(a["id"], {}))
+                                                 for a in self.areas})
+
+    def paths(self) -> dict[int, AreaPathRow]:
+        """Current area id -> its stored 2016 path, 2023 outcome and whether either rests on unconfirmed facts."""
+        return self.once("paths", lambda: {a["id"]: AreaPathRow(a["path_2016"], a["outcome_2023"], a["unconfirmed"])
+                                           for a in self.areas})
 
     def intervals(self) -> dict[int, dict[str, Intervals]]:
         """Area id (former areas too) -> measure key -> Intervals."""
@@ -108,10 +118,14 @@ def snapshot() -> Snapshot:
             "inspection_id", "inspection__area_id", "fit_for_purpose_on", "needs_review"):
         wsoas.setdefault(row["inspection__area_id"], []).append(
             Wsoa(row["inspection_id"], row["fit_for_purpose_on"], row["needs_review"]))
-    built = Snapshot(key, data_as_of(), areas, statuses, fact_events(), wsoas)
+    built = Snapshot(key, data_as_of(), areas, statuses, fact_events(), wsoas, _next_visits_json())
     with _lock:
         _current = built
     return built
+
+
+def _next_visits_json() -> dict[int, dict]:
+    return dict(AreaPath.objects.filter(area__end_date__isnull=True).values_list("area_id", "next_visit"))
 
 
 def forget(**_kwargs) -> None:
@@ -122,6 +136,6 @@ def forget(**_kwargs) -> None:
 
 
 for _model in (Inspection, Revisit, WrittenStatementOfAction, SignificantWeakness, ProgressJudgement, Document,
-               FieldCorrection, LocalArea, LogEntry):
+               FieldCorrection, LocalArea, LogEntry, AreaPath):
     post_save.connect(forget, sender=_model, dispatch_uid=f"analysis-snapshot-save-{_model.__name__}")
     post_delete.connect(forget, sender=_model, dispatch_uid=f"analysis-snapshot-delete-{_model.__name__}")

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 
-from inspections.analysis.figures import WithNextVisits
 from inspections.facts.filters import AreaFilter, InspectionFilter, SortedFilterSet, WeaknessFilter
 from inspections.facts.selectors import area_list, inspection_rows, stage_label, weakness_rows
 
@@ -98,6 +97,7 @@ INSPECTIONS = Export(
         ("area_ofsted_urn", _key("area_ofsted_urn")),
         ("area_replaced_by", _key("row_area_successors")),
         ("source_url", _key("row_source_url")),
+        ("known_from", _key("row_known_from")),
     ),
     inspection_rows,
 )
@@ -122,9 +122,15 @@ WEAKNESSES = Export(
         ("area_dfe_la_code", _key("area_dfe_la_code")),
         ("area_ofsted_urn", _key("area_ofsted_urn")),
         ("area_replaced_by", _key("row_area_successors")),
+        ("inspection_known_from", _key("inspection_known_from")),
     ),
     weakness_rows,
 )
+
+
+def _current_only(key: str) -> Callable[[dict], object]:
+    return lambda row: None if row.get("end_date") is not None else row.get(key)
+
 
 AREAS = Export(
     "areas",
@@ -136,24 +142,31 @@ AREAS = Export(
         ("current", lambda row: row.get("end_date") is None),
         ("stage", _key("stage")),
         ("stage_label", stage_label),
+        ("coverage", _key("coverage")),
+        ("path_2016", _key("path_2016")),
+        ("outcome_2023", _key("outcome_2023")),
         ("latest_outcome", _key("latest_outcome")),
         ("latest_inspection_date", _key("latest_date")),
         ("wsoa_open", _key("wsoa_open")),
         ("revisit_result", _key("revisit_overall")),
         ("revisit_date", _key("revisit_start")),
-        ("weaknesses_judged", _key("judged_total")),
+        ("weaknesses_judged", _key("revisit_weaknesses")),
         ("weaknesses_sufficient", _key("judged_sufficient")),
+        ("weaknesses_insufficient", _key("judged_insufficient")),
+        ("weaknesses_not_known", _key("judged_unknown")),
         ("stage_needs_review", _key("stage_unconfirmed")),
+        ("stage_secondary", _key("stage_secondary")),
         ("area_dfe_la_code", _key("dfe_la_code")),
         ("area_ofsted_urn", _key("ofsted_urn")),
         ("replaced_by", _key("replaced_by_codes")),
         ("replaced", _key("replaces_codes")),
-        # The next expected visit, from what the area's reports state (inspections/analysis/due.py; docs/CSV.md).
-        ("next_visit_kind", _key("next_visit_kind")),
-        ("next_visit_due_from", _key("next_visit_due_from")),
-        ("next_visit_due_by", _key("next_visit_due_by")),
+        # The next expected visit, from what the area's reports state (stored with its path: paths/derive.py via
+        # analysis/due.py; docs/CSV.md). A former authority gets none: it will not be visited again.
+        ("next_visit_kind", _current_only("next_kind")),
+        ("next_visit_due_from", _current_only("next_due_from")),
+        ("next_visit_due_by", _current_only("next_due_by")),
     ),
-    lambda filters=None: WithNextVisits(area_list(filters=filters)),
+    area_list,
 )
 
 EXPORTS: dict[str, Export] = {e.name: e for e in (INSPECTIONS, WEAKNESSES, AREAS)}
@@ -203,7 +216,9 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
                    "(revisit, monitoring); positive / inconsistent / systemic_failings (2023); empty when not recorded.",
         "wsoa_required": "true / false for 2016 initial inspections; empty for other kinds or when not recorded.",
         "weakness_count": "Inspections: weaknesses, priority actions and improvement areas recorded. Revisits and "
-                          "monitoring inspections: weaknesses judged.",
+                          "monitoring inspections: the weaknesses (areas for priority action) they follow up.",
+        "known_from": "For a visit known only from a later document (its own letter is not held): that document's "
+                      "file name; empty for a visit held as its own letter or report.",
         "source_kind": "letter (the inspectorates' letter or report) or secondary (a council report).",
         "source_file": "Original file name of the document the row was read from.",
         "source_url": "Address of the original on the publisher's website, when known; else empty.",
@@ -221,25 +236,40 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "judgement_needs_review": "true when the judgement (e.g. a weak match of a restated weakness) awaits an "
                                   "analyst's check; empty when not judged.",
         "published_date": "Publication date of the letter or report that named the weakness, when known.",
+        "inspection_known_from": "When the inspection is known only from a later document (e.g. a revisit letter "
+                                 "restating it): that document's file name; else empty.",
     },
     "areas": {
         **_SHARED_NOTES,
         "authority_type": "county, unitary, metropolitan, london or other.",
         "current": "false for a former authority (e.g. Cumbria).",
         "stage": "positive / inconsistent / systemic_failings (latest 2023 outcome); else revisit_sufficient, "
-                 "revisit_insufficient, wsoa_open, no_wsoa (2016 path); else outcome_not_recorded (held, outcome "
-                 "not recorded), known_not_held (known only from a later letter or report) or not_inspected (no "
-                 "inspection known).",
-        "stage_label": "The stage in the dashboard's words, with detail in brackets.",
+                 "revisit_insufficient, revisit_unknown (a revisit whose overall result nothing held states), "
+                 "wsoa_open (no revisit and nothing later known), wsoa_revisit_not_held (a later step is known, the "
+                 "revisit letter is not held), no_wsoa (2016 path); else outcome_not_recorded (held, outcome not "
+                 "recorded), known_not_held (known only from a later letter or report) or not_inspected (no "
+                 "inspection known). Derived once per area (inspections/paths/derive.py); every page reads the same.",
+        "stage_label": "The stage in the dashboard's words, with detail in brackets (counts say what they count).",
+        "coverage": "How much of the path is held: whole (every step from its own letter or report), partly, "
+                    "official_only (Ofsted's data, no letter), secondary_only (secondary sources or later documents "
+                    "only), none.",
+        "path_2016": "The 2016-framework path, as /analysis/paths/ rows it (no_wsoa, sufficient_all, sufficient_some, "
+                     "sufficient_none, revisit_unknown, wsoa_no_revisit, wsoa_revisit_not_held, outcome_unrecorded, "
+                     "known_not_held, not_inspected).",
+        "outcome_2023": "The latest 2023 inspection's outcome, outcome_unrecorded or not_inspected.",
         "latest_outcome": "Outcome of the latest inspection (2023 if any, else 2016).",
         "latest_inspection_date": "Start date of the latest inspection, revisit or monitoring inspection.",
-        "wsoa_open": "true when the latest 2016 inspection required a WSOA and has no revisit.",
-        "revisit_result": "Result of the latest revisit of the latest 2016 inspection.",
+        "wsoa_open": "true when the latest 2016 inspection required a WSOA, no revisit is held and nothing later is "
+                     "known; empty (not known) when a later step is known but its revisit letter is not held.",
+        "revisit_result": "Stated result of the latest revisit of the latest 2016 inspection; empty when not stated.",
         "revisit_date": "Its start date.",
-        "weaknesses_judged": "At that revisit: weaknesses judged.",
-        "weaknesses_sufficient": "At that revisit: weaknesses with sufficient progress.",
+        "weaknesses_judged": "At that revisit: the weaknesses it follows up (the inspection's).",
+        "weaknesses_sufficient": "Of those, judged to have made sufficient progress.",
+        "weaknesses_insufficient": "Of those, judged not to have made sufficient progress.",
+        "weaknesses_not_known": "Of those, with no verdict held (not read, not stated, or rejected by an analyst).",
         "stage_needs_review": "true when a fact behind the stage (the inspection, a revisit or a judgement) awaits "
                               "an analyst's check.",
+        "stage_secondary": "true when the stage rests on a secondary source (a council, press or third-party text).",
         "area_dfe_la_code": _SHARED_NOTES["area_dfe_la_code"],
         "area_ofsted_urn": _SHARED_NOTES["area_ofsted_urn"],
         "replaced_by": "GSS codes of the areas that replaced this former authority (space-separated).",

@@ -25,7 +25,7 @@ from django.db.models import TextField
 
 from areas.models import LocalArea
 from inspections.models import Framework, Inspection, Revisit, SignificantWeakness, SourceKind
-from inspections.vocabulary import STAGES
+from inspections.vocabulary import COVERAGE, STAGES
 
 BOOLEAN_CHOICES = (("", "Any"), ("true", "Yes"), ("false", "No"))
 ANY = "Any"
@@ -123,6 +123,8 @@ class AreaFilter(SortedFilterSet):
         choices=BOOLEAN_CHOICES, coerce=lambda v: v == "true", label="WSOA open (no revisit)"
     )
     revisit_result = df.ChoiceFilter(field_name="revisit_overall", choices=Revisit.Overall.choices, label="Revisit result", empty_label=ANY)
+    # Issue 19 item 6: each coverage class of the dashboard's panel lists exactly its areas.
+    coverage = df.ChoiceFilter(choices=[(key, label) for key, label, _ in COVERAGE], label="How much is held", empty_label=ANY)
     include_former = df.BooleanFilter(method="_no_op", label="Include former authorities", widget=forms.CheckboxInput)
 
     SORTS = {"name": "name", "region": "region", "stage": "stage", "date": "latest_date"}

@@ -42,7 +42,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf, Substr
+from django.db.models.functions import Coalesce, Greatest, NullIf, Substr
 from django.http import Http404, QueryDict
 
 from areas.models import LocalArea
@@ -87,119 +87,36 @@ def _latest(qs: QuerySet) -> QuerySet:
 
 
 def with_stage(qs: QuerySet[LocalArea]) -> QuerySet[LocalArea]:
-    """Annotate areas with where they stand on the inspection path (see module docstring).
+    """Annotate areas with where they stand on the inspection path: the columns of their stored path
+    (`inspections.models.AreaPath`, derived once by inspections/paths/derive.py whenever the area's facts change),
+    one join — never computed here (issue 19: the stage was once computed in several places that disagreed)."""
+    return qs.annotate(**{name: F(f"path__{column}") for name, column in _PATH_COLUMNS.items()})
 
-    Every column is ONE correlated subquery on the area's latest inspection of a framework; anything about
-    that inspection's revisit is computed inside it, correlated to the inspection row. (The ORM inlines an
-    annotation wherever another refers to it, so chaining revisit -> latest inspection -> area made every
-    row re-run the same lookups dozens of times: /areas/?stage=wsoa_open took 0.9 s at 10x; now ~20 ms.)
-    """
-    # Placeholders (an inspection known only from a later letter, e.g. the initial inspection a revisit letter
-    # restates) count: the revisit hangs off them. Undated, they lose to any dated inspection (nulls last).
-    latest_2023 = _latest(Inspection.objects.filter(area=OuterRef("pk"), framework=Framework.F2023))
-    latest_2016 = _latest(Inspection.objects.filter(area=OuterRef("pk"), framework=Framework.F2016))
-    # Inside the 2016 subquery OuterRef("pk") is the inspection: its latest revisit, and that revisit's judgements.
-    revisit = _latest(Revisit.objects.filter(inspection_id=OuterRef("pk")))
-    revisit_judgements = ProgressJudgement.objects.filter(
-        revisit_id=Subquery(_latest(Revisit.objects.filter(inspection_id=OuterRef(OuterRef("pk")))).values("id")[:1])
-    )
-    no_revisit = Value("-")
-    latest_revisit_start = Subquery(revisit.values("start_date")[:1])
-    # Whether a fact behind the stage is still under review (issue 13 item 6): the inspection, a revisit or
-    # monitoring inspection of it, or a judgement at one (a weak match of a restated weakness).
-    unconfirmed = Case(
-        When(
-            Q(needs_review=True)
-            | Exists(Revisit.objects.filter(inspection_id=OuterRef("pk"), needs_review=True))
-            | Exists(ProgressJudgement.objects.filter(revisit__inspection_id=OuterRef("pk"), needs_review=True)),
-            then=Value(True),
-        ),
-        default=Value(False), output_field=BooleanField(),
-    )
 
-    def on_2023(expression):
-        return Subquery(latest_2023.annotate(_v=expression).values("_v")[:1])
-
-    def on_2016(expression):
-        return Subquery(latest_2016.annotate(_v=expression).values("_v")[:1])
-
-    stage_2016 = latest_2016.annotate(
-        _overall=Coalesce(Subquery(revisit.values("overall")[:1]), no_revisit),
-    ).annotate(
-        _v=Case(
-            When(_overall=Revisit.Overall.SUFFICIENT_ALL, then=Value("revisit_sufficient")),
-            When(~Q(_overall=no_revisit), then=Value("revisit_insufficient")),
-            When(outcome=Inspection.Outcome.WSOA_REQUIRED, then=Value("wsoa_open")),
-            When(outcome=Inspection.Outcome.NO_WSOA, then=Value("no_wsoa")),
-            default=Value(None),  # no stage from the 2016 path: `no_stage` below says which kind of nothing
-            output_field=CharField(),
-        )
-    ).values("_v")[:1]
-    # No stage-giving fact (issue 11 item 4): a held letter or report with no recorded outcome; else an
-    # inspection known only from a later document (placeholder: its letter is not held); else nothing known.
-    no_stage = Case(
-        When(Exists(Inspection.objects.filter(area=OuterRef("pk"), is_placeholder=False)), then=Value("outcome_not_recorded")),
-        When(Exists(Inspection.objects.filter(area=OuterRef("pk"), is_placeholder=True)), then=Value("known_not_held")),
-        default=Value("not_inspected"), output_field=CharField(),
-    )
-    outcome_2023 = Case(When(outcome__in=OUTCOMES_2023, then=F("outcome")), default=Value(None), output_field=CharField())
-    return qs.annotate(
-        latest_2023_outcome=on_2023(F("outcome")),
-        latest_2023_start=on_2023(F("start_date")),
-        latest_2016_outcome=on_2016(F("outcome")),
-        latest_2016_start=on_2016(F("start_date")),
-        revisit_overall=on_2016(Subquery(revisit.values("overall")[:1])),
-        revisit_start=on_2016(Subquery(revisit.values("start_date")[:1])),
-        judged_total=Coalesce(on_2016(_Count(revisit_judgements)), 0),
-        judged_sufficient=Coalesce(on_2016(_Count(revisit_judgements.filter(sufficient_progress=True))), 0),
-        stage=Coalesce(on_2023(outcome_2023), Subquery(stage_2016), no_stage, output_field=CharField()),
-        latest_outcome=Coalesce(on_2023(NullIf(F("outcome"), Value(""))), on_2016(NullIf(F("outcome"), Value("")))),
-        # The latest thing that happened: a revisit or monitoring inspection is later than the inspection it
-        # follows (Redcar and Cleveland: an undated 2018 inspection, revisited November 2021; issue 13 item 3).
-        latest_date=Coalesce(on_2023(Coalesce(latest_revisit_start, F("start_date"))),
-                             on_2016(Coalesce(latest_revisit_start, F("start_date")))),
-        stage_unconfirmed=Coalesce(
-            on_2023(Case(When(outcome__in=OUTCOMES_2023, then=unconfirmed), default=Value(None), output_field=BooleanField())),
-            on_2016(unconfirmed), Value(False), output_field=BooleanField(),
-        ),
-        wsoa_open=Coalesce(
-            on_2016(Case(
-                When(Q(outcome=Inspection.Outcome.WSOA_REQUIRED) & ~Exists(Revisit.objects.filter(inspection_id=OuterRef("pk"))),
-                     then=Value(True)),
-                default=Value(False), output_field=BooleanField(),
-            )),
-            Value(False), output_field=BooleanField(),
-        ),
-    )
+# Column on the page/export -> AreaPath field.
+_PATH_COLUMNS = {
+    "stage": "stage", "stage_label": "stage_label", "coverage": "coverage", "latest_outcome": "latest_outcome",
+    "latest_date": "latest_date", "latest_2016_start": "latest_2016_start", "latest_2016_outcome": "latest_2016_outcome",
+    "latest_2023_start": "latest_2023_start", "latest_2023_outcome": "latest_2023_outcome",
+    "revisit_overall": "revisit_overall", "revisit_start": "revisit_start", "revisit_weaknesses": "weakness_count",
+    "judged_sufficient": "judged_sufficient", "judged_insufficient": "judged_insufficient",
+    "judged_unknown": "judged_unknown", "wsoa_open": "wsoa_open", "stage_unconfirmed": "unconfirmed",
+    "stage_secondary": "secondary", "path_2016": "path_2016", "outcome_2023": "outcome_2023",
+    "next_kind": "next_kind", "next_due_from": "next_due_from", "next_due_by": "next_due_by",
+}
 
 
 def stage_label(row) -> str:
-    """The stage's vocabulary label (the dashboard key's words), then what the records add in brackets:
-    '2016: WSOA required, no revisit yet (inspected 2019)', 'Revisit: not sufficient in all (3 of 4 weaknesses
-    sufficient)', '2023: inconsistent'. Nothing the records do not hold: no year when the date is unknown.
-
-    `row` is an annotated LocalArea or a dict from `area_rows`.
-    """
+    """The stored stage label (the vocabulary's words, then what the records add in brackets — written by
+    inspections/paths/derive.py: stage_label). `row` is an annotated LocalArea or a dict from `area_rows`."""
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
-    stage = get("stage") or "not_inspected"
-    label = STAGE_LABELS.get(stage, stage)
-    if stage in ("revisit_sufficient", "revisit_insufficient"):
-        total = get("judged_total") or 0
-        if total:
-            return f"{label} ({get('judged_sufficient') or 0} of {total} weaknesses sufficient)"
-        return label
-    if stage in ("wsoa_open", "no_wsoa"):
-        start = get("latest_2016_start")
-        return f"{label} (inspected {start.year})" if start else label
-    return label
+    return get("stage_label") or STAGE_LABELS.get(get("stage") or "", get("stage") or "")
 
 
 # --- list selectors ---------------------------------------------------------------------------
 
 AREA_COLUMNS = (
-    "id", "name", "gss_code", "region", "authority_type", "end_date",
-    "stage", "latest_outcome", "latest_date", "latest_2016_start", "latest_2016_outcome", "latest_2023_start",
-    "revisit_overall", "revisit_start", "judged_total", "judged_sufficient", "wsoa_open", "stage_unconfirmed",
+    "id", "name", "gss_code", "region", "authority_type", "end_date", *_PATH_COLUMNS,
     "dfe_la_code", "ofsted_urn", "replaced_by_codes", "replaces_codes",
 )
 
@@ -267,7 +184,7 @@ INSPECTION_ROW_COLUMNS = (
     "row_type", "row_id", "area_name", "area_gss_code", "region", "row_framework", "row_kind", "row_start_date", "row_end_date",
     "row_letter_date", "row_outcome", "wsoa_required", "weakness_count", "row_source_kind", "source_file", "row_source_document_id",
     "row_needs_review", "row_source_url", "row_published_date", "area_dfe_la_code", "area_ofsted_urn", "row_area_end_date",
-    "row_area_successors",
+    "row_area_successors", "row_known_from",
 )
 
 
@@ -300,6 +217,14 @@ class _GroupConcat(Func):
         return self.as_sql(compiler, connection, template="%(function)s(%(expressions)s, ' ')", **extra)
 
 
+def _known_from(prefix: str):
+    """For an inspection known only from a later document (a placeholder: a revisit letter restates it, a 2023
+    report names it), that document's file name; '' for an inspection held as its own letter (issue 19 item 4)."""
+    return Case(When(**{f"{prefix}is_placeholder": True}, then=Coalesce(
+        F(f"{prefix}source_document__original_name"), Value("a later document"))),
+        default=Value(""), output_field=CharField())
+
+
 def _inspection_half(*, detail: bool = True) -> QuerySet:
     qs = Inspection.objects.annotate(
         row_type=Value("inspection"),
@@ -313,7 +238,7 @@ def _inspection_half(*, detail: bool = True) -> QuerySet:
         row_outcome=F("outcome"),
         row_source_kind=F("source_kind"),
         row_needs_review=F("needs_review"),
-    ).filter(is_placeholder=False)
+    )
     if not detail:
         return qs
     return qs.annotate(
@@ -329,6 +254,7 @@ def _inspection_half(*, detail: bool = True) -> QuerySet:
         **_source_columns(),
         row_published_date=Coalesce(F("published_date"), _document_published(), output_field=DateField()),
         **_area_columns("area"),
+        row_known_from=_known_from(""),
     )
 
 
@@ -352,11 +278,19 @@ def _revisit_half(*, detail: bool = True) -> QuerySet:
         row_end_date=F("end_date"),
         row_letter_date=F("letter_date"),
         wsoa_required=Value(""),
-        # For a revisit: how many weaknesses it judged.
-        weakness_count=_Count(ProgressJudgement.objects.filter(revisit_id=OuterRef("pk"))),
+        # For a revisit: how many weaknesses (areas for priority action) it follows up — the inspection's, or the
+        # judgements' when more are restated than held. Not the judgements alone: rejecting one judgement removes
+        # that verdict, never the weakness (issue 19 item 3).
+        weakness_count=Greatest(
+            _Count(SignificantWeakness.objects.filter(
+                inspection_id=OuterRef("inspection_id"),
+                kind__in=(SignificantWeakness.Kind.SIGNIFICANT_WEAKNESS, SignificantWeakness.Kind.PRIORITY_ACTION))),
+            _Count(ProgressJudgement.objects.filter(revisit_id=OuterRef("pk"))),
+        ),
         **_source_columns(),
         row_published_date=_document_published(),
         **_area_columns("inspection__area"),
+        row_known_from=Value("", output_field=CharField()),
     )
 
 
@@ -493,7 +427,7 @@ WEAKNESS_ROW_COLUMNS = (
     "id", "area_name", "area_gss_code", "region", "framework", "inspection_start_date", "weakness_kind", "number",
     "text", "judgement", "judged_on", "judgement_id", "revisit_kind", "source_document_id", "needs_review", "source_kind",
     "judgement_needs_review", "inspection_published_date", "area_dfe_la_code", "area_ofsted_urn", "row_area_end_date",
-    "row_area_successors",
+    "row_area_successors", "inspection_known_from",
 )
 
 
@@ -521,6 +455,7 @@ def weakness_rows(*, filters: QueryDict | dict | None = None) -> QuerySet:
         inspection_published_date=Coalesce(F("inspection__published_date"), _document_published("inspection__"),
                                            output_field=DateField()),
         **_area_columns("inspection__area"),
+        inspection_known_from=_known_from("inspection__"),
     ).annotate(
         judgement=Case(
             When(judged_sufficient=True, then=Value("sufficient")),
@@ -532,73 +467,17 @@ def weakness_rows(*, filters: QueryDict | dict | None = None) -> QuerySet:
     return WeaknessFilter.apply(filters, qs.values(*WEAKNESS_ROW_COLUMNS))
 
 
-_unconfirmed_sql_by_vendor: dict[str, tuple[str, list]] = {}
-
-
-def _unconfirmed_areas_sql() -> tuple[str, list]:
-    """`_build_unconfirmed_areas_sql()`, built once per database vendor: it has no input, and building the ORM
-    query (a window, two subqueries) cost ~3 ms per request."""
-    from django.db import connection
-
-    built = _unconfirmed_sql_by_vendor.get(connection.vendor)
-    if built is None:
-        built = _unconfirmed_sql_by_vendor[connection.vendor] = _build_unconfirmed_areas_sql()
-    return built[0], list(built[1])
-
-
-def _build_unconfirmed_areas_sql() -> tuple[str, list]:
-    """SQL (with its parameters) selecting the ids of the areas whose stage rests on a fact still under review:
-    `with_stage`'s `stage_unconfirmed`, for every area at once.
-
-    The stage rests on the area's latest 2023 inspection when that holds a 2023 outcome, else on its latest 2016
-    inspection (with_stage's order: dated first, then the later date, then the higher id; placeholders count);
-    it is unconfirmed when that inspection, a revisit or monitoring inspection of it, or a judgement at one
-    needs review. Each area's latest inspection per framework comes from a window function, and the decision is
-    taken in the database (GROUP BY area), so only the ids travel: ~7 ms at ten times national size, where
-    with_stage's own column summed over every area cost ~65 ms. Portable SQL (MAX of 0/1, not bool_or), so
-    SQLite runs the same. tests/web/test_honest_pages.py and tests/web/test_dashboard.py check the two agree."""
-    from django.db.models import Window
-    from django.db.models.functions import RowNumber
-
-    # Inspections with a revisit or judgement under review: an uncorrelated IN (...), which the database runs
-    # once and hashes (as correlated EXISTS per inspection it took ~40 ms at 10x).
-    followed_unsure = Revisit.objects.filter(
-        Q(needs_review=True) | Q(id__in=ProgressJudgement.objects.filter(needs_review=True).values("revisit_id"))
-    ).order_by().values("inspection_id")
-    unsure = Q(needs_review=True) | Q(id__in=followed_unsure)
-    latest = Inspection.objects.order_by().annotate(
-        _rank=Window(RowNumber(), partition_by=[F("area_id"), F("framework")],
-                     order_by=[F("start_date").desc(nulls_last=True), F("id").desc()]),
-        _unsure=Case(When(unsure, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        _gives_2023=Case(When(framework=Framework.F2023, outcome__in=OUTCOMES_2023, then=Value(1)),
-                         default=Value(0), output_field=IntegerField()),
-    ).filter(_rank=1).values("area_id", "framework", "_unsure", "_gives_2023")
-    sql, params = latest.query.sql_with_params()
-    # A latest 2023 inspection giving the stage decides; otherwise the latest 2016 inspection does.
-    return (
-        f"SELECT t.area_id FROM ({sql}) t GROUP BY t.area_id HAVING "
-        f"MAX(t._gives_2023 * t._unsure) = 1 "
-        f"OR (MAX(t._gives_2023) = 0 AND MAX(CASE WHEN t.framework = %s THEN t._unsure ELSE 0 END) = 1)",
-        [*params, Framework.F2016],
-    )
-
-
 def unconfirmed_area_ids() -> set[int]:
-    """Ids of the areas whose stage rests on a fact still under review (`_unconfirmed_areas_sql`), in one query."""
-    from django.db import connection
+    """Ids of the areas whose stage rests on a fact still under review: the stored path's `unconfirmed`. One query."""
+    from inspections.models import AreaPath
 
-    sql, params = _unconfirmed_areas_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0] for row in cursor.fetchall()}
+    return set(AreaPath.objects.filter(unconfirmed=True).values_list("area_id", flat=True))
 
 
 def summarise_areas(keys: QuerySet) -> RowSummary:
     """The areas list's caption in ONE query (`summarise`): how many areas it lists and how many have their stage
-    unconfirmed — listed ids IN `_unconfirmed_areas_sql` rather than the `stage_unconfirmed` column summed over
-    every listed area, which cost ~65 ms at ten times national size (1,500 areas), the whole page's budget."""
-    unconfirmed_sql, unconfirmed_params = _unconfirmed_areas_sql()
-    return summarise(keys.values("id"), condition=(f"listed.id IN ({unconfirmed_sql})", unconfirmed_params))
+    unconfirmed (the stored path's flag, a column of the listed rows)."""
+    return summarise(keys, flags=("stage_unconfirmed",))
 
 
 def area_pages(*, filters: QueryDict | dict | None = None) -> PagedRows:

@@ -36,6 +36,7 @@ from inspections.models import (
     SourceLetter,
     WrittenStatementOfAction,
 )
+from inspections.paths.services import deferred as paths_deferred
 from inspections.review.locks import apply_locks, as_parsed, is_rejected, locked
 
 from .project import AreaPlan, InspectionPlan, LetterRecord, describe, project_area
@@ -199,6 +200,14 @@ def _has_decisions(row: Model) -> bool:
 
 
 def project_areas(area_ids: Iterable[int], *, document: Document | None = None) -> Changes:
+    """Project each area's letters onto the fact tables, then derive and store each area's path once (issue 19)."""
+    area_ids = list(area_ids)
+    with paths_deferred() as pending:
+        pending.update(area_ids)
+        return _project_areas(area_ids)
+
+
+def _project_areas(area_ids: Iterable[int]) -> Changes:
     changes = Changes()
     for area in _predecessors_first(LocalArea.objects.filter(pk__in=list(area_ids)).order_by("pk")):
         letters = list(SourceLetter.objects.filter(area=area).select_related("document").order_by("pk"))

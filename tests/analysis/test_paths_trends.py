@@ -7,9 +7,10 @@ import io
 import pytest
 
 from inspections.analysis.due import Event
-from inspections.analysis.paths import area_path, cross_table
+from inspections.analysis.paths import PATHS, AreaPath, cross_table
 from inspections.analysis.trends import period_of, trends
 from inspections.models import Inspection
+from inspections.paths.derive import AreaFacts, InspectionFact, RevisitFact, derive_path
 from tests.analysis.conftest import assert_cold_then_warm
 from tests.factories import make_area, make_inspection, make_revisit
 
@@ -20,29 +21,35 @@ def _csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
 
 
-def test_area_path_reads_the_latest_2016_inspection_its_latest_revisit_and_the_latest_2023_outcome():
-    initial = Event("initial_inspection", 1, start=D(2017, 3, 6), outcome="wsoa_required")
-    first = Event("revisit", 2, parent_id=1, start=D(2018, 10, 1), outcome="sufficient_none")
-    second = Event("revisit", 3, parent_id=1, start=D(2020, 2, 3), outcome="sufficient_some", needs_review=True)
-    full = Event("full_inspection", 4, start=D(2024, 2, 5), outcome="systemic_failings")
-    assert area_path([initial, first, second, full]) == area_path([full, second, initial, first])
-    ap = area_path([initial, first, second, full])
-    assert (ap.path, ap.outcome, ap.unconfirmed) == ("sufficient_some", "systemic_failings", True)
-    assert area_path([initial]).path == "wsoa_no_revisit"
-    assert area_path([initial, Event("revisit", 5, parent_id=1, start=D(2019, 1, 7))]).path == "revisit_unrecorded"
-    assert area_path([Event("initial_inspection", 6, start=D(2016, 6, 6), outcome="no_wsoa")]).path == "no_wsoa"
-    assert area_path([Event("initial_inspection", 7, start=D(2016, 6, 6))]).path == "outcome_unrecorded"
-    nothing = area_path([])
+def _cell(inspections=(), revisits=()) -> AreaPath:
+    derived = derive_path(AreaFacts(tuple(inspections), tuple(revisits)))
+    return AreaPath(derived.path_2016, derived.outcome_2023, derived.unconfirmed)
+
+
+def test_the_cross_table_reads_the_latest_2016_inspection_its_latest_revisit_and_the_latest_2023_outcome():
+    initial = InspectionFact(1, "2016", "initial_inspection", start=D(2017, 3, 6), outcome="wsoa_required")
+    first = RevisitFact(2, 1, start=D(2018, 10, 1), overall="sufficient_none")
+    second = RevisitFact(3, 1, start=D(2020, 2, 3), overall="sufficient_some", needs_review=True)
+    full = InspectionFact(4, "2023", "full_inspection", start=D(2024, 2, 5), outcome="systemic_failings")
+    assert _cell([initial, full], [first, second]).path == _cell([full, initial], [second, first]).path
+    ap = _cell([initial, full], [first, second])
+    assert (ap.path, ap.outcome) == ("sufficient_some", "systemic_failings")
+    assert _cell([initial]).path == "wsoa_no_revisit"
+    # A revisit whose result nothing states: "result not known", never a negative (issue 19 item 1).
+    assert _cell([initial], [RevisitFact(5, 1, start=D(2019, 1, 7))]).path == "revisit_unknown"
+    assert _cell([InspectionFact(6, "2016", "initial_inspection", start=D(2016, 6, 6), outcome="no_wsoa")]).path == "no_wsoa"
+    assert _cell([InspectionFact(7, "2016", "initial_inspection", start=D(2016, 6, 6))]).path == "outcome_unrecorded"
+    nothing = _cell()
     assert (nothing.path, nothing.outcome, nothing.unconfirmed) == ("not_inspected", "not_inspected", False)
-    assert area_path([Event("full_inspection", 8, start=D(2024, 1, 8))]).outcome == "outcome_unrecorded"
+    assert _cell([InspectionFact(8, "2023", "full_inspection", start=D(2024, 1, 8))]).outcome == "outcome_unrecorded"
 
 
 def test_cross_table_puts_each_area_in_exactly_one_cell():
-    table = cross_table({1: area_path([]), 2: area_path([Event("full_inspection", 9, outcome="positive")]),
-                         3: area_path([])})
+    table = cross_table({1: _cell(), 2: _cell([InspectionFact(9, "2023", "full_inspection", outcome="positive")]),
+                         3: _cell()})
     assert table[("not_inspected", "not_inspected")] == [1, 3]
     assert table[("not_inspected", "positive")] == [2]
-    assert sum(len(v) for v in table.values()) == 3 and len(table) == 8 * 5
+    assert sum(len(v) for v in table.values()) == 3 and len(table) == len(PATHS) * 5
 
 
 @pytest.mark.parametrize(("day", "period", "expected"), [

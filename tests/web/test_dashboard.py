@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from html import escape
 
 import pytest
 
@@ -9,6 +10,7 @@ from areas.models import LocalArea
 from bench.pages_data import build_dataset
 from inspections.models import Inspection, Revisit
 from inspections.analysis.selectors import STATUS_BY_KEY, area_statuses, dashboard_summary, map_geometry
+from inspections.paths.services import area_paths_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +172,7 @@ def _coverage_areas():
     report = _inspection(names_unheld, framework="2023", kind="full_inspection", start=dt.date(2024, 1, 8),
                          outcome="positive")
     Inspection.objects.filter(pk=report.pk).update(previous_inspection_start=dt.date(2018, 5, 14))
+    area_paths_refresh([names_unheld.pk])  # a QuerySet.update() sends no signal: derive as derive_paths would
     known_only = _area("E06000004", "Stockton-on-Tees", region="North East")  # only a placeholder on record
     _placeholder(known_only)
     unread = _area("E06000005", "Darlington", region="North East")  # a held letter whose outcome is not recorded
@@ -221,22 +224,27 @@ def test_coverage_counts_add_up_and_say_what_each_means(client):
         "E06000001": "whole", "E06000005": "whole", "E09000033": "whole",  # every fact from its own letter
         "E06000002": "partly",  # a revisit letter held, the initial inspection's letter not
         "E06000003": "partly",  # the 2024 report held; the May 2018 visit it names is not
-        "E06000004": "none", "E08000021": "none",
+        # Stockton: known only from a later document (issue 19 item 4: known, not "nothing")
+        "E06000004": "secondary_only", "E08000021": "none",
     }
     d = dashboard_summary()
-    assert (d.coverage.whole, d.coverage.partly, d.coverage.none) == (3, 2, 2)
+    counts = {key: d.coverage.count(key) for key, *_ in d.coverage.rows()}
+    assert counts == {"whole": 3, "partly": 2, "official_only": 0, "secondary_only": 1, "none": 1}
     assert d.coverage.total == d.area_count == 7
-    assert d.coverage.none_known_inspected == 1  # Stockton: known from a later document, nothing of its own held
 
     html = re.sub(r"\s+", " ", client.get("/").content.decode())
-    for key, label, count, definition in d.coverage.rows():
-        found = re.search(rf'data-key="{key}"><dt>{label}</dt><dd><strong class="coverage-count">(\d+)</strong>', html)
-        assert found and int(found.group(1)) == count, key
-        assert definition in html
-    assert "3 + 2 + 2 = 7 current areas" in html
-    # A region: the same three, of its areas only.
+    for key, label, count, definition, url in d.coverage.rows():
+        found = re.search(rf'data-key="{key}"><dt>{re.escape(escape(label))}</dt><dd><a class="coverage-count" href="([^"]+)"><strong>(\d+)</strong>', html)
+        assert found and int(found.group(2)) == count, key
+        assert escape(definition) in html
+        # Item 6: every figure is a link to exactly its areas.
+        listed = client.get(found.group(1).replace("&amp;", "&"))
+        assert listed.status_code == 200, key
+        assert len(re.findall(r'<th scope="row"><a href="/areas/E', listed.content.decode())) == count, key
+    assert "3 + 2 + 0 + 1 + 1 = 7 current areas" in html
+    # A region: the same classes, of its areas only.
     ne = dashboard_summary("North East").coverage
-    assert (ne.whole, ne.partly, ne.none, ne.total) == (2, 2, 2, 6)
+    assert (ne.count("whole"), ne.count("partly"), ne.count("secondary_only"), ne.count("none"), ne.total) == (2, 2, 1, 1, 6)
     del a
 
 

@@ -34,7 +34,7 @@ def test_stage_labels_follow_the_path():
     make_area("Never")
     rows = _areas()
     # One vocabulary (issue 13 item 9): the dashboard key's words first, the records' detail in brackets.
-    assert stage_label(rows["Revisited"]) == "Revisit: not sufficient in all (3 of 4 weaknesses sufficient)"
+    assert stage_label(rows["Revisited"]) == "Revisit: not sufficient in all (3 of 4 weaknesses judged sufficient)"
     assert rows["Revisited"]["stage"] == "revisit_insufficient"
     assert stage_label(rows["Open"]) == "2016: WSOA required, no revisit yet (inspected 2017)"
     assert rows["Open"]["wsoa_open"] is True or rows["Open"]["wsoa_open"] == 1
@@ -227,11 +227,18 @@ def test_list_queries_bounded_at_1x_and_10x(client, django_assert_max_num_querie
         client.get(url)
 
 
-def test_placeholders_are_not_inspection_rows_but_their_revisits_are():
+def test_placeholders_are_inspection_rows_saying_which_later_document_they_are_known_from():
+    """Issue 19 item 4: a visit known only from a later document is a record of its own, listed and exported with
+    a column naming that document (it was once left out, and the analysis called the area "not inspected")."""
+    from tests.factories import make_document
+
     area = make_area("Redcar and Cleveland")
-    placeholder = make_inspection(area, start_date=None, is_placeholder=True)
+    later = make_document(name="redcar-revisit.pdf")
+    placeholder = make_inspection(area, start_date=None, is_placeholder=True, document=later)
     make_revisit(placeholder, start_date=dt.date(2021, 11, 22), overall="sufficient_all")
-    assert [(r["row_kind"], r["area_name"]) for r in inspection_rows()] == [("revisit", "Redcar and Cleveland")]
+    rows = sorted((r["row_kind"], r["area_name"], r["row_known_from"]) for r in inspection_rows())
+    assert rows == [("initial_inspection", "Redcar and Cleveland", "redcar-revisit.pdf"),
+                    ("revisit", "Redcar and Cleveland", "")]
 
 
 def test_rejected_judgement_is_not_a_row():

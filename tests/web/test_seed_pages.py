@@ -107,11 +107,16 @@ def test_exports_hold_the_right_rows(seeded, client):
         (MIDDLESBROUGH, "initial_inspection", "2017-03-20", "wsoa_required", "4", "letter"),
         (MIDDLESBROUGH, "revisit", "2019-07-08", "sufficient_all", "4", "secondary"),
         (REDCAR, "revisit", "2021-11-22", "sufficient_all", "4", "letter"),
+        # Issue 19 item 4: the inspection the revisit letter restates is a row of its own, known from that letter.
+        (REDCAR, "initial_inspection", "", "wsoa_required", "4", "letter"),
         (STOCKTON, "initial_inspection", "2019-02-04", "wsoa_required", "4", "letter"),
         (MEDWAY, "initial_inspection", "2017-12-04", "wsoa_required", "8", "letter"),
     ]), seeded
     assert {r["wsoa_required"] for r in inspections if r["kind"] == "initial_inspection"} == {"true"}
     assert all(r["source_file"].endswith(".txt") for r in inspections)
+    assert {r["known_from"] for r in inspections if r["area_gss_code"] == REDCAR and r["kind"] == "initial_inspection"} \
+        == {"001_3cc412fc11709ace.txt"}
+    assert {r["known_from"] for r in inspections if r["area_gss_code"] != REDCAR or r["kind"] == "revisit"} == {""}
 
     weaknesses = _download(client, "weaknesses")
     by_area: dict[str, list[tuple[str, str]]] = {}

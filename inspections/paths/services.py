@@ -1,0 +1,180 @@
+"""Store each area's derived path (`inspections.models.AreaPath`): the only writer of that table.
+
+`area_paths_refresh(area_ids)` reads the areas' visible facts in five queries whatever their number, derives each
+path with `derive.derive_path` and upserts one row per area. It is called:
+- by the writer after it projects an area's letters (inspections/pipeline/write.py),
+- after any save or delete of a fact (signals below: an analyst's decision, the admin, a shell), deferred to the
+  end of the writer's batch when one is open (`deferred()`), so a document with 300 facts derives once,
+- by `manage.py derive_paths` (every area; after the register is loaded, or when the derivation's VERSION moves).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.signals import post_delete, post_save
+
+from areas.models import LocalArea
+from inspections.models import (
+    AreaPath,
+    Inspection,
+    ProgressJudgement,
+    Revisit,
+    SignificantWeakness,
+    WrittenStatementOfAction,
+)
+from inspections.paths.derive import VERSION, AreaFacts, InspectionFact, Judgement, RevisitFact, derive_path
+
+_JUDGED_KIND = {"2016": SignificantWeakness.Kind.SIGNIFICANT_WEAKNESS, "2023": SignificantWeakness.Kind.PRIORITY_ACTION}
+_FIELDS = [f.name for f in AreaPath._meta.get_fields() if f.concrete and f.name not in ("area", "derived_at")]
+
+
+def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
+    """{area id: AreaFacts} of the areas' visible (non-rejected) facts. Five queries, whatever the number of areas."""
+    ids = list(area_ids)
+    inspections = list(Inspection.objects.filter(area_id__in=ids).order_by().values(
+        "id", "area_id", "framework", "kind", "start_date", "end_date", "published_date", "letter_date", "outcome",
+        "next_inspection_text", "source_kind", "needs_review", "is_placeholder", "previous_inspection_start",
+        "previous_inspection_id", "source_document__original_name"))
+    inspection_ids = [i["id"] for i in inspections]
+    weakness_counts = defaultdict(dict)
+    for row in (SignificantWeakness.objects.filter(inspection_id__in=inspection_ids).order_by()
+                .values("inspection_id", "kind").annotate(n=Count("id"))):
+        weakness_counts[row["inspection_id"]][row["kind"]] = row["n"]
+    wsoas = {w["inspection_id"]: w for w in WrittenStatementOfAction.objects.filter(
+        inspection_id__in=inspection_ids).order_by().values("inspection_id", "fit_for_purpose_on")}
+    revisits = list(Revisit.objects.filter(inspection_id__in=inspection_ids).order_by().values(
+        "id", "inspection_id", "kind", "start_date", "end_date", "letter_date", "overall", "next_steps",
+        "source_kind", "needs_review", "source_document__original_name"))
+    judgements = defaultdict(list)
+    for j in ProgressJudgement.objects.filter(revisit_id__in=[r["id"] for r in revisits], weakness__rejected=False
+                                              ).order_by().values("revisit_id", "weakness_id", "sufficient_progress",
+                                                                  "needs_review", "source_kind"):
+        judgements[j["revisit_id"]].append(Judgement(j["weakness_id"], j["sufficient_progress"], j["needs_review"],
+                                                     j["source_kind"]))
+    # A report naming an earlier visit: that visit is "held" when linked to a row, or when a placeholder (a record
+    # of its own) was made for it on that date.
+    placeholder_starts = {(i["area_id"], i["start_date"]) for i in inspections if i["is_placeholder"]}
+    by_area: dict[int, tuple[list, list]] = {area_id: ([], []) for area_id in ids}
+    area_of = {}
+    for i in inspections:
+        area_of[i["id"]] = i["area_id"]
+        previous = i["previous_inspection_start"]
+        by_area[i["area_id"]][0].append(InspectionFact(
+            id=i["id"], framework=i["framework"], kind=i["kind"], start=i["start_date"], end=i["end_date"],
+            published=i["published_date"], letter=i["letter_date"], outcome=i["outcome"] or "",
+            next_text=i["next_inspection_text"] or "", source_kind=i["source_kind"], needs_review=i["needs_review"],
+            placeholder=i["is_placeholder"], known_from=i["source_document__original_name"] or "",
+            weaknesses=weakness_counts[i["id"]].get(_JUDGED_KIND.get(i["framework"], ""), 0),
+            stated_weaknesses=None,
+            previous_start=previous,
+            previous_held=bool(previous is None or i["previous_inspection_id"]
+                               or (i["area_id"], previous) in placeholder_starts),
+            wsoa_fit_on=wsoas.get(i["id"], {}).get("fit_for_purpose_on"), wsoa_held=i["id"] in wsoas,
+            document=i["source_document__original_name"] or "",
+        ))
+    for r in revisits:
+        by_area[area_of[r["inspection_id"]]][1].append(RevisitFact(
+            id=r["id"], inspection_id=r["inspection_id"], kind=r["kind"], start=r["start_date"], end=r["end_date"],
+            letter=r["letter_date"], overall=r["overall"] or "", next_steps=r["next_steps"] or "",
+            source_kind=r["source_kind"], needs_review=r["needs_review"], judgements=tuple(judgements[r["id"]]),
+            document=r["source_document__original_name"] or "",
+        ))
+    return {area_id: AreaFacts(tuple(i), tuple(r)) for area_id, (i, r) in by_area.items()}
+
+
+def area_paths_refresh(area_ids: Iterable[int]) -> int:
+    """Derive and store the paths of `area_ids` (ids of areas that no longer exist are skipped). Returns how many
+    rows were written. Idempotent: the same facts give the same row."""
+    ids = set(LocalArea.objects.filter(pk__in=list(area_ids)).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    facts = area_facts(ids)
+    existing = set(AreaPath.objects.filter(area_id__in=ids).values_list("area_id", flat=True))
+    new, changed = [], []
+    for area_id in sorted(ids):
+        derived = derive_path(facts[area_id])
+        values = {name: getattr(derived, name) for name in _FIELDS if name != "version"}
+        values["steps"] = [s for s in derived.as_json()["steps"]]
+        row = AreaPath(area_id=area_id, version=VERSION, **values)
+        (changed if area_id in existing else new).append(row)
+    with transaction.atomic():
+        if new:
+            AreaPath.objects.bulk_create(new, batch_size=500)
+        if changed:
+            AreaPath.objects.bulk_update(changed, [f for f in _FIELDS], batch_size=500)
+    return len(new) + len(changed)
+
+
+def area_paths_refresh_all(*, stale_only: bool = False) -> int:
+    """Every area of the register (or, with stale_only, those without a row or with another VERSION)."""
+    areas = LocalArea.objects.all()
+    if stale_only:
+        areas = areas.exclude(Q(path__isnull=False) & Q(path__version=VERSION))
+    ids = list(areas.values_list("pk", flat=True))
+    written = 0
+    for start in range(0, len(ids), 500):
+        written += area_paths_refresh(ids[start:start + 500])
+    return written
+
+
+# --- keeping it current: any change of a fact re-derives its area's path -----------------------------------------
+
+_state = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Within this block, fact saves only collect their area ids (the set it yields; callers may add ids too); the
+    paths are derived once when it ends (the outermost block, when nested). The writer wraps a projection in it."""
+    depth = getattr(_state, "depth", 0)
+    if depth == 0:
+        _state.pending = set()
+    _state.depth = depth + 1
+    try:
+        yield _state.pending
+    finally:
+        _state.depth -= 1
+        if _state.depth == 0:
+            pending, _state.pending = _state.pending, set()
+            if pending:
+                area_paths_refresh(pending)
+
+
+def _area_id(instance) -> int | None:
+    if isinstance(instance, Inspection):
+        return instance.area_id
+    if isinstance(instance, (Revisit, SignificantWeakness, WrittenStatementOfAction)):
+        return Inspection.all_objects.filter(pk=instance.inspection_id).values_list("area_id", flat=True).first()
+    if isinstance(instance, ProgressJudgement):
+        return Revisit.all_objects.filter(pk=instance.revisit_id).values_list("inspection__area_id", flat=True).first()
+    return None
+
+
+def _changed(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # loaddata: the fixture's own rows, derived by derive_paths afterwards
+    area_id = _area_id(instance)
+    if area_id is None:
+        return
+    if getattr(_state, "depth", 0):
+        _state.pending.add(area_id)
+    else:
+        area_paths_refresh([area_id])
+
+
+def _area_saved(sender, instance, created: bool = False, **kwargs) -> None:
+    # A new area of the register gets its path at once ("nothing known"), so no page ever lists an area without one.
+    if created and not kwargs.get("raw"):
+        area_paths_refresh([instance.pk])
+
+
+post_save.connect(_area_saved, sender=LocalArea, dispatch_uid="area-path-new-area")
+for _model in (Inspection, Revisit, SignificantWeakness, WrittenStatementOfAction, ProgressJudgement):
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"area-path-save-{_model.__name__}")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"area-path-delete-{_model.__name__}")
