@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from inspections.analysis.due import KIND_FULL, KIND_INITIAL, KIND_MONITORING, KIND_REVISIT, Event
 
 DAYS_PER_MONTH = 365.2425 / 12
+KIND_EARLIER_VISIT = "earlier_visit"  # inspections.models.Inspection.Kind.EARLIER_VISIT: named by a later report
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,12 @@ def area_intervals(events: list[Event], wsoas: list[Wsoa]) -> dict[str, Interval
     fulls = sorted((i for i in inspections if i.kind == KIND_FULL), key=_start)
     initials = [i for i in inspections if i.kind == KIND_INITIAL]
     if fulls and not initials:
-        out["f2016_to_f2023"].note_absent("where a 2023 inspection is held but no 2016 inspection")
+        if any(e.kind == KIND_EARLIER_VISIT for e in events):
+            # Issue 19 item 4: a 2023 report names an earlier visit but not whether it was the inspection or a
+            # revisit — known, so not "no 2016 inspection"; not timed, since the interval would depend on the kind.
+            out["f2016_to_f2023"].note_absent("where the 2016 visit a later report names is not stated to be the inspection")
+        else:
+            out["f2016_to_f2023"].note_absent("where a 2023 inspection is held but no 2016 inspection")
     if fulls and initials:
         first_full = fulls[0]
         earlier = [i for i in initials if i.start and first_full.start and i.start < first_full.start]

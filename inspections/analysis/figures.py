@@ -10,6 +10,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from inspections.analysis.due import NextVisit, due_within, next_visit
 from inspections.analysis.durations import MEASURES, Measure, Summary, pooled
 from inspections.analysis.paths import cross_table
@@ -115,6 +117,14 @@ class Comparison:
     missing_neighbours: list[str]
     next_visit: NextVisit
     as_of: dt.datetime | None
+    today: dt.date | None = None
+
+    @property
+    def overdue_days(self) -> int | None:
+        """Days past the stated window's end (issue 19 item 9: the due page flags it; so do the area and compare
+        pages), None when not overdue or no window is stated. Overdue means no report of the visit is held."""
+        due_by, today = self.next_visit.due_by, self.today
+        return (today - due_by).days if due_by and today and due_by < today else None
 
 
 def area_comparison(gss_code: str) -> Comparison | None:
@@ -141,7 +151,7 @@ def area_comparison(gss_code: str) -> Comparison | None:
                         **{name: (counts[name][status.key], len(pools[name])) for name in counts}})
               for status in STATUSES]
     return Comparison(area, STATUS_BY_KEY[snap.statuses[area["id"]]], measures, stages, neighbours, missing,
-                      snap.next_visits().get(area["id"]) or next_visit([]), snap.as_of)
+                      snap.next_visits().get(area["id"]) or next_visit([]), snap.as_of, timezone.localdate())
 
 
 # --- 3. 2016 paths x 2023 outcomes ------------------------------------------------------------------------

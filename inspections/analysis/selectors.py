@@ -56,6 +56,15 @@ STATUS_COLOURS = {
     "known_not_held": "#ABABAB",
     "not_inspected": "#DDDDDD",
 }
+# One colour per outcome and revisit result, wherever a chart shows it (issue 19 item 9: the trends page and its SVG
+# once coloured "inconsistent" orange, the dashboard yellow). The dashboard's CSS (static/css/dashboard.css,
+# .outcome-* / .revisit-*) holds the same values; tests/analysis check the two agree.
+OUTCOME_COLOURS = {
+    "wsoa_required": "#E69F00", "no_wsoa": "#56B4E9",
+    "positive": "#0072B2", "inconsistent": "#F0E442", "systemic_failings": "#D55E00",
+    "sufficient_all": "#009E73", "sufficient_some": "#CC79A7", "sufficient_none": "#882255",
+    "": "#999999",
+}
 STATUSES: tuple[Status, ...] = tuple(Status(s.key, s.label, STATUS_COLOURS[s.key]) for s in STAGES)
 STATUS_BY_KEY = {s.key: s for s in STATUSES}
 
@@ -138,6 +147,10 @@ class Dashboard:
     # Issue 13 item 1: what a computed figure had to leave out because a date is not known.
     undated_inspections: int = 0  # not in the by-year chart
     undated_revisits: dict[str, int] = field(default_factory=dict)  # revisit kind label -> left out of the median
+    median_unconfirmed: dict[str, int] = field(default_factory=dict)  # of revisit_samples, resting on facts under review
+    median_secondary: dict[str, int] = field(default_factory=dict)  # of revisit_samples, from a secondary source
+    secondary_count: int = 0  # inspections and revisits held only from a secondary source
+    placeholder_count: int = 0  # visits known only from a later document (inspections list rows, not counted above)
     # Issue 15 item 5: '' = England; else one of LocalArea.Region.values, applied to every figure above.
     region: str = ""
     # Issue 11 item 4: how much is held, and how current it is.
@@ -145,6 +158,19 @@ class Dashboard:
     latest_published: dt.date | None = None  # the latest publication date of a held inspection (None: not known)
     no_publication_date: int = 0  # of `inspection_count`, how many have no publication date (not in the one above)
     latest_inspection: dt.date | None = None  # the latest first day on site of a held inspection
+
+    @property
+    def published_known(self) -> int:
+        """Held inspections whose publication date is known (issue 19 item 9: say what "latest" rests on)."""
+        return self.inspection_count - self.no_publication_date
+
+
+    @property
+    def median_table(self) -> list[tuple]:
+        """(kind label, median months or None, dated pairs, of them unconfirmed, of them secondary, left out)."""
+        return [(kind, months, self.revisit_samples.get(kind, 0), self.median_unconfirmed.get(kind, 0),
+                 self.median_secondary.get(kind, 0), self.undated_revisits.get(kind, 0))
+                for kind, months in self.median_months.items()]
 
 
 @lru_cache(maxsize=1)
@@ -174,10 +200,12 @@ class _Links:
     def outcome(self, framework: str, outcome: str, **params) -> str:
         """Inspections of `framework` with `outcome`; '' (not recorded) names the kind too, because revisits
         with no recorded result would otherwise be listed with them."""
+        # held=true: the inspections whose own letter or report is held, as the charts count them (visits known
+        # only from a later document are listed, and counted apart: Dashboard.placeholder_count).
         if outcome:
-            return self.inspections(framework=framework, outcome=outcome, **params)
+            return self.inspections(framework=framework, outcome=outcome, held="true", **params)
         kind = Inspection.Kind.INITIAL if framework == Framework.F2016 else Inspection.Kind.FULL
-        return self.inspections(framework=framework, kind=kind.value, outcome="none", **params)
+        return self.inspections(framework=framework, kind=kind.value, outcome="none", held="true", **params)
 
 
 def _links(region: str = "") -> _Links:
@@ -271,6 +299,10 @@ def dashboard_summary(region: str = "", *, statuses: dict[int, str] | None = Non
                   unpublished=Count("id", filter=Q(published_on__isnull=True)), latest_start=Max("start_date"))
         .order_by("framework", "year", "outcome")
     )
+    extra = Inspection.objects.filter(in_region).aggregate(
+        placeholders=Count("id", filter=Q(is_placeholder=True)),
+        secondary=Count("id", filter=Q(is_placeholder=False, source_kind=SourceKind.SECONDARY)))
+    placeholders, secondary_inspections = extra["placeholders"], extra["secondary"]
     latest_published = max((row["published"] for row in grouped if row["published"]), default=None)
     latest_inspection = max((row["latest_start"] for row in grouped if row["latest_start"]), default=None)
     no_publication_date = sum(row["unpublished"] for row in grouped)
@@ -310,14 +342,22 @@ def dashboard_summary(region: str = "", *, statuses: dict[int, str] | None = Non
     # Revisit results and time from inspection to revisit: one query.
     revisit_rows = Revisit.objects.filter(Q(inspection__area__region=region) if region else Q(),
                                           inspection__rejected=False).values(
-        "kind", "overall", "start_date", "inspection__start_date")
+        "kind", "overall", "start_date", "inspection__start_date", "source_kind", "needs_review",
+        "inspection__needs_review")
     overall_counts: dict[str, Counter] = defaultdict(Counter)
     months: dict[str, list[float]] = defaultdict(list)
     undated: Counter = Counter()
+    # Issue 19 item 9: what each median rests on — dated pairs still under review, and from a secondary source.
+    median_unconfirmed: Counter = Counter()
+    median_secondary: Counter = Counter()
+    secondary_revisits = 0
     for row in revisit_rows:
         overall_counts[row["kind"]][row["overall"]] += 1
+        secondary_revisits += row["source_kind"] == SourceKind.SECONDARY
         if row["start_date"] and row["inspection__start_date"]:
             months[row["kind"]].append((row["start_date"] - row["inspection__start_date"]).days / DAYS_PER_MONTH)
+            median_unconfirmed[row["kind"]] += bool(row["needs_review"] or row["inspection__needs_review"])
+            median_secondary[row["kind"]] += row["source_kind"] == SourceKind.SECONDARY
         else:
             undated[row["kind"]] += 1  # a date on either side unknown: left out of the median, never estimated
     kind_labels = dict(Revisit.Kind.choices)
@@ -355,6 +395,10 @@ def dashboard_summary(region: str = "", *, statuses: dict[int, str] | None = Non
         revisit_count=sum(sum(c.values()) for c in overall_counts.values()),
         undated_inspections=undated_inspections,
         undated_revisits={kind_labels[k]: n for k, n in undated.items() if k in kind_labels},
+        median_unconfirmed={kind_labels[k]: median_unconfirmed[k] for k in Revisit.Kind.values},
+        median_secondary={kind_labels[k]: median_secondary[k] for k in Revisit.Kind.values},
+        secondary_count=secondary_inspections + secondary_revisits,
+        placeholder_count=placeholders,
         region=region,
         coverage=coverage,
         latest_published=latest_published,

@@ -97,7 +97,9 @@ def fingerprint() -> tuple:
     parts += [f"(SELECT COUNT(*) FROM {area})", f"(SELECT MAX(id) FROM {area})",
               f"(SELECT COUNT(*) FROM {document})", f"(SELECT MAX(updated_at) FROM {document})",
               f"(SELECT MAX(finished_at) FROM {document})",
-              f"(SELECT MAX(id) FROM {FieldCorrection._meta.db_table})", f"(SELECT MAX(id) FROM {LogEntry._meta.db_table})"]
+              f"(SELECT MAX(id) FROM {FieldCorrection._meta.db_table})", f"(SELECT MAX(id) FROM {LogEntry._meta.db_table})",
+              # The stored paths (stages, next visits) another process re-derived.
+              f"(SELECT MAX(derived_at) FROM {AreaPath._meta.db_table})"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return (connection.alias, *(str(v) for v in cursor.fetchone()))

@@ -17,7 +17,13 @@ from inspections.analysis.forms import DueFilter
 from inspections.analysis.paths import OUTCOME_LABELS as PATH_OUTCOME_LABELS
 from inspections.analysis.paths import OUTCOMES as PATH_OUTCOMES
 from inspections.analysis.paths import PATH_LABELS, PATHS
-from inspections.analysis.selectors import STATUSES, Dashboard, dashboard_summary, last_successful_fetch
+from inspections.analysis.selectors import (
+    OUTCOME_COLOURS,
+    STATUSES,
+    Dashboard,
+    dashboard_summary,
+    last_successful_fetch,
+)
 from inspections.analysis.snapshot import snapshot
 from inspections.analysis.trends import BASES, PERIODS
 from inspections.facts.exports import csv_lines, format_cell
@@ -321,11 +327,11 @@ def paths(request: HttpRequest, fmt: str = "html") -> HttpResponse:
             (p, o, len(table.cells[(p, o)]), table.unconfirmed[(p, o)], " ".join(a["gss_code"] for a in table.cells[(p, o)]))
             for p, _ in PATHS for o, _ in PATH_OUTCOMES), as_of=table.as_of)
     as_of = table.as_of
-    colours = ["#0072B2", "#F0E442", "#D55E00", "#999999", "#DDDDDD"]
+    colours = {**OUTCOME_COLOURS, "outcome_unrecorded": OUTCOME_COLOURS[""], "not_inspected": "#DDDDDD"}
     svg = stacked_chart(
         f"2023 outcome by 2016 path, {region or 'England'} (areas)",
         [(label, [len(table.cells[(p, o)]) for o, _ in PATH_OUTCOMES]) for p, label in PATHS],
-        [(label, colour) for (_, label), colour in zip(PATH_OUTCOMES, colours)], note=_note(as_of))
+        [(label, colours[o]) for o, label in PATH_OUTCOMES], note=_note(as_of))
     if fmt == "svg":
         return _svg("paths", svg)
     rows = []
@@ -361,7 +367,6 @@ def path_areas(request: HttpRequest) -> HttpResponse:
 
 
 TRENDS_CSV_HEADER = ["scope", "series", "basis", "period", "period_label", "outcome", "count", "share_of_period"]
-TREND_COLOURS = ["#0072B2", "#E69F00", "#D55E00", "#999999"]
 
 
 @public_read
@@ -397,7 +402,7 @@ def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         charts[t.kind] = stacked_chart(
             f"{t.title} by {PERIODS[period].split(' (')[0].lower()}, {scope}",
             [(label, [counts[o] for o, _ in t.outcomes]) for _, label, counts in t.rows],
-            [(label, colour) for (_, label), colour in zip(t.outcomes, TREND_COLOURS)],
+            [(label, OUTCOME_COLOURS.get(o, OUTCOME_COLOURS[""])) for o, label in t.outcomes],
             note=_note(as_of, dated))
     if fmt == "svg":
         kind = request.GET.get("series", "full_inspection")

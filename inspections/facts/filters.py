@@ -168,8 +168,15 @@ class InspectionFilter(SortedFilterSet):
     source_kind = df.ChoiceFilter(field_name="row_source_kind", choices=SourceKind.choices, label="Source", empty_label=ANY)
     needs_review = df.TypedChoiceFilter(field_name="row_needs_review", choices=BOOLEAN_CHOICES,
                                         coerce=lambda v: v == "true", label="Needs review")
+    # Issue 19 item 4: visits known only from a later document are rows too; held=true lists those whose own letter
+    # or report is held (what the dashboard's outcome counts count), held=false only the ones known from later.
+    held = df.TypedChoiceFilter(method="filter_held", choices=BOOLEAN_CHOICES, coerce=lambda v: v == "true",
+                                label="Its own letter held")
 
     SORTS = {"area": "area_name", "date": "row_start_date", "kind": "row_kind", "outcome": "row_outcome", "weaknesses": "weakness_count"}
+
+    def filter_held(self, queryset, name, value):
+        return queryset.filter(row_placeholder=not value)
 
     def filter_outcome(self, queryset, name, value):
         return queryset.filter(row_outcome="" if value == NOT_RECORDED else value)

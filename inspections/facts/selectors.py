@@ -238,6 +238,7 @@ def _inspection_half(*, detail: bool = True) -> QuerySet:
         row_outcome=F("outcome"),
         row_source_kind=F("source_kind"),
         row_needs_review=F("needs_review"),
+        row_placeholder=F("is_placeholder"),
     )
     if not detail:
         return qs
@@ -271,6 +272,7 @@ def _revisit_half(*, detail: bool = True) -> QuerySet:
         row_outcome=F("overall"),
         row_source_kind=F("source_kind"),
         row_needs_review=F("needs_review"),
+        row_placeholder=Value(False, output_field=BooleanField()),
     ).filter(inspection__rejected=False)
     if not detail:
         return qs
@@ -559,6 +561,15 @@ class AreaTimeline:
     inherited_count: int = 0  # steps from the areas this one replaced
     later_mentions: list[LaterMention] = field(default_factory=list)
     left_out_gaps: int = 0  # steps after which no "months after" is given: a date on either side is not known
+    next_kind: str = ""  # the next expected visit, stored with the area's path (inspections/paths)
+    next_due_by: dt.date | None = None
+    overdue_days: int | None = None  # days past next_due_by (no report of that visit is held); None otherwise
+
+    @property
+    def next_label(self) -> str:
+        from inspections.analysis.due import NEXT_KIND_LABELS
+
+        return NEXT_KIND_LABELS.get(self.next_kind, self.next_kind)
 
 
 def months_between(start: dt.date | None, end: dt.date | None) -> float | None:
@@ -661,7 +672,16 @@ def area_timeline(*, gss_code: str) -> AreaTimeline:
         area, steps, predecessors, successors, neighbours, stage=own["stage"], stage_label=stage_label(own),
         stage_unconfirmed=bool(own["stage_unconfirmed"]), inherited_count=sum(s.inherited for s in steps),
         later_mentions=_later_mentions(area, successors), left_out_gaps=left_out,
+        next_kind=own["next_kind"] or "", next_due_by=own["next_due_by"],
+        overdue_days=_overdue_days(own["next_due_by"]) if area.end_date is None else None,
     )
+
+
+def _overdue_days(due_by: dt.date | None) -> int | None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (today - due_by).days if due_by and due_by < today else None
 
 
 def _later_mentions(area: LocalArea, successors: list[LocalArea]) -> list[LaterMention]:
@@ -687,7 +707,7 @@ def _later_mentions(area: LocalArea, successors: list[LocalArea]) -> list[LaterM
             for r in reports]
 
 
-_STEP_ORDER = {"initial_inspection": 0, "wsoa": 1, "revisit": 2, "full_inspection": 3, "monitoring_inspection": 4}
+_STEP_ORDER = {"initial_inspection": 0, "earlier_visit": 0, "wsoa": 1, "revisit": 2, "full_inspection": 3, "monitoring_inspection": 4}
 
 __all__ = [
     "AREA_COLUMNS", "INSPECTION_ROW_COLUMNS", "WEAKNESS_ROW_COLUMNS", "STAGES", "AreaTimeline", "Step",

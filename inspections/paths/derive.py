@@ -413,7 +413,9 @@ def _later_known(initial: InspectionFact | None, inspections: list[InspectionFac
                     for d in ((i.start if i.kind == EARLIER_VISIT else None), i.previous_start) if d and d > after})
     if named:
         return f"a later report names a visit on {named[0].isoformat()}"
-    if any(i.kind == FULL and (i.start is None or i.start > after) for i in inspections if i.id != initial.id):
+    # Any 2023-framework inspection follows the 2016 framework's, whatever dates were read (a misread date must
+    # not reopen a WSOA).
+    if any(i.kind == FULL for i in inspections if i.id != initial.id):
         return "a later 2023-framework inspection is on record"
     if any(r.kind == MONITORING for r in revisits):
         return "a monitoring inspection is on record"

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from areas.models import LocalArea
 from inspections.models import (
@@ -32,6 +33,7 @@ from inspections.paths.derive import VERSION, AreaFacts, InspectionFact, Judgeme
 
 _JUDGED_KIND = {"2016": SignificantWeakness.Kind.SIGNIFICANT_WEAKNESS, "2023": SignificantWeakness.Kind.PRIORITY_ACTION}
 _FIELDS = [f.name for f in AreaPath._meta.get_fields() if f.concrete and f.name not in ("area", "derived_at")]
+_UPDATED = [*_FIELDS, "derived_at"]  # bulk_update does not apply auto_now: set it, so readers see the change
 
 
 def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
@@ -96,18 +98,19 @@ def area_paths_refresh(area_ids: Iterable[int]) -> int:
         return 0
     facts = area_facts(ids)
     existing = set(AreaPath.objects.filter(area_id__in=ids).values_list("area_id", flat=True))
+    now = timezone.now()
     new, changed = [], []
     for area_id in sorted(ids):
         derived = derive_path(facts[area_id])
         values = {name: getattr(derived, name) for name in _FIELDS if name != "version"}
         values["steps"] = [s for s in derived.as_json()["steps"]]
-        row = AreaPath(area_id=area_id, version=VERSION, **values)
+        row = AreaPath(area_id=area_id, version=VERSION, derived_at=now, **values)
         (changed if area_id in existing else new).append(row)
     with transaction.atomic():
         if new:
             AreaPath.objects.bulk_create(new, batch_size=500)
         if changed:
-            AreaPath.objects.bulk_update(changed, [f for f in _FIELDS], batch_size=500)
+            AreaPath.objects.bulk_update(changed, _UPDATED, batch_size=500)
     return len(new) + len(changed)
 
 

@@ -394,10 +394,14 @@ def _previous_inspections(inspections: dict[tuple, InspectionPlan], area_start: 
         elif _surely_an_initial_inspection(start, end or start):
             framework, kind = "2016", "initial_inspection"
         else:
-            # "Dates of previous inspection" may name a 2016-framework revisit (2 to 4 days on site from 2018):
-            # the kind is not stated, so no inspection is invented. The report's printed dates stay on it, and
-            # write.py links them to a held revisit or inspection that started that day.
-            continue
+            # "Dates of previous inspection" may name a 2016-framework revisit (2 to 4 days on site from 2018): the
+            # kind is not stated, so neither an inspection nor a revisit is invented — but the visit is a record of
+            # its own (issue 19 item 4), "an earlier visit (inspection or revisit, not stated)", unless a held
+            # letter of an inspection or revisit is that visit (write.py then links the report to it).
+            framework, kind = "2016", EARLIER_VISIT
+            if any(_same_visit(p, start, end or start) for p in inspections.values() if not p.is_placeholder) or any(
+                    _same_revisit(r, start, end or start) for p in inspections.values() for r in p.revisits):
+                continue
         if any(_same_visit(p, start, end or start) for p in inspections.values() if (p.framework, p.kind) == (framework, kind)):
             continue  # its letter is held (or another report already made the placeholder)
         undated = inspections.get((framework, kind, None))
@@ -428,6 +432,16 @@ _REVISITS_FROM = date(2018, 1, 1)
 
 def _surely_an_initial_inspection(start: date, end: date) -> bool:
     return start < _REVISITS_FROM or (end - start).days >= 4
+
+
+EARLIER_VISIT = "earlier_visit"
+
+
+def _same_revisit(plan: RevisitPlan, start: date, end: date) -> bool:
+    if plan.start_date is None:
+        return False
+    plan_end = plan.values.get("end_date") or plan.start_date
+    return plan.start_date - _SAME_VISIT <= end and start - _SAME_VISIT <= plan_end
 
 
 def _same_visit(plan: InspectionPlan, start: date, end: date) -> bool:

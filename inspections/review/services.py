@@ -23,6 +23,8 @@ from inspections.models import (
     WrittenStatementOfAction,
 )
 
+from inspections.paths.services import deferred as paths_deferred
+
 from .locks import PARSED, REJECTED, as_json, lock_entry
 
 # URL slug -> fact model: the review pages and the audit speak of facts by these names.
@@ -207,11 +209,12 @@ def fact_reject(*, fact: SourcedFact, user, note: str) -> FieldCorrection:
         raise ValidationError({"note": "Say why the fact is rejected."})
     username = _username(user)
     dependants = _dependants(fact)
-    for dependant in dependants:
-        _mark_rejected(dependant, username=username, note=note)
-        _audit(dependant, action=FieldCorrection.Action.REJECT, user=user,
-               note=f"Rejected with {type(fact)._meta.verbose_name} #{fact.pk}: {note}")
-    _mark_rejected(fact, username=username, note=note)
+    with paths_deferred():  # the area's stored path is derived once, after every row is marked
+        for dependant in dependants:
+            _mark_rejected(dependant, username=username, note=note)
+            _audit(dependant, action=FieldCorrection.Action.REJECT, user=user,
+                   note=f"Rejected with {type(fact)._meta.verbose_name} #{fact.pk}: {note}")
+        _mark_rejected(fact, username=username, note=note)
     # A rejected fact no longer needs review (it is gone from every page): its documents may now be settled.
     for document_id in {fact.source_document_id, *(d.source_document_id for d in dependants)}:
         document_settle_if_reviewed(document_id=document_id)

@@ -66,9 +66,14 @@ def test_paths_cross_table_counts_the_2023_outcomes_of_the_labels(corpus, client
     expected = label_outcome_counts()
     for outcome in ("positive", "inconsistent", "systemic_failings"):
         assert by_outcome[outcome] == expected[outcome], outcome
-    # Hartlepool: seed 2016 inspection (WSOA, no revisit letter held) and a positive 2023 report.
+    # Hartlepool: seed 2016 inspection (WSOA, no revisit letter held) and a positive 2023 report since: the path
+    # moved on, so never "no revisit yet" (issue 19 item 5).
     cell = {(r["path_2016"], r["outcome_2023"]): r["area_gss_codes"].split() for r in rows}
-    assert "E06000001" in cell[("wsoa_no_revisit", "positive")]
+    assert "E06000001" in cell[("wsoa_revisit_not_held", "positive")]
+    # Issue 19 item 4: every area whose report names an earlier visit is in a "known" row.
+    not_known = {code for (path, _), codes in cell.items() if path == "not_inspected" for code in codes}
+    named = {row["ons_code"] for row in report_labels() if row.get("previous_inspection_start")}
+    assert named and not (named & not_known), sorted(named & not_known)
 
 
 def test_trends_count_every_2023_report_once_by_academic_year_of_its_dates(corpus, client):
