@@ -290,19 +290,24 @@ def dashboard_summary(region: str = "", *, statuses: dict[int, str] | None = Non
     # (facts.selectors._document_published: only for a letter or report of the inspectorates).
     published = Coalesce(F("published_date"), Case(When(source_kind=SourceKind.LETTER, then=F("source_document__published_date")),
                                                    default=Value(None), output_field=DateField()), output_field=DateField())
+    # Visits known only from a later document (placeholders) are counted apart, in the same grouped query.
+    held = Q(is_placeholder=False)
     grouped = list(
-        Inspection.objects.filter(in_region, is_placeholder=False)
+        Inspection.objects.filter(in_region)
         .alias(published_on=published)
         .annotate(year=ExtractYear("start_date"))
         .values("framework", "year", "outcome")
-        .annotate(n=Count("id"), unsure=Count("id", filter=Q(needs_review=True)), published=Max("published_on"),
-                  unpublished=Count("id", filter=Q(published_on__isnull=True)), latest_start=Max("start_date"))
+        .annotate(n=Count("id", filter=held), unsure=Count("id", filter=held & Q(needs_review=True)),
+                  published=Max("published_on", filter=held),
+                  unpublished=Count("id", filter=held & Q(published_on__isnull=True)),
+                  latest_start=Max("start_date", filter=held),
+                  placeholders=Count("id", filter=Q(is_placeholder=True)),
+                  secondary=Count("id", filter=held & Q(source_kind=SourceKind.SECONDARY)))
         .order_by("framework", "year", "outcome")
     )
-    extra = Inspection.objects.filter(in_region).aggregate(
-        placeholders=Count("id", filter=Q(is_placeholder=True)),
-        secondary=Count("id", filter=Q(is_placeholder=False, source_kind=SourceKind.SECONDARY)))
-    placeholders, secondary_inspections = extra["placeholders"], extra["secondary"]
+    placeholders = sum(row["placeholders"] for row in grouped)
+    secondary_inspections = sum(row["secondary"] for row in grouped)
+    grouped = [row for row in grouped if row["n"]]
     latest_published = max((row["published"] for row in grouped if row["published"]), default=None)
     latest_inspection = max((row["latest_start"] for row in grouped if row["latest_start"]), default=None)
     no_publication_date = sum(row["unpublished"] for row in grouped)

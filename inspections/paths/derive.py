@@ -41,6 +41,7 @@ MONITORING = "monitoring_inspection"
 OUTCOMES_2023 = ("positive", "inconsistent", "systemic_failings")
 RESULTS = ("sufficient_all", "sufficient_some", "sufficient_none")
 
+FRAMEWORK_2023_FROM = dt.date(2023, 1, 1)  # the 2023 framework's first inspections
 LETTER, OFFICIAL, SECONDARY, LATER_DOCUMENT = "letter", "official", "secondary", "later_document"
 PRIMARY = (LETTER, OFFICIAL)
 
@@ -334,7 +335,9 @@ def derive_path(facts: AreaFacts, *, as_at: dt.date | None = None) -> AreaPath:
         else:
             stage_facts = [initial]
             path.path_2016 = "known_not_held" if initial.placeholder else "outcome_unrecorded"
-    elif earlier:
+    elif earlier or any(i.previous_start and i.previous_start < FRAMEWORK_2023_FROM for i in inspections):
+        # A 2016-framework visit is known because a later report names it (perhaps of the authority this area
+        # replaced: Dorset's report names Dorset County's 2017 inspection) — known, never "not inspected".
         path.path_2016 = "known_not_held"
     # --- the stage: the newest framework's outcome, else how far the 2016 path got, else which kind of nothing
     if f2023 is not None and f2023.outcome in OUTCOMES_2023:

@@ -101,8 +101,8 @@ def test_dashboard_renders_map_counts_and_links(client):
     assert link.group(2) == STATUS_BY_KEY["revisit_sufficient"].colour
     assert html.count('class="map-area"') == 153
     # Charts link to the filtered lists behind them.
-    assert 'href="/inspections/?framework=2016&amp;outcome=wsoa_required"' in html
-    assert 'href="/inspections/?framework=2016&amp;outcome=wsoa_required&amp;year=2016"' in html
+    assert 'href="/inspections/?framework=2016&amp;outcome=wsoa_required&amp;held=true"' in html
+    assert 'href="/inspections/?framework=2016&amp;outcome=wsoa_required&amp;held=true&amp;year=2016"' in html
     assert 'href="/inspections/?kind=revisit&amp;outcome=sufficient_all"' in html
     assert 'href="/areas/?stage=revisit_sufficient"' in html
     # Median months from inspection (3 Oct 2016) to revisit (3 Apr 2018): 18 months.
@@ -275,11 +275,14 @@ def test_currency_latest_publication_and_last_fetch(client, settings):
     html = client.get("/").content.decode()
     assert '<span class="latest-published">15 July 2024</span>' in html
     assert '<dd class="latest-inspection">began 3 June 2024</dd>' in html
-    assert "no publication date" not in html  # both held inspections state one
+    assert "state none" not in html and "(the latest of the 2 of 2 held inspections whose publication date is known)" \
+        in re.sub(r"\s+", " ", html)  # both held inspections state one
     third = _inspection(area, framework="2023", kind="full_inspection", start=dt.date(2021, 3, 1), outcome="positive")
     assert third.published_date is None
     html = re.sub(r"\s+", " ", client.get("/").content.decode())
-    assert "(1 of the 3 held inspections states no publication date)" in html
+    # Issue 19 item 9: "latest" says how many held inspections have a known publication date.
+    assert ("(the latest of the 2 of 3 held inspections whose publication date is known; 1 states none, so a later "
+            "one may be held)") in html
     assert "28 November 2026, 05:17" in html and "29 November 2026" not in html and "never fetched" not in html
 
     Inspection.objects.update(published_date=None)
