@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.utils import timezone
 
 from inspections.models import Document
 
 from . import PARSER_VERSION
 from .classify import classify
-from .extract import extract_text
+from .extract import extract_text_bounded
 from .parse import parse_letter
 from .split import split_letters
 from .store import read_document_bytes
-from .types import IngestReport, PipelineError
+from .types import ExtractedText, IngestReport, PipelineError
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ def ingest_document(document_id: int) -> IngestReport:
         data = read_document_bytes(document)
         _progress(document, 10)
         extracted = extract_text(data)
+        del data  # the file's bytes are not needed past extraction (a 50 MB upload is 50 MB held to the end)
         text = extracted.text
         Document.objects.filter(pk=document.pk).update(text=text, content_type=extracted.content_type, progress=30)
         document.text = text
@@ -50,6 +52,15 @@ def ingest_document(document_id: int) -> IngestReport:
         return IngestReport(document_id=document.pk, status=exc.status, message=exc.message)
     _finish(document, report.status, report.message)
     return report
+
+
+def extract_text(data: bytes) -> ExtractedText:
+    """The document's text, read in a child process with the configured memory and CPU-time limits
+    (EXTRACT_MAX_MEMORY_MB, EXTRACT_MAX_CPU_SECONDS): a hostile file fails with the reason and the worker carries
+    on (extract.py: extract_text_bounded). Raises ExtractionError."""
+    return extract_text_bounded(
+        data, max_memory_mb=settings.EXTRACT_MAX_MEMORY_MB, max_cpu_seconds=settings.EXTRACT_MAX_CPU_SECONDS
+    )
 
 
 def _register():
