@@ -66,7 +66,7 @@ def nested_html(depth: int = 5000) -> bytes:
     """A page of `depth` unclosed <div>s (and as many <span>s), then a paragraph: a parser builds a tree that deep."""
     return (
         b"<!doctype html><html><body>" + b"<div><span>" * depth
-        + b"<p>Joint local area SEND inspection in Nowhere. This page is nested too deeply.</p></body></html>"
+        + b"<p>This page is nested too deeply; it holds no inspection letter.</p></body></html>"
     )
 
 

@@ -448,7 +448,9 @@ def _drop_html_furniture(soup) -> None:
     for node in soup(list(_HTML_SKIP)):
         node.decompose()
     for node in soup.find_all(True):
-        if getattr(node, "decomposed", False):
+        # Not `node.decomposed`: on a live tag that property falls back to a search of the whole subtree for a
+        # <_decomposed> element, which made a page of 5,000 nested tags take minutes (quadratic).
+        if node.__dict__.get("_decomposed"):
             continue
         attrs = node.attrs or {}
         role = str(attrs.get("role", "")).lower()
@@ -465,6 +467,24 @@ def _html_space(m: re.Match[str]) -> str:
     a page) is kept, but not the indentation of pretty-printed markup (which always follows a line break)."""
     run = m.group(0)
     return "\t" if "\t" in run and "\n" not in run and "\r" not in run else " "
+
+
+def _own_rows(table) -> list:
+    """The table's own <tr>s, in order, wherever they sit (in <tbody>, <thead>, a stray wrapper), but not those of
+    a table nested inside it. A search that stops at nested tables: finding every <tr> below and checking each
+    one's table cost time cubic in the nesting (3,000 nested tables: minutes)."""
+    from bs4 import Tag
+
+    rows, stack = [], [iter(table.children)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        elif isinstance(node, Tag) and node.name == "tr":
+            rows.append(node)
+        elif isinstance(node, Tag) and node.name != "table":
+            stack.append(iter(node.children))
+    return rows
 
 
 class _HtmlLines:
@@ -484,6 +504,19 @@ class _HtmlLines:
             self.lines.append("")
 
     def walk(self, node, depth: int = 0) -> None:
+        """Render `node`'s children. Iterative: a page of thousands of unclosed tags is a tree thousands deep, and
+        walking it by recursion raised RecursionError. Each step (`_steps`) yields (renderer, node, depth) to have
+        that node's children walked before it goes on; this loop keeps those steps on a list, not on the stack."""
+        stack = [self._steps(node, depth)]
+        while stack:
+            request = next(stack[-1], None)
+            if request is None:
+                stack.pop()
+            else:
+                renderer, child, child_depth = request
+                stack.append(renderer._steps(child, child_depth))
+
+    def _steps(self, node, depth: int):
         from bs4 import Comment, NavigableString, Tag
 
         for child in node.children:
@@ -500,7 +533,7 @@ class _HtmlLines:
                 self.flush()
             elif name == "table":
                 self.flush(paragraph=True)
-                self.table(child)
+                yield from self._table(child)
                 self.flush(paragraph=True)
             elif name == "pre":
                 self.flush(paragraph=True)
@@ -518,10 +551,10 @@ class _HtmlLines:
                         indent = "  " * depth if not self.in_cell else ""
                         marker = "• " if self.in_cell else (f"{number}. " if name == "ol" else "- ")
                         self.prefix = indent + marker
-                        self.walk(item, depth + 1)
+                        yield self, item, depth + 1
                         self.flush()
                     elif isinstance(item, Tag):
-                        self.walk(item, depth)
+                        yield self, item, depth
                     elif not isinstance(item, Comment) and str(item).strip():
                         self.buf.append(str(item))
                 self.flush()
@@ -531,21 +564,22 @@ class _HtmlLines:
             elif name in _HTML_BLOCK or name == "li":
                 paragraph = name in _HTML_PARAGRAPH and depth == 0  # no blank lines inside a list item
                 self.flush(paragraph=paragraph)
-                self.walk(child, depth)
+                yield self, child, depth
                 self.flush(paragraph=paragraph)
             else:
-                self.walk(child, depth)
+                yield self, child, depth
 
-    def table(self, table) -> None:
+    def _table(self, table):
+        """A table's rows, one line each (see _row_lines); each cell is rendered by a renderer of its own, walked
+        through the same loop (a table nested in a cell nests no deeper on the stack)."""
         from bs4 import Tag
 
-        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
-        for tr in rows:
+        for tr in _own_rows(table):
             cells = []
             for cell in tr.children:
                 if isinstance(cell, Tag) and cell.name in ("td", "th"):
                     inner = _HtmlLines(in_cell=True)
-                    inner.walk(cell)
+                    yield inner, cell, 0
                     inner.flush()
                     cells.append([line.strip() for line in inner.lines if line.strip()])
             self.lines.extend(self.prefix + line for line in _row_lines(cells))
