@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 
 def ingest_document(document_id: int) -> IngestReport:
-    document = Document.objects.get(pk=document_id)
+    # Not the text a previous run stored (megabytes): this run extracts it again.
+    document = Document.objects.defer("text").get(pk=document_id)
     if document.status == Document.Status.DUPLICATE:
         return IngestReport(document_id=document.pk, status=document.status, message=document.error)
     Document.objects.filter(pk=document.pk).update(
