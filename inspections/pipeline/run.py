@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from inspections.models import Document
@@ -44,7 +45,13 @@ def ingest_document(document_id: int) -> IngestReport:
         from .write import write_document  # Django-bound stages
 
         resolved = resolve_letters(parsed, _register())
-        report = write_document(document=document, letters=resolved)
+        try:
+            report = write_document(document=document, letters=resolved)
+        except DatabaseError as exc:
+            reason = database_limit_reason(exc)
+            if not reason:
+                raise  # transient or unforeseen: the task decides
+            raise PipelineError(reason) from exc
     except PipelineError as exc:
         from .write import forget_document
 
@@ -53,6 +60,30 @@ def ingest_document(document_id: int) -> IngestReport:
         return IngestReport(document_id=document.pk, status=exc.status, message=exc.message)
     _finish(document, report.status, report.message)
     return report
+
+
+def database_limit_reason(exc: BaseException) -> str:
+    """Why the database refused the document for good, in plain words, or '' when `exc` is not such an error.
+
+    PostgreSQL reports a value past one of its limits as SQLSTATE class 54 ("program limit exceeded"), which
+    psycopg (and so Django) raise as an OperationalError — the same class as a lost connection. Retrying cannot
+    help (the same text meets the same limit), so it is a verdict on the document, not a temporary error. The one
+    a letter meets: its search vector (to_tsvector of its text, kept by a trigger) may hold at most 1 MB of
+    distinct words and positions."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        if sqlstate and str(sqlstate).startswith("54"):
+            detail = str(cause).strip().splitlines()[0][:160] if str(cause).strip() else sqlstate
+            if "tsvector" in str(cause):
+                return (
+                    "The text has too many different words for PostgreSQL's full-text search (a letter's search index "
+                    f"holds at most 1 MB of words; the database said: {detail}). It is not a single inspection letter; "
+                    "nothing of it was stored."
+                )
+            return f"The document is past a limit of the database ({detail}); nothing of it was stored."
+        cause = cause.__cause__ or cause.__context__
+    return ""
 
 
 def extract_text(data: bytes) -> ExtractedText:
