@@ -108,15 +108,17 @@ def zip_of(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def zip_bomb(members: int = 40, member_mb: int = 50) -> bytes:
-    """`members` files of `member_mb` MB of one repeated letter-like line each (about 50 KB of zip per member)."""
-    line = b"Joint local area SEND inspection in Nowhere. " * 1000 + b"\n"
+def zip_bomb(members: int = 40, member_mb: int = 50, *, level: int = 1) -> bytes:
+    """`members` files of `member_mb` MB each (a repeated line naming the member, so no two are alike): about
+    1 MB of zip per 50 MB unpacked at level 1, built a megabyte at a time."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         for index in range(members):
+            line = f"Part {index}: joint local area SEND inspection in Nowhere. ".encode()
+            block = line * (1024 * 1024 // len(line))
             with archive.open(f"part-{index:03}.txt", "w", force_zip64=True) as out:
-                for _ in range(member_mb * 1024 * 1024 // len(line)):
-                    out.write(line)
+                for _ in range(member_mb):
+                    out.write(block)
     return buffer.getvalue()
 
 
