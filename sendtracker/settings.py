@@ -166,6 +166,11 @@ DOCUMENT_RETRY_FIRST_SECONDS = float(os.environ.get("DOCUMENT_RETRY_FIRST_SECOND
 DOCUMENT_RETRY_MAX_SECONDS = float(os.environ.get("DOCUMENT_RETRY_MAX_SECONDS", "600"))
 # Test-only: seconds a worker waits after claiming a document, so integration tests can kill it mid-task. 0 = off.
 SENDTRACKER_TEST_SLOW_SECONDS = float(os.environ.get("SENDTRACKER_TEST_SLOW_SECONDS", "0"))
+# Text extraction runs in a forked child process with these limits (inspections/pipeline/extract.py:
+# extract_text_bounded): memory it may add to what the worker already held (RLIMIT_AS) and CPU seconds
+# (RLIMIT_CPU). A file past either fails with the reason; the worker carries on. 0 turns a limit off.
+EXTRACT_MAX_MEMORY_MB = int(os.environ.get("EXTRACT_MAX_MEMORY_MB", "512"))
+EXTRACT_MAX_CPU_SECONDS = int(os.environ.get("EXTRACT_MAX_CPU_SECONDS", "120"))
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-documents": {
         "task": "inspections.ingest.tasks.requeue_stuck_documents",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.db.models.functions import Length, Substr
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +14,10 @@ from django.utils.html import format_html
 
 from inspections.ingest.services import document_delete, document_reprocess
 from inspections.ingest.views import handle_upload
-from inspections.models import Document
+
+from inspections.models import Document, SourceLetter
+
+EXCERPT_CHARS = 2000
 
 
 @admin.register(Document)
@@ -22,12 +27,36 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ("original_name", "sha256")
     # The stored file is shown as a link to the permission-checked view (/documents/<id>/file/): the FileField's
     # own link would be a public /media/ URL, which is not served.
-    readonly_fields = [field.name for field in Document._meta.fields if field.name != "file"] + ["original_file"]
-    # text: megabytes; the pages show it through each fact's source span. file: a stored original is never
-    # replaced by hand (upload again instead); `original_file` links it.
+    readonly_fields = [field.name for field in Document._meta.fields if field.name not in ("file", "text")] + [
+        "original_file", "text_excerpt"]
+    # text: megabytes (4.6 MB rendered whole made the page unusable); the change page shows a bounded excerpt
+    # and links the document's page, and neither page loads the text (get_queryset). file: a stored original is
+    # never replaced by hand (upload again instead); `original_file` links it.
     exclude = ("text", "file")
     actions = ["reprocess"]
     change_list_template = "admin/inspections/document/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("text")  # never the text (megabytes a row) in the list
+
+    def get_object(self, request, object_id, from_field=None):
+        # The change page needs the text's length and first characters, not the text.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.text_length, obj.text_start = Document.objects.filter(pk=obj.pk).values_list(
+                Length("text"), Substr("text", 1, EXCERPT_CHARS)).get()
+        return obj
+
+    @admin.display(description="text")
+    def text_excerpt(self, obj: Document) -> str:
+        length = getattr(obj, "text_length", None) or 0
+        if not length:
+            return "—"
+        more = f" … (the first {EXCERPT_CHARS:,} of {length:,} characters)" if length > EXCERPT_CHARS else ""
+        return format_html(
+            '<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto">{}{}</pre>'
+            '<a href="{}">The document\'s page</a> shows what was read from it, each fact linked to its passage.',
+            obj.text_start, more, reverse("document_detail", args=[obj.pk]))
 
     @admin.display(description="file")
     def original_file(self, obj: Document) -> str:
@@ -70,3 +99,44 @@ class DocumentAdmin(admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
                    "title": "Upload documents"}
         return TemplateResponse(request, "admin/inspections/document/upload.html", context, status=status)
+
+
+@admin.register(SourceLetter)
+class SourceLetterAdmin(admin.ModelAdmin):
+    """The letters found in documents, read-only: they are the pipeline's record of what it read (re-processing
+    replaces them; facts are corrected through the review pages). Neither the list nor a letter's page loads its
+    document's text (one 4.5 MB text per row made the list take 1.9 s and 500 MB): the page shows an excerpt of
+    the letter's own span."""
+
+    list_display = ("id", "document_name", "position", "kind", "framework", "source_kind", "area",
+                    "area_name_printed", "needs_review")
+    list_filter = ("kind", "framework", "source_kind", "needs_review")
+    search_fields = ("area_name_printed", "document__original_name")
+    readonly_fields = [f.name for f in SourceLetter._meta.fields if f.name != "search_vector"] + ["letter_excerpt"]
+    exclude = ("search_vector",)
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("document", "area").defer("document__text", "search_vector")
+            .annotate(letter_start=Substr("document__text", F("span_start") + 1, EXCERPT_CHARS))
+        )
+
+    @admin.display(description="document", ordering="document__original_name")
+    def document_name(self, obj: SourceLetter) -> str:
+        return obj.document.original_name
+
+    @admin.display(description="letter text")
+    def letter_excerpt(self, obj: SourceLetter) -> str:
+        length = obj.span_end - obj.span_start
+        shown = (obj.letter_start or "")[:length]
+        more = f" … (the first {EXCERPT_CHARS:,} of {length:,} characters)" if length > EXCERPT_CHARS else ""
+        return format_html('<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto">{}{}</pre>', shown, more)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

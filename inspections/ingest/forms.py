@@ -15,10 +15,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from inspections.pipeline.extract import SUPPORTED, ZIP, sniff_content_type
-
-SNIFF_BYTES = 2048
-
+from inspections.pipeline.extract import SUPPORTED, ZIP
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -51,12 +48,7 @@ def refusal_reason(upload: UploadedFile) -> str:
         return "The file is empty (0 bytes)."
     if upload.size > limit:
         return f"The file is {filesizeformat(upload.size)}, larger than the upload limit of {filesizeformat(limit)}."
-    upload.seek(0)
-    head = upload.read(SNIFF_BYTES)
-    # A DOCX is recognised by the zip's table of contents, at its end: read the whole (size-capped) file.
-    data = head + upload.read() if head.startswith(b"PK\x03\x04") else head
-    upload.seek(0)
-    if not sniff_content_type(data):
+    if not _content_type(upload):
         kinds = ", ".join(SUPPORTED.values())
         return f"The content is not a type sendtracker reads ({kinds}); checked by content, not by the file name."
     return ""
@@ -72,26 +64,30 @@ class UploadForm(forms.Form):
     )
 
     def clean(self):
+        from inspections.ingest.sources.archive import Budget
+
         cleaned = super().clean()
         self.accepted: list[UploadedFile] = []
         self.refused: list[Refusal] = []
+        # One inflated-bytes limit for all the zips of this request, not one per zip.
+        budget = Budget(settings.ARCHIVE_MAX_TOTAL_BYTES)
         for upload in cleaned.get("files") or []:
             reason = refusal_reason(upload)
             if reason:
                 self.refused.append(Refusal(name=upload.name, reason=reason))
-            elif _is_zip_archive(upload):
-                self._unpack(upload)
+            elif _content_type(upload) == ZIP:
+                self._unpack(upload, budget)
             else:
                 self.accepted.append(upload)
         return cleaned
 
-    def _unpack(self, upload: UploadedFile) -> None:
+    def _unpack(self, upload: UploadedFile, budget) -> None:
         """A .zip becomes one upload per file in it, each checked like any other (zip-bomb limits and reasons:
-        inspections/ingest/sources/archive.py)."""
+        inspections/ingest/sources/archive.py); its members are unpacked into temporary files."""
         from inspections.ingest.sources.archive import ArchiveRefused, unpack_upload
 
         try:
-            members, refusals = unpack_upload(upload)
+            members, refusals = unpack_upload(upload, budget=budget)
         except ArchiveRefused as exc:
             self.refused.append(Refusal(name=upload.name, reason=str(exc)))
             return
@@ -104,11 +100,9 @@ class UploadForm(forms.Form):
                 self.accepted.append(member)
 
 
-def _is_zip_archive(upload: UploadedFile) -> bool:
-    """A zip that is not a Word document (its table of contents is at the end: read the size-capped file)."""
-    upload.seek(0)
-    data = upload.read(4)
-    if data.startswith(b"PK"):
-        data += upload.read()
-    upload.seek(0)
-    return sniff_content_type(data) == ZIP
+def _content_type(upload: UploadedFile) -> str:
+    """The upload's type by content (extract.sniff_content_type), reading its head and, for a zip, its table of
+    contents: never the whole file into memory."""
+    from inspections.ingest.sources.archive import sniff_file
+
+    return sniff_file(upload.file if hasattr(upload, "file") else upload)

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 
 from inspections.models import Document
+from inspections.pipeline.run import database_limit_reason as permanent_database_reason
 from inspections.pipeline.run import ingest_document as run_pipeline
 from inspections.pipeline.types import PipelineError
 from inspections.ingest.services import (
@@ -68,6 +69,13 @@ def ingest_document(self, document_id: int) -> str:
         )
         return Document.Status.FAILED
     except TRANSIENT_ERRORS as exc:
+        permanent = permanent_database_reason(exc)
+        if permanent:
+            # A value past a database limit (SQLSTATE class 54: an OperationalError like a lost connection, but the
+            # same text meets the same limit on every try): a verdict, not a reason to retry for half an hour.
+            _close_broken_connection()
+            document_fail(document_id=document_id, message=permanent)
+            return Document.Status.FAILED
         reason = f"{type(exc).__name__}: {exc}".strip()
         _close_broken_connection()
         if self.request.retries >= self.max_retries:

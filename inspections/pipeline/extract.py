@@ -7,8 +7,15 @@ with a form feed ("\f") so later stages can tell where a page started.
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import io
+import os
+import pickle
 import re
+import resource
+import signal
+import threading
 import zipfile
 
 from .types import ExtractedText, ExtractionError
@@ -441,7 +448,9 @@ def _drop_html_furniture(soup) -> None:
     for node in soup(list(_HTML_SKIP)):
         node.decompose()
     for node in soup.find_all(True):
-        if getattr(node, "decomposed", False):
+        # Not `node.decomposed`: on a live tag that property falls back to a search of the whole subtree for a
+        # <_decomposed> element, which made a page of 5,000 nested tags take minutes (quadratic).
+        if node.__dict__.get("_decomposed"):
             continue
         attrs = node.attrs or {}
         role = str(attrs.get("role", "")).lower()
@@ -458,6 +467,24 @@ def _html_space(m: re.Match[str]) -> str:
     a page) is kept, but not the indentation of pretty-printed markup (which always follows a line break)."""
     run = m.group(0)
     return "\t" if "\t" in run and "\n" not in run and "\r" not in run else " "
+
+
+def _own_rows(table) -> list:
+    """The table's own <tr>s, in order, wherever they sit (in <tbody>, <thead>, a stray wrapper), but not those of
+    a table nested inside it. A search that stops at nested tables: finding every <tr> below and checking each
+    one's table cost time cubic in the nesting (3,000 nested tables: minutes)."""
+    from bs4 import Tag
+
+    rows, stack = [], [iter(table.children)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        elif isinstance(node, Tag) and node.name == "tr":
+            rows.append(node)
+        elif isinstance(node, Tag) and node.name != "table":
+            stack.append(iter(node.children))
+    return rows
 
 
 class _HtmlLines:
@@ -477,6 +504,19 @@ class _HtmlLines:
             self.lines.append("")
 
     def walk(self, node, depth: int = 0) -> None:
+        """Render `node`'s children. Iterative: a page of thousands of unclosed tags is a tree thousands deep, and
+        walking it by recursion raised RecursionError. Each step (`_steps`) yields (renderer, node, depth) to have
+        that node's children walked before it goes on; this loop keeps those steps on a list, not on the stack."""
+        stack = [self._steps(node, depth)]
+        while stack:
+            request = next(stack[-1], None)
+            if request is None:
+                stack.pop()
+            else:
+                renderer, child, child_depth = request
+                stack.append(renderer._steps(child, child_depth))
+
+    def _steps(self, node, depth: int):
         from bs4 import Comment, NavigableString, Tag
 
         for child in node.children:
@@ -493,7 +533,7 @@ class _HtmlLines:
                 self.flush()
             elif name == "table":
                 self.flush(paragraph=True)
-                self.table(child)
+                yield from self._table(child)
                 self.flush(paragraph=True)
             elif name == "pre":
                 self.flush(paragraph=True)
@@ -511,10 +551,10 @@ class _HtmlLines:
                         indent = "  " * depth if not self.in_cell else ""
                         marker = "• " if self.in_cell else (f"{number}. " if name == "ol" else "- ")
                         self.prefix = indent + marker
-                        self.walk(item, depth + 1)
+                        yield self, item, depth + 1
                         self.flush()
                     elif isinstance(item, Tag):
-                        self.walk(item, depth)
+                        yield self, item, depth
                     elif not isinstance(item, Comment) and str(item).strip():
                         self.buf.append(str(item))
                 self.flush()
@@ -524,21 +564,244 @@ class _HtmlLines:
             elif name in _HTML_BLOCK or name == "li":
                 paragraph = name in _HTML_PARAGRAPH and depth == 0  # no blank lines inside a list item
                 self.flush(paragraph=paragraph)
-                self.walk(child, depth)
+                yield self, child, depth
                 self.flush(paragraph=paragraph)
             else:
-                self.walk(child, depth)
+                yield self, child, depth
 
-    def table(self, table) -> None:
+    def _table(self, table):
+        """A table's rows, one line each (see _row_lines); each cell is rendered by a renderer of its own, walked
+        through the same loop (a table nested in a cell nests no deeper on the stack)."""
         from bs4 import Tag
 
-        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
-        for tr in rows:
+        for tr in _own_rows(table):
             cells = []
             for cell in tr.children:
                 if isinstance(cell, Tag) and cell.name in ("td", "th"):
                     inner = _HtmlLines(in_cell=True)
-                    inner.walk(cell)
+                    yield inner, cell, 0
                     inner.flush()
                     cells.append([line.strip() for line in inner.lines if line.strip()])
             self.lines.extend(self.prefix + line for line in _row_lines(cells))
+
+
+# --- extraction in a child process, with memory and CPU-time limits -------------------------------------------
+#
+# A file under the upload limit can still expand without bound while it is read: a one-page PDF whose content
+# stream inflates to blank space took a worker to 2 GB per megabyte of file, and nothing in PDFium's API caps it.
+# So `extract_text` runs in a helper process whose address space (RLIMIT_AS) and CPU time (RLIMIT_CPU) the kernel
+# caps: past the cap the helper gets MemoryError or dies (PDFium aborts when an allocation fails), never the
+# worker, and the document fails with the reason.
+#
+# Why one long-lived helper per worker process rather than a fork per document: forking a worker-sized process
+# and the copy-on-write faults after it cost ~20 ms a document, which took bench/pipeline_vs_extract.py from
+# 1.11x to 1.93x raw extraction (median); a fresh interpreter (spawn/forkserver) must import pypdfium2 again
+# (~90 ms). The helper is forked once, after the readers are imported, and reads one document after another over
+# a pipe; before each it sets its CPU-time limit to what it has used plus the allowance. It is replaced when it
+# dies (the file it died on fails), when the limits change, and when it has grown by a quarter of its memory
+# allowance (freed memory is not always returned to the system), so a past document never eats a later one's
+# allowance. It touches no database connection, file or lock it inherited, leaves with os._exit (nothing of the
+# worker's is flushed or closed), and exits by itself when the worker goes (end of file on its request pipe).
+
+MAX_MEMORY_MB = 512
+MAX_CPU_SECONDS = 120
+_GROWTH_FRACTION = 4  # the helper is replaced once its address space grew by a quarter of its memory allowance
+
+
+def extract_text_bounded(
+    data: bytes, *, max_memory_mb: int = MAX_MEMORY_MB, max_cpu_seconds: int = MAX_CPU_SECONDS, **kwargs
+) -> ExtractedText:
+    """`extract_text(data, **kwargs)` run in a helper process limited to `max_memory_mb` MB of memory beyond what
+    it held when it started (RLIMIT_AS) and `max_cpu_seconds` of CPU time for this document (RLIMIT_CPU); 0 turns
+    a limit off.
+
+    Returns the ExtractedText; raises ExtractionError with the reader's own reason, or — when the helper ran out
+    of memory or time, or crashed — a reason naming the limit ("The PDF expands beyond the 512 MB limit …").
+    Where fork is unavailable (not POSIX) it runs in this process, unbounded. Thread-safe (one document at a
+    time per process)."""
+    if not hasattr(os, "fork"):
+        return extract_text(data, **kwargs)
+    limits = (max_memory_mb, max_cpu_seconds)
+    with _HELPER_LOCK:
+        helper = _HELPER.get("helper")
+        if helper is None or helper.owner != os.getpid() or helper.limits != limits or not helper.alive():
+            if helper is not None and helper.owner == os.getpid():
+                helper.stop()
+            helper = _HELPER["helper"] = _Helper(limits)
+        outcome, value, wait_status = helper.run(data, kwargs)
+        if wait_status is not None:
+            _HELPER.pop("helper", None)
+    if outcome == "ok":
+        return value
+    if outcome == "error":
+        raise ExtractionError(value)
+    raise ExtractionError(_limit_reason(data, outcome, value, wait_status, max_memory_mb, max_cpu_seconds))
+
+
+_HELPER: dict[str, "_Helper"] = {}
+_HELPER_LOCK = threading.Lock()
+
+
+class _Helper:
+    """The extraction helper: a forked child reading (data, kwargs) requests and writing (outcome, value) answers,
+    each a length-prefixed pickle, over two pipes."""
+
+    def __init__(self, limits: tuple[int, int]) -> None:
+        _import_readers()
+        self.limits = limits
+        self.owner = os.getpid()
+        request_r, request_w = os.pipe()
+        answer_r, answer_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: never returns
+            os.close(request_w)
+            os.close(answer_r)
+            _helper_main(request_r, answer_w, limits)
+        os.close(request_r)
+        os.close(answer_w)
+        self.pid = pid
+        self.requests = os.fdopen(request_w, "wb")
+        self.answers = os.fdopen(answer_r, "rb")
+
+    def alive(self) -> bool:
+        try:
+            return os.waitpid(self.pid, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
+
+    def run(self, data: bytes, kwargs: dict) -> tuple[str | None, object, int | None]:
+        """(outcome, value, None) from a helper that lives on, or (outcome or None, value, wait status) when it
+        ended (died on this document, or retired itself after answering)."""
+        done = False
+        try:
+            try:
+                _send(self.requests, (data, kwargs))
+                answer = _receive(self.answers)
+            except (BrokenPipeError, EOFError):
+                answer = None
+            done = True
+        finally:
+            if not done:  # interrupted (a soft time limit, a signal): the helper's state is unknown
+                self.stop()
+        if answer is not None and answer[0] != "retiring":
+            return answer[0], answer[1], None
+        status = self.stop(kill=answer is None)
+        if answer is not None:
+            return answer[1][0], answer[1][1], status
+        return None, None, status
+
+    def stop(self, *, kill: bool = True) -> int:
+        """End the helper (killed, or left to exit after closing its pipe) and reap it; its wait status."""
+        for stream in (self.requests, self.answers):
+            with contextlib.suppress(OSError):
+                stream.close()
+        if kill:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+        try:
+            return os.waitpid(self.pid, 0)[1]
+        except ChildProcessError:
+            return 0
+
+
+def _send(stream, value) -> None:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(payload).to_bytes(8, "big"))
+    stream.write(payload)
+    stream.flush()
+
+
+def _receive(stream):
+    head = stream.read(8)
+    if len(head) < 8:
+        raise EOFError
+    size = int.from_bytes(head, "big")
+    payload = stream.read(size)
+    if len(payload) < size:
+        raise EOFError
+    return pickle.loads(payload)
+
+
+def _import_readers() -> None:
+    """Import the reading libraries before forking: importing pypdfium2 (and loading PDFium) costs ~90 ms, which
+    the helper would otherwise pay again."""
+    import bs4  # noqa: F401
+    import docx  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+
+def _helper_main(request_fd: int, answer_fd: int, limits: tuple[int, int]) -> None:
+    max_memory_mb, max_cpu_seconds = limits
+    status = 0
+    try:
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1, signal.SIGHUP, signal.SIGALRM):
+            signal.signal(signum, signal.SIG_DFL)  # the worker's handlers (Celery's soft time limit) are not ours
+        faulthandler.disable()  # PDFium's abort() on a failed allocation is an answer here, not a crash to dump
+        start_size = _address_space_bytes()
+        if max_memory_mb > 0:
+            limit = start_size + max_memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        requests = os.fdopen(request_fd, "rb")
+        answers = os.fdopen(answer_fd, "wb")
+        while True:
+            try:
+                data, kwargs = _receive(requests)
+            except EOFError:
+                break  # the worker closed the pipe (or exited)
+            if max_cpu_seconds > 0:  # SIGXCPU at the soft limit; this document's allowance on top of what was used
+                used = resource.getrusage(resource.RUSAGE_SELF)
+                soft = int(used.ru_utime + used.ru_stime) + 1 + max_cpu_seconds
+                resource.setrlimit(resource.RLIMIT_CPU, (soft, resource.RLIM_INFINITY))
+            try:
+                answer = ("ok", extract_text(data, **kwargs))
+            except ExtractionError as exc:
+                answer = ("error", exc.message)
+            except MemoryError:
+                answer = ("memory", "")
+            except BaseException as exc:  # noqa: BLE001 - reported to the worker, which decides
+                answer = ("crash", f"{type(exc).__name__}: {exc}"[:500])
+            del data
+            retire = answer[0] in ("memory", "crash") or (
+                max_memory_mb > 0 and _address_space_bytes() - start_size > max_memory_mb * 1024 * 1024 // _GROWTH_FRACTION
+            )
+            _send(answers, ("retiring", answer) if retire else answer)
+            if retire:
+                break
+    except BaseException:  # noqa: BLE001 - nothing may escape a forked child into the worker's code
+        status = 70
+    finally:
+        os._exit(status)
+
+
+def _limit_reason(data, outcome, value, wait_status, max_memory_mb: int, max_cpu_seconds: int) -> str:
+    kind = SUPPORTED.get(sniff_content_type(data), "file")
+    signalled = wait_status is not None and os.WIFSIGNALED(wait_status)
+    if signalled and os.WTERMSIG(wait_status) in (signal.SIGXCPU, signal.SIGKILL) and max_cpu_seconds > 0 and outcome is None:
+        return (
+            f"Reading the {kind}'s text took more than the {max_cpu_seconds} s CPU-time limit and was stopped: it is "
+            "not a single inspection document, or it is built to be slow to read."
+        )
+    if outcome == "crash":
+        return f"The {kind} could not be read: the reader failed ({value})."
+    if max_memory_mb > 0:
+        # MemoryError, or the reader aborting when an allocation failed (PDFium calls abort()).
+        how = f"signal {signal.Signals(os.WTERMSIG(wait_status)).name}" if signalled else "out of memory"
+        return (
+            f"The {kind} expands beyond the {max_memory_mb} MB limit while its text is read ({how}): it is not a "
+            "single inspection document (a small file that inflates this far is built to exhaust memory)."
+        )
+    how = f"signal {signal.Signals(os.WTERMSIG(wait_status)).name}" if signalled else "it stopped"
+    return f"The {kind} could not be read: the reader stopped ({how})."
+
+
+def _address_space_bytes() -> int:
+    """This process's virtual size (VmSize): RLIMIT_AS counts the whole address space, and a forked child
+    starts with its parent's (libraries, thread stacks, heap), so the limit is set on top of it."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from inspections.models import Document
 
 from . import PARSER_VERSION
 from .classify import classify
-from .extract import extract_text
+from .extract import extract_text_bounded
 from .parse import parse_letter
 from .split import split_letters
 from .store import read_document_bytes
-from .types import IngestReport, PipelineError
+from .types import ExtractedText, IngestReport, PipelineError
 
 log = logging.getLogger(__name__)
 
 
 def ingest_document(document_id: int) -> IngestReport:
-    document = Document.objects.get(pk=document_id)
+    # Not the text a previous run stored (megabytes): this run extracts it again.
+    document = Document.objects.defer("text").get(pk=document_id)
     if document.status == Document.Status.DUPLICATE:
         return IngestReport(document_id=document.pk, status=document.status, message=document.error)
     Document.objects.filter(pk=document.pk).update(
@@ -30,6 +33,7 @@ def ingest_document(document_id: int) -> IngestReport:
         data = read_document_bytes(document)
         _progress(document, 10)
         extracted = extract_text(data)
+        del data  # the file's bytes are not needed past extraction (a 50 MB upload is 50 MB held to the end)
         text = extracted.text
         Document.objects.filter(pk=document.pk).update(text=text, content_type=extracted.content_type, progress=30)
         document.text = text
@@ -41,7 +45,13 @@ def ingest_document(document_id: int) -> IngestReport:
         from .write import write_document  # Django-bound stages
 
         resolved = resolve_letters(parsed, _register())
-        report = write_document(document=document, letters=resolved)
+        try:
+            report = write_document(document=document, letters=resolved)
+        except DatabaseError as exc:
+            reason = database_limit_reason(exc)
+            if not reason:
+                raise  # transient or unforeseen: the task decides
+            raise PipelineError(reason) from exc
     except PipelineError as exc:
         from .write import forget_document
 
@@ -50,6 +60,39 @@ def ingest_document(document_id: int) -> IngestReport:
         return IngestReport(document_id=document.pk, status=exc.status, message=exc.message)
     _finish(document, report.status, report.message)
     return report
+
+
+def database_limit_reason(exc: BaseException) -> str:
+    """Why the database refused the document for good, in plain words, or '' when `exc` is not such an error.
+
+    PostgreSQL reports a value past one of its limits as SQLSTATE class 54 ("program limit exceeded"), which
+    psycopg (and so Django) raise as an OperationalError — the same class as a lost connection. Retrying cannot
+    help (the same text meets the same limit), so it is a verdict on the document, not a temporary error. The one
+    a letter meets: its search vector (to_tsvector of its text, kept by a trigger) may hold at most 1 MB of
+    distinct words and positions."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        if sqlstate and str(sqlstate).startswith("54"):
+            detail = str(cause).strip().splitlines()[0][:160] if str(cause).strip() else sqlstate
+            if "tsvector" in str(cause):
+                return (
+                    "The text has too many different words for PostgreSQL's full-text search (a letter's search index "
+                    f"holds at most 1 MB of words; the database said: {detail}). It is not a single inspection letter; "
+                    "nothing of it was stored."
+                )
+            return f"The document is past a limit of the database ({detail}); nothing of it was stored."
+        cause = cause.__cause__ or cause.__context__
+    return ""
+
+
+def extract_text(data: bytes) -> ExtractedText:
+    """The document's text, read in a child process with the configured memory and CPU-time limits
+    (EXTRACT_MAX_MEMORY_MB, EXTRACT_MAX_CPU_SECONDS): a hostile file fails with the reason and the worker carries
+    on (extract.py: extract_text_bounded). Raises ExtractionError."""
+    return extract_text_bounded(
+        data, max_memory_mb=settings.EXTRACT_MAX_MEMORY_MB, max_cpu_seconds=settings.EXTRACT_MAX_CPU_SECONDS
+    )
 
 
 def _register():

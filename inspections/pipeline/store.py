@@ -93,7 +93,8 @@ def _safe_name(name: str) -> str:
     """Only the final path component, without control characters: names like '../../etc/passwd' stay harmless."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".") or "upload"
-    return _shorten(base[:200], max_bytes=MAX_NAME_BYTES)
+    # Shortened by its stem only: cutting the whole name at 200 characters lost the extension of a long name.
+    return _shorten(base, max_bytes=MAX_NAME_BYTES)
 
 
 # Filesystems cap a name at 255 *bytes*; 200 accented or CJK characters are far more. Leave room for the
@@ -107,6 +108,6 @@ def _shorten(name: str, *, max_bytes: int) -> str:
     stem, dot, ext = name.rpartition(".")
     ext = f".{ext}" if dot and stem and len(ext.encode()) <= 16 else ""
     stem = name[: len(name) - len(ext)]
-    while len((stem + ext).encode()) > max_bytes:
-        stem = stem[:-1]
-    return stem + ext
+    budget = max_bytes - len(ext.encode())
+    stem = stem.encode()[:budget].decode("utf-8", "ignore").rstrip(" .")  # never half a character
+    return (stem or "upload") + ext

@@ -15,14 +15,14 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
 from django.conf import settings
 
-from inspections.pipeline.extract import ZIP, sniff_content_type
+from inspections.pipeline.extract import DOCX, ZIP, sniff_content_type
 
 CHUNK = 1024 * 1024
 
@@ -39,6 +39,8 @@ class Member:
     path: str
     data: bytes | None
     refusal: str = ""
+    file: IO[bytes] | None = None  # instead of `data` when unpacked into a file (zip_members' `sink`)
+    size: int = 0
 
     @property
     def name(self) -> str:
@@ -64,33 +66,73 @@ def is_zip_archive(data: bytes) -> bool:
     return sniff_content_type(data) == ZIP
 
 
+def unsafe_path(path: str) -> str:
+    """Why a member's stored path is unsafe ('' when it is not): absolute, or climbing out with '..'. Such a name
+    is how an archive writes outside the folder it is unpacked into ("zip slip"); nothing here writes by member
+    name, but a person must still see that the member was refused, and why."""
+    normal = path.replace("\\", "/")
+    if normal.startswith("/") or (len(normal) > 1 and normal[1] == ":" and normal[0].isalpha()):
+        return f"Refused: its path in the zip archive ({path[:120]}) is absolute; an archive must hold relative paths."
+    if ".." in normal.split("/"):
+        return f"Refused: its path in the zip archive ({path[:120]}) climbs out of the archive's folder with '..'."
+    return ""
+
+
 def _ignored(path: str) -> bool:
     parts = PurePosixPath(path).parts
     return not parts or parts[0] == "__MACOSX" or any(part.startswith(".") for part in parts)
 
 
-def zip_members(stream: IO[bytes], *, limits: Limits, prefix: str = "") -> Iterator[Member]:
+@dataclass
+class Budget:
+    """Inflated bytes still allowed: one budget is shared by every zip of one upload request (four 2 GB zips in
+    one request must not get 2 GB each), or by one import."""
+
+    left: int
+
+    def take(self, size: int) -> bool:
+        if size > self.left:
+            return False
+        self.left -= size
+        return True
+
+
+def zip_members(
+    stream: IO[bytes], *, limits: Limits, prefix: str = "", budget: Budget | None = None,
+    sink: Callable[[], IO[bytes]] | None = None,
+) -> Iterator[Member]:
     """Each file of the zip in `stream`, in archive order. Raises ArchiveRefused before yielding anything when
-    the zip is unreadable or over the count or declared-size limits, and mid-way when the bytes actually
-    inflated pass the total limit (a lying header)."""
+    the zip is unreadable or over the count or declared-size limits (against `budget` when given: what is left of
+    the request's), and mid-way when the bytes actually inflated pass it (a lying header).
+
+    A member's bytes are in `Member.data`; with `sink` (a factory of writable binary files, e.g. temporary files)
+    they are streamed into a new sink file instead, returned as `Member.file` (positioned at 0), and never held
+    whole in memory. A member with an absolute path or '..' is refused with the reason (unsafe_path)."""
+    budget = budget if budget is not None else Budget(limits.max_total_bytes)
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ArchiveRefused(f"The zip archive cannot be opened ({exc}).") from exc
     with archive:
-        infos = [info for info in archive.infolist() if not info.is_dir() and not _ignored(info.filename)]
+        entries = [info for info in archive.infolist() if not info.is_dir()]
+        unsafe = {id(info): unsafe_path(info.filename) for info in entries}
+        infos = [info for info in entries if unsafe[id(info)] or not _ignored(info.filename)]
         if len(infos) > limits.max_members:
             raise ArchiveRefused(
                 f"The zip archive holds {len(infos):,} files, more than the limit of {limits.max_members:,}; split it."
             )
-        declared = sum(info.file_size for info in infos)
-        if declared > limits.max_total_bytes:
+        declared = sum(info.file_size for info in infos if not unsafe[id(info)])
+        if declared > budget.left:
+            spent = limits.max_total_bytes - budget.left
+            also = f" with the {spent:,} bytes already unpacked from this upload's other archives" if spent > 0 else ""
             raise ArchiveRefused(
-                f"The zip archive unpacks to {declared:,} bytes, more than the limit of {limits.max_total_bytes:,}."
+                f"The zip archive unpacks to {declared:,} bytes{also}, more than the limit of {limits.max_total_bytes:,}."
             )
-        inflated = 0
         for info in infos:
             path = prefix + info.filename
+            if unsafe[id(info)]:
+                yield Member(path, None, unsafe[id(info)])
+                continue
             if info.flag_bits & 0x1:
                 yield Member(path, None, "The file is encrypted in the zip archive; add it unencrypted.")
                 continue
@@ -98,35 +140,62 @@ def zip_members(stream: IO[bytes], *, limits: Limits, prefix: str = "") -> Itera
                 yield Member(path, None, f"The file unpacks to {info.file_size:,} bytes, more than the limit of "
                                          f"{limits.max_member_bytes:,}.")
                 continue
+            out = sink() if sink else io.BytesIO()
             try:
-                data = _read_capped(archive, info, limits.max_member_bytes)
+                size = _read_capped(archive, info, min(limits.max_member_bytes, budget.left), out)
             except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError) as exc:
+                out.close()
                 yield Member(path, None, f"The file is damaged in the zip archive and cannot be unpacked ({exc}).")
                 continue
-            if data is None:
+            if size is None:
+                out.close()
+                if budget.left < limits.max_member_bytes:
+                    raise ArchiveRefused(
+                        f"The zip archive unpacks to more than the limit of {limits.max_total_bytes:,} bytes "
+                        "(its headers understate the sizes); nothing further was unpacked."
+                    )
                 yield Member(path, None, f"The file unpacks to more than the limit of {limits.max_member_bytes:,} bytes.")
                 continue
-            inflated += len(data)
-            if inflated > limits.max_total_bytes:
-                raise ArchiveRefused(
-                    f"The zip archive unpacks to more than the limit of {limits.max_total_bytes:,} bytes "
-                    "(its headers understate the sizes); nothing further was unpacked."
-                )
-            if sniff_content_type(data) == ZIP:
+            budget.take(size)
+            out.seek(0)
+            if sniff_file(out) == ZIP:
+                out.close()
                 yield Member(path, None, "The file is a zip archive inside the archive; unpack it and import its files.")
                 continue
-            yield Member(path, data)
+            if sink:
+                yield Member(path, None, file=out, size=size)
+            else:
+                yield Member(path, out.getvalue())
 
 
-def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes | None:
-    """The member's bytes, or None when they pass `cap` (whatever its header declared)."""
-    out = io.BytesIO()
+def sniff_file(handle: IO[bytes]) -> str:
+    """sniff_content_type for a file, reading only its head (and, for a zip, its table of contents): never the
+    whole file into memory. Leaves the position at 0."""
+    handle.seek(0)
+    head = handle.read(2048)
+    try:
+        if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):  # extract._ZIP_SIGNATURES
+            try:
+                with zipfile.ZipFile(handle) as zf:
+                    return DOCX if "word/document.xml" in zf.namelist() else ZIP
+            except zipfile.BadZipFile:
+                return ""
+        return sniff_content_type(head)
+    finally:
+        handle.seek(0)
+
+
+def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, out: IO[bytes]) -> int | None:
+    """Stream the member into `out`, a block at a time; its size, or None once it passes `cap` (whatever its
+    header declared)."""
+    written = 0
     with archive.open(info) as handle:
         while block := handle.read(CHUNK):
-            if out.tell() + len(block) > cap:
+            written += len(block)
+            if written > cap:
                 return None
             out.write(block)
-    return out.getvalue()
+    return written
 
 
 def folder_members(root: Path, *, limits: Limits) -> Iterator[Member]:
@@ -189,17 +258,35 @@ def readable_type(data: bytes) -> bool:
 
 
 
-def unpack_upload(upload) -> tuple[list, list[tuple[str, str]]]:
-    """A zip upload (by content) as ([one SimpleUploadedFile per member], [(name, refusal reason), ...]); each
-    member is then checked by the upload form like any file. Raises ArchiveRefused for the whole zip."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
+def unpack_upload(upload, *, budget: Budget | None = None) -> tuple[list, list[tuple[str, str]]]:
+    """A zip upload (by content) as ([one UploadedFile per member], [(name, refusal reason), ...]); each member is
+    then checked by the upload form like any file. Members are streamed into temporary files (Django's
+    TemporaryUploadedFile, in FILE_UPLOAD_TEMP_DIR; deleted when closed), never inflated whole in memory.
+    `budget`: what is left of the request's inflated-bytes limit, shared by all its zips (Budget). Raises
+    ArchiveRefused for the whole zip."""
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    limits = Limits.from_settings()
+    made: list[TemporaryUploadedFile] = []
+
+    def temporary() -> IO[bytes]:
+        made.append(TemporaryUploadedFile("member", "application/octet-stream", 0, None))
+        return made[-1].file
 
     upload.seek(0)
     files, refusals = [], []
-    for member in zip_members(upload, limits=Limits.from_settings(), prefix=f"{upload.name}/"):
-        if member.data is None:
-            refusals.append((member.path, member.refusal))
-        else:
-            files.append(SimpleUploadedFile(member.name, member.data))
-    upload.seek(0)
+    try:
+        for member in zip_members(upload, limits=limits, prefix=f"{upload.name}/", budget=budget, sink=temporary):
+            if member.file is None:
+                refusals.append((member.path, member.refusal))
+                continue
+            wrapper = next(f for f in made if f.file is member.file)
+            wrapper.name, wrapper.size = member.name, member.size
+            files.append(wrapper)
+    except BaseException:
+        for wrapper in made:
+            wrapper.close()
+        raise
+    finally:
+        upload.seek(0)
     return files, refusals
