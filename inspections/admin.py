@@ -8,4 +8,8 @@ from inspections.review import admin as review_admin  # noqa: F401  the facts (r
 
 from .models import SourceLetter
 
-admin.site.register(SourceLetter)
+
+@admin.register(SourceLetter)
+class SourceLetterAdmin(review_admin.ReadOnlyAdmin):
+    """Read-only: a letter's parsed JSON is what the facts are projected from, so editing it here would change
+    facts with no correction and no lock. Facts change through the review pages only."""
