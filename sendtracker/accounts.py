@@ -55,6 +55,23 @@ def _needs_email(view):
     return wrapper
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The login's client address for django-axes (settings.AXES_CLIENT_IP_CALLABLE).
+
+    REMOTE_ADDR, unless settings.LOGIN_TRUSTED_PROXIES = N > 0 (env LOGIN_TRUSTED_PROXIES): then the N-th address
+    from the right of X-Forwarded-For, the one our outermost proxy received the request from (each proxy appends
+    the address it saw; entries further left come from the client and can be anything). With fewer entries than
+    proxies (a request that bypassed them) REMOTE_ADDR is used. django-ipware does this too, but its default reads
+    client-supplied headers first; these few lines make the trusted part explicit.
+    """
+    proxies = getattr(settings, "LOGIN_TRUSTED_PROXIES", 0)
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
 def locked_out(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:
     """django-axes' lockout response (settings.AXES_LOCKOUT_CALLABLE): the site's page, status 429, saying how
     many failures locked the login and for how many minutes even the right password is refused."""

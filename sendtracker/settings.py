@@ -145,11 +145,19 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 # What a failure counts against, comma-separated; "a+b" counts the pair. The default locks a username (from any
 # address: a guesser spreading over many addresses is stopped too) and an address (one client trying many
-# usernames). The client's address is REMOTE_ADDR: behind a reverse proxy every client shares the proxy's, so
-# there drop "ip_address" (LOGIN_LOCKOUT_PARAMETERS=username) — X-Forwarded-For is not read, a client could forge it.
+# usernames). A misspelt name stops the start here (django-axes would only fail at the first failed login).
 AXES_LOCKOUT_PARAMETERS = [
     part.split("+") if "+" in part else part for part in env_list("LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
 ]
+_unknown = {name for part in AXES_LOCKOUT_PARAMETERS for name in ([part] if isinstance(part, str) else part)} - {
+    "username", "ip_address", "user_agent"}
+if _unknown:
+    raise RuntimeError(f"LOGIN_LOCKOUT_PARAMETERS: unknown {sorted(_unknown)}; use username, ip_address, user_agent")
+# The client's address: REMOTE_ADDR, or behind N reverse proxies of ours (LOGIN_TRUSTED_PROXIES=N) the address the
+# outermost one saw (sendtracker/accounts.py client_address). X-Forwarded-For is never read without it: a client
+# could write any address there and escape the lockout by address.
+LOGIN_TRUSTED_PROXIES = int(os.environ.get("LOGIN_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "sendtracker.accounts.client_address"
 AXES_RESET_ON_SUCCESS = True  # a successful login forgets that user's earlier typos
 # The cool-off runs from the failure that locked: tries during the lock do not extend it, so the page can say when.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

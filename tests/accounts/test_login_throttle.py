@@ -96,3 +96,38 @@ def test_the_limits_come_from_the_environment(monkeypatch):
     s = runpy.run_path(str(SETTINGS_FILE))
     assert (s["AXES_FAILURE_LIMIT"], s["AXES_COOLOFF_TIME"], s["AXES_LOCKOUT_PARAMETERS"], s["AXES_ENABLED"]) == (
         5, dt.timedelta(minutes=15), ["username", "ip_address"], True)
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_lockout(client, settings, analyst):
+    """Without trusted proxies X-Forwarded-For is ignored: changing it on every try changes nothing."""
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+    for n in range(3):
+        client.post("/accounts/login/", {"username": f"user{n}", "password": "x"}, REMOTE_ADDR="10.0.5.5",
+                    HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+    locked = client.post("/accounts/login/", {"username": "ada", "password": PASSWORD}, REMOTE_ADDR="10.0.5.5",
+                         HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert locked.status_code == 429
+
+
+@pytest.mark.parametrize("proxies, forwarded, remote, expected", [
+    (0, "198.51.100.7", "10.0.0.2", "10.0.0.2"),  # no proxy of ours: the header is the client's own words
+    (1, "203.0.113.9, 198.51.100.7", "10.0.0.2", "198.51.100.7"),  # our proxy appended the address it saw
+    (2, "203.0.113.9, 198.51.100.7, 10.1.1.1", "10.0.0.2", "198.51.100.7"),
+    (1, "", "10.0.0.2", "10.0.0.2"),  # the request did not come through the proxy
+])
+def test_the_client_address_trusts_only_our_proxies(rf, settings, proxies, forwarded, remote, expected):
+    from sendtracker.accounts import client_address
+
+    settings.LOGIN_TRUSTED_PROXIES = proxies
+    assert client_address(rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)) == expected
+
+
+def test_a_misspelt_lockout_parameter_stops_the_start(monkeypatch):
+    import runpy
+
+    from tests.test_settings import SETTINGS_FILE
+
+    monkeypatch.setenv("LOGIN_LOCKOUT_PARAMETERS", "usrname,ip_address")
+    with pytest.raises(RuntimeError, match="usrname"):
+        runpy.run_path(str(SETTINGS_FILE))
