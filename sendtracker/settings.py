@@ -159,6 +159,9 @@ if _unknown:
 LOGIN_TRUSTED_PROXIES = int(os.environ.get("LOGIN_TRUSTED_PROXIES", "0"))
 AXES_CLIENT_IP_CALLABLE = "sendtracker.accounts.client_address"
 AXES_RESET_ON_SUCCESS = True  # a successful login forgets that user's earlier typos
+# The lockout needs the failures only. A row per successful login (address, browser) is personal data nothing
+# here reads: kept only when asked (LOGIN_ACCESS_LOG=1; then prune with `manage.py axes_reset_logs --age DAYS`).
+AXES_DISABLE_ACCESS_LOG = not env_bool("LOGIN_ACCESS_LOG", False)
 # The cool-off runs from the failure that locked: tries during the lock do not extend it, so the page can say when.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "sendtracker.accounts.locked_out"  # the site's page, saying for how long

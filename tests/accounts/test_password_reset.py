@@ -50,10 +50,12 @@ def test_without_email_the_login_page_does_not_offer_a_reset(client, settings):
     assert "password_reset" not in client.get("/accounts/login/").content.decode()
 
 
-def test_with_email_the_login_page_links_the_reset(client, email_on):
+def test_with_email_the_login_page_links_the_reset(client, settings, email_on):
+    settings.PUBLIC_READ = False  # a private site: whoever forgot a password is anonymous, and must reach the page
     page = client.get("/accounts/login/").content.decode()
     assert 'href="/accounts/password_reset/"' in page and "Forgotten your password?" in page
     assert client.get("/accounts/password_reset/").status_code == 200
+    assert client.get("/accounts/password_reset/done/").status_code == 200
 
 
 def test_a_sent_link_says_so_and_sets_a_new_password(client, email_on, analyst):
