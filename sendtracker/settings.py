@@ -266,4 +266,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes announces itself at every start (each manage.py command); its login records stay at INFO.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }

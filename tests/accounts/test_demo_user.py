@@ -69,9 +69,16 @@ def test_the_demo_login_uploads_and_reviews(client, demo):
     _log_in(client)
     upload = client.post("/documents/upload/", {"files": SimpleUploadedFile("note.txt", b"A note, not a letter.")})
     assert upload.status_code == 302 and Document.objects.filter(original_name="note.txt").exists()
-    inspection = path["inspection"]
-    assert client.post(f"/review/inspection/{inspection.pk}/", {"action": "confirm"}).status_code == 302
-    assert FieldCorrection.objects.filter(object_id=inspection.pk, action="confirm", username=USERNAME).exists()
+    inspection, weakness = path["inspection"], path["weaknesses"][0]
+    url = f"/review/inspection/{inspection.pk}/"
+    assert client.post(url, {"action": "confirm"}).status_code == 302
+    assert client.post(url, {"action": "correct:start_date", "c-start_date-field": "start_date",
+                             "c-start_date-value": "2017-03-07", "c-start_date-note": "misprint"}).status_code == 302
+    assert client.post(f"/review/weakness/{weakness.pk}/", {"action": "reject", "note": "not in the letter"}).status_code == 302
+    decisions = FieldCorrection.objects.filter(username=USERNAME)
+    assert set(decisions.values_list("action", flat=True)) == {"confirm", "correct", "reject"}  # the reject carries its judgement
+    inspection.refresh_from_db()
+    assert str(inspection.start_date) == "2017-03-07" and "start_date" in inspection.locked_fields
 
 
 def test_the_demo_login_cannot_use_the_admin(client, demo):
