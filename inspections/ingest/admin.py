@@ -12,7 +12,15 @@ from django.utils.html import format_html
 
 from inspections.ingest.services import document_delete, document_reprocess
 from inspections.ingest.views import handle_upload
-from inspections.models import Document
+from inspections.models import (
+    Document,
+    Inspection,
+    ProgressJudgement,
+    Revisit,
+    SignificantWeakness,
+    SourceLetter,
+    WrittenStatementOfAction,
+)
 
 
 @admin.register(Document)
@@ -46,6 +54,15 @@ class DocumentAdmin(admin.ModelAdmin):
         self.message_user(request, f"{len(queued)} document(s) queued for re-processing.", messages.SUCCESS)
         if skipped:
             self.message_user(request, f"{skipped} skipped: duplicates, or already queued/processing.", messages.WARNING)
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting a document removes its letters and the facts only it supported (document_delete re-projects
+        the areas). Those admins are read-only — nobody deletes a fact by hand — so Django would refuse the
+        document's deletion for want of their delete permission; the document's own permission is what counts."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        derived = {model._meta.verbose_name for model in (SourceLetter, Inspection, WrittenStatementOfAction, Revisit,
+                                                          SignificantWeakness, ProgressJudgement)}
+        return deleted, counts, perms_needed - derived, protected
 
     def delete_model(self, request, obj):
         document_delete(documents=[obj])

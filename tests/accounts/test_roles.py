@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from inspections.models import Document, FieldCorrection, Inspection
+from inspections.models import Document, FieldCorrection, Inspection, SourceLetter
 from tests.factories import make_path
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,9 @@ TABLE = {
 def sample():
     path = make_path(weaknesses=1, sufficient=1)
     path["document"].file.save("letter.txt", ContentFile(b"A letter."), save=True)
+    # A letter read from the document: deleting the document takes it along, though its admin is read-only.
+    SourceLetter.objects.create(document=path["document"], position=0, kind="initial_inspection", framework="2016",
+                                area=path["area"], fingerprint="f", span_start=0, span_end=9, data={})
     return path
 
 
