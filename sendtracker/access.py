@@ -12,6 +12,12 @@ Three kinds of page, and every view is one of them:
   default, so a new view that forgets its decorator is closed, not open. Django's login page and the admin
   (which has its own login) are marked `login_not_required` by Django itself.
 
+The roles (README "Who may do what", tests/accounts/test_roles.py): anonymous; **analyst** (the group, not
+staff: the site's writing pages, never the admin); **admin** (staff superuser: users, groups, documents and
+login lockouts in the admin). Facts change only through the review pages, for every role: the fact admins are
+read-only (inspections/review/admin.py). Logins are throttled and password reset is offered only with e-mail
+(sendtracker/accounts.py).
+
 The setting is read on every request, so tests can flip it with the `settings` fixture.
 """
 

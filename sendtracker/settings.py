@@ -7,6 +7,7 @@ real workers; the code is the same.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_htmx",
+    "axes",  # login throttling: the attempts table, its admin and `axes_reset` (see "Logins" below)
     "areas",
     "inspections",
 ]
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sendtracker.urls"
@@ -124,6 +128,59 @@ STORAGES = {
         )
     },
 }
+
+# --- Logins -------------------------------------------------------------------------------------------------------
+# Throttling with django-axes: it listens to Django's own authentication (the backend below refuses a locked-out
+# login before the password is checked; the user_login_failed signal counts failures), so /accounts/login/ and
+# /admin/login/ — and any login form added later — are covered without wrapping views. It records attempts in the
+# database (AccessAttempt: shared by every web process, readable in the admin, cleared with
+# `manage.py axes_reset`). Every authenticate() call must pass the request (Django's login views do);
+# tests log in with force_login, which does not authenticate.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+# What a failure counts against, comma-separated; "a+b" counts the pair. The default locks a username (from any
+# address: a guesser spreading over many addresses is stopped too) and an address (one client trying many
+# usernames). A misspelt name stops the start here (django-axes would only fail at the first failed login).
+AXES_LOCKOUT_PARAMETERS = [
+    part.split("+") if "+" in part else part for part in env_list("LOGIN_LOCKOUT_PARAMETERS", "username,ip_address")
+]
+_unknown = {name for part in AXES_LOCKOUT_PARAMETERS for name in ([part] if isinstance(part, str) else part)} - {
+    "username", "ip_address", "user_agent"}
+if _unknown:
+    raise RuntimeError(f"LOGIN_LOCKOUT_PARAMETERS: unknown {sorted(_unknown)}; use username, ip_address, user_agent")
+# The client's address: REMOTE_ADDR, or behind N reverse proxies of ours (LOGIN_TRUSTED_PROXIES=N) the address the
+# outermost one saw (sendtracker/accounts.py client_address). X-Forwarded-For is never read without it: a client
+# could write any address there and escape the lockout by address.
+LOGIN_TRUSTED_PROXIES = int(os.environ.get("LOGIN_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "sendtracker.accounts.client_address"
+AXES_RESET_ON_SUCCESS = True  # a successful login forgets that user's earlier typos
+# The lockout needs the failures only. A row per successful login (address, browser) is personal data nothing
+# here reads: kept only when asked (LOGIN_ACCESS_LOG=1; then prune with `manage.py axes_reset_logs --age DAYS`).
+AXES_DISABLE_ACCESS_LOG = not env_bool("LOGIN_ACCESS_LOG", False)
+# The cool-off runs from the failure that locked: tries during the lock do not extend it, so the page can say when.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "sendtracker.accounts.locked_out"  # the site's page, saying for how long
+
+# --- E-mail and password reset ------------------------------------------------------------------------------------
+# Password reset is offered (linked from the login page and routed) only when EMAIL_HOST is set: without a mail
+# server the page could only pretend to have sent a link. A failure to send is shown to the user
+# (sendtracker/accounts.py), never "we've e-mailed you".
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_SSL:
+    EMAIL_USE_TLS = False  # Django refuses both at once
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds: a dead mail server fails the request, not hangs it
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sendtracker@localhost")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 3600)))  # seconds a reset link works
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -214,4 +271,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes announces itself at every start (each manage.py command); its login records stay at INFO.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }

@@ -4,7 +4,8 @@ from django.urls import include, path
 # One include per capability folder (README "Architecture").
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Django's login/logout/password views; password reset only when e-mail is configured (sendtracker/accounts.py).
+    path("accounts/", include("sendtracker.accounts")),
     path("", include("inspections.analysis.urls")),  # dashboard and the national pages
     path("", include("inspections.search.urls")),  # full-text search
     path("", include("inspections.ingest.urls")),  # uploads, document status

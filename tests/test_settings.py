@@ -15,6 +15,8 @@ SETTINGS_FILE = PROJECT_ROOT / "sendtracker" / "settings.py"
 ENV_KEYS = [
     "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "MEDIA_ROOT", "STATIC_ROOT",
     "CSRF_TRUSTED_ORIGINS", "CONN_MAX_AGE", "CELERY_VISIBILITY_TIMEOUT", "CELERY_TASK_TIME_LIMIT", "PUBLIC_READ",
+    "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "LOGIN_THROTTLE", "LOGIN_FAILURE_LIMIT",
+    "LOGIN_COOLOFF_MINUTES", "LOGIN_LOCKOUT_PARAMETERS", "LOGIN_TRUSTED_PROXIES", "SENDTRACKER_DEMO_LOGIN",
 ]
 PRODUCTION = {
     "DEBUG": "0",
@@ -101,13 +103,36 @@ def test_production_without_allowed_hosts_serves_no_host(load_settings):
     assert s["ALLOWED_HOSTS"] == []
 
 
-def test_check_deploy_is_clean_with_production_environment(tmp_path):
+def _check_deploy(tmp_path, **extra: str) -> subprocess.CompletedProcess:
     # Not the test process's own switches either: browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for themselves.
     env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(PRODUCTION, DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"))
-    result = subprocess.run(
+    env.update(PRODUCTION, DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"),
+               **extra)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
+
+
+@pytest.mark.parametrize("extra", [{}, {"EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": "465", "EMAIL_USE_SSL": "1"}],
+                         ids=["production", "production_with_email"])
+def test_check_deploy_is_clean_with_production_environment(tmp_path, extra):
+    """DEBUG=0 with a SECRET_KEY and ALLOWED_HOSTS: Django's deployment checks and django-axes' own checks (its
+    backend and middleware in place) report nothing, with or without e-mail configured."""
+    result = _check_deploy(tmp_path, **extra)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_sees_the_login_throttling_configuration(tmp_path):
+    """The same check fails when logins are not throttled by address: it really covers the login settings."""
+    result = _check_deploy(tmp_path, LOGIN_LOCKOUT_PARAMETERS="username")
+    assert result.returncode != 0 and "axes.W006" in result.stdout + result.stderr
+
+
+def test_production_settings_throttle_logins(load_settings):
+    s = load_settings(**PRODUCTION)
+    assert s["AUTHENTICATION_BACKENDS"][0] == "axes.backends.AxesStandaloneBackend"
+    assert s["MIDDLEWARE"][-1] == "axes.middleware.AxesMiddleware" and "axes" in s["INSTALLED_APPS"]
+    assert s["AXES_ENABLED"] is True and s["AXES_FAILURE_LIMIT"] == 5
+    assert s["EMAIL_HOST"] == ""  # no mail server: no password reset

@@ -15,7 +15,15 @@ from django.utils.html import format_html
 from inspections.ingest.services import document_delete, document_reprocess
 from inspections.ingest.views import handle_upload
 
-from inspections.models import Document, SourceLetter
+from inspections.models import (
+    Document,
+    Inspection,
+    ProgressJudgement,
+    Revisit,
+    SignificantWeakness,
+    SourceLetter,
+    WrittenStatementOfAction,
+)
 
 EXCERPT_CHARS = 2000
 
@@ -101,8 +109,28 @@ class DocumentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/inspections/document/upload.html", context, status=status)
 
 
+    def get_deleted_objects(self, objs, request):
+        """Deleting a document removes its letters and the facts only it supported (document_delete re-projects
+        the areas). Those admins are read-only — nobody deletes a fact by hand — so Django would refuse the
+        document's deletion for want of their delete permission; the document's own permission is what counts."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        derived = {model._meta.verbose_name for model in (SourceLetter, Inspection, WrittenStatementOfAction, Revisit,
+                                                          SignificantWeakness, ProgressJudgement)}
+        return deleted, counts, perms_needed - derived, protected
+
 @admin.register(SourceLetter)
 class SourceLetterAdmin(admin.ModelAdmin):
+    # Read-only (issue 20 item 8): a letter's parsed JSON is what the facts are projected from, so editing it here
+    # would change facts with no correction and no lock. Facts change through the review pages only.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     """The letters found in documents, read-only: they are the pipeline's record of what it read (re-processing
     replaces them; facts are corrected through the review pages). Neither the list nor a letter's page loads its
     document's text (one 4.5 MB text per row made the list take 1.9 s and 500 MB): the page shows an excerpt of

@@ -129,7 +129,11 @@ def test_login_page_is_styled_like_the_site_and_logout_is_a_post(client, reader)
 
 
 def test_analyst_group_carries_the_write_permissions(analyst, reader):
-    assert analyst.has_perms(["inspections.review_fact", "inspections.add_document", "inspections.change_inspection"])
+    assert analyst.has_perms(["inspections.review_fact", "inspections.add_document", "inspections.view_inspection"])
+    # A fact changes only through a review decision: no add/change/delete on facts or the letters behind them.
+    for codename in ("add_inspection", "change_inspection", "delete_inspection", "change_significantweakness",
+                     "change_sourceletter", "delete_document"):
+        assert not analyst.has_perm(f"inspections.{codename}"), codename
     assert not reader.has_perm("inspections.review_fact")
 
 
@@ -138,7 +142,13 @@ def test_group_sync_restores_the_analyst_permissions(analyst):
 
     from inspections.review.groups import analyst_group_sync
 
-    Group.objects.get(name="analyst").permissions.clear()
+    from django.contrib.auth.models import Permission
+
+    group = Group.objects.get(name="analyst")
+    group.permissions.clear()
+    # A database made when analysts could still edit facts: the sync takes that permission back.
+    group.permissions.add(Permission.objects.get(codename="change_inspection"))
     analyst_group_sync()
     analyst = type(analyst).objects.get(pk=analyst.pk)  # a fresh permission cache
     assert analyst.has_perm("inspections.review_fact") and analyst.has_perm("inspections.add_document")
+    assert not analyst.has_perm("inspections.change_inspection")
