@@ -13,7 +13,7 @@ from .patterns import COUNCIL as _COUNCIL
 from .patterns import DEAR as _DEAR
 from .patterns import NOT_SEND as _NOT_SEND
 from .patterns import SIGN_OFF as _SIGN_OFF
-from .patterns import TITLE_2016, TITLE_2023, WSOA_TERM, council_words
+from .patterns import TITLE_2016, TITLE_2023, WSOA_EVALUATION, WSOA_TERM, council_words
 from .parse.common import find_date_range, sentence_around
 from .parse.initial_2016 import wsoa_statement
 from .types import Classified, LetterChunk, NotSendDocument, SourceKind
@@ -97,7 +97,9 @@ def classify(chunk: LetterChunk) -> Classified:
     if re.search(r"Area\s+SEND\s+(?:inspection|monitoring)", head, re.I) and _2023_BODY.search(head) and not _speaks_about_it(text):
         kind = "monitoring_inspection" if _2023_MONITORING.search(head[:600]) else "full_inspection"
         return Classified(chunk=chunk, kind=kind, framework="2023", source_kind="letter")
-    if _is_council_summary(text) or _is_secondary_report_2016(text):
+    # Ofsted and the CQC's evaluation of a written statement of action (no title of its own) states the WSOA and when
+    # it was judged fit for purpose: read as a text about the inspection that required it.
+    if WSOA_EVALUATION.search(text) or _is_council_summary(text) or _is_secondary_report_2016(text):
         _reject_figures_about_many_areas(text)
         return Classified(chunk=chunk, kind=_secondary_kind_2016(text), framework="2016", source_kind="secondary")
     if _SEND_INSPECTION_TOPIC.search(text):

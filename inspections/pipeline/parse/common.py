@@ -54,9 +54,10 @@ DATE_RE = re.compile(
 # "4 December 2017 and 8 December 2017", "4 - 8 December 2017", "22 and 24 November 2021".
 # The lookaheads repeat what the first character must be: they let the regex engine skip cheaply to candidates
 # (a range is searched for in many sentences; these two scans were a tenth of a letter's parse time).
+# Press wording too: "From the 13th to the 17th of November 2023", "between the 6 November 2023 and 24 November 2023".
 RANGE_DAY_FIRST = re.compile(
-    rf"(?=\d)\b(?P<d1>\d{{1,2}}){_ORD}(?:\s+(?P<m1>{MONTH}))?(?:,?\s+(?P<y1>\d{{4}}))?{_SEP}"
-    rf"(?P<d2>\d{{1,2}}){_ORD}\s+(?P<m2>{MONTH}),?\s+(?P<y2>\d{{4}})\b",
+    rf"(?=\d)\b(?P<d1>\d{{1,2}}){_ORD}(?:\s+(?:of\s+)?(?P<m1>{MONTH}))?(?:,?\s+(?P<y1>\d{{4}}))?{_SEP}(?:the\s+)?"
+    rf"(?P<d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m2>{MONTH}),?\s+(?P<y2>\d{{4}})\b",
     re.I,
 )
 # Month first: "July 8th-10th 2019", "July 8 to July 10, 2019".
@@ -402,6 +403,20 @@ def find_date_range(text: str, pos: int = 0, endpos: int | None = None) -> DateR
             found.append(DateRange(start, end, m.start(), m.end(), m.group(0)))
             break
     return min(found, key=lambda r: r.match_start) if found else None
+
+
+def month_name(name: str) -> str:
+    """'Jan.' / 'january' -> 'January': a month as a period is shown ("January 2017")."""
+    number = MONTHS[name.lower().rstrip(".")]
+    return date(2000, number, 1).strftime("%B")
+
+
+def set_period(letter, text: str, start: int, end: int, c: Cleaned, precision: str = "month") -> None:
+    """Record a visit known only to the month (or year): the period as written and its precision, pointing at the
+    words that state it. The days stay unknown (start_date/end_date None): a month is never turned into a day."""
+    letter.period_text = normalise_ws(text)[:100]
+    letter.date_precision = precision
+    letter.dates_span = c.span(start, end)
 
 
 def sentence_around(text: str, index: int) -> tuple[int, int]:

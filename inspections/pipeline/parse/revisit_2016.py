@@ -94,6 +94,11 @@ def read_initial_facts(letter: ParsedLetter, c: Cleaned) -> None:
     bodies = c.search_from(WSOA_BODIES, "responsible", back=700)
     if bodies:
         letter.wsoa_bodies = cm.join_lines(bodies["bodies"])
+        # The WSOA's own sentence ("HMCI determined that a written statement of action was required ..."): the
+        # fact's provenance, never the revisit's dates.
+        s, e = cm.sentence_around(c.text, bodies.start())
+        letter.initial_outcome = "wsoa_required"
+        letter.initial_outcome_span = c.span(s, e)
 
 
 def read_judgements(letter: ParsedLetter, c: Cleaned) -> None:
