@@ -44,10 +44,15 @@ _ORD = r"(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"  # "Monday 22 November and Wednesday 24 ..."
 _SEP = r"\s*(?:to|until|and|-|–|—)\s*" + _WEEKDAY
 # A date: "3 October 2016", "3rd October, 2016", "3 Oct 2016"; month first as US-style templates and some councils
-# write it: "October 3, 2016", "October 3rd 2016". Numeric dates (03/10/2016) are not read: day/month order is unknown.
-DATE = rf"(?:\d{{1,2}}{_ORD}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}})"
+# write it: "October 3, 2016", "October 3rd 2016". Numeric dates ("09/06/2022", "9.6.2022") are read in the UK
+# order, day/month/year: these are English publications (Ofsted, the CQC, English councils and press), whose house
+# styles write dates day first; a month-first reading would be a US convention none of them uses. A numeric "date"
+# that is no date in that order (13th month) is not read.
+_NUMERIC = r"(?P<dn>\d{1,2})(?P<sep>[/.])(?P<mn>\d{1,2})(?P=sep)(?P<yn>(?:19|20)\d\d)"
+DATE = rf"(?:\d{{1,2}}{_ORD}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}}|\d{{1,2}}[/.]\d{{1,2}}[/.](?:19|20)\d\d)"
 DATE_RE = re.compile(
-    rf"\b(?:(?P<d>\d{{1,2}}){_ORD}\s+(?P<m>{MONTH}),?\s+(?P<y>\d{{4}})|(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}}){_ORD},?\s+(?P<y2>\d{{4}}))\b",
+    rf"\b(?:(?P<d>\d{{1,2}}){_ORD}\s+(?P<m>{MONTH}),?\s+(?P<y>\d{{4}})|(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}}){_ORD},?\s+(?P<y2>\d{{4}})"
+    rf"|{_NUMERIC})\b",
     re.I,
 )
 # A range, day first: "3 October to 7 October 2016", "3 to 7 October 2016", "28 February to 2 March 2018",
@@ -357,9 +362,14 @@ def to_date(day: str | int, month: str, year: str | int) -> date | None:
 
 
 def date_of(m: re.Match[str]) -> date | None:
-    """The date a DATE_RE match names (either order of day and month)."""
+    """The date a DATE_RE match names (either order of day and month; numeric dates day first, UK order)."""
     if m["d"] is not None:
         return to_date(m["d"], m["m"], m["y"])
+    if m["dn"] is not None:
+        try:
+            return date(int(m["yn"]), int(m["mn"]), int(m["dn"]))
+        except ValueError:
+            return None
     return to_date(m["d2"], m["m2"], m["y2"])
 
 

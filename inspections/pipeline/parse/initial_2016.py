@@ -168,6 +168,9 @@ def read_dates(letter: ParsedLetter, c: Cleaned, body_from: int) -> None:
     letter.dates_span = c.span(rng.match_start, rng.match_end)
 
 
+_DATE_LIKE = re.compile(r"(?m)^[ \t]*(?:Date[ \t]*:?[ \t]*)?(\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})[ \t]*$")
+
+
 def read_letter_date(letter: ParsedLetter, c: Cleaned, title: re.Match[str] | None) -> None:
     limit = title.start() if title else min(len(c.text), 1500)
     dear = cm.DEAR_RE.search(c.text, 0, limit)
@@ -180,6 +183,12 @@ def read_letter_date(letter: ParsedLetter, c: Cleaned, title: re.Match[str] | No
         if dates_at < limit:
             limit = cm.sentence_around(c.text, dates_at)[0]
     letter.letter_date, letter.letter_date_span = cm.letter_date(c, 0, limit)
+    if letter.letter_date is None:
+        # A date the letterhead states in a form not read ("09/06/22", "13/25/2022"): a person reads it; never
+        # a silent "Letter: not known".
+        odd = _DATE_LIKE.search(c.text, 0, limit)
+        if odd:
+            letter.flag(f"The letter's date could not be read: “{odd.group(0)}” is not a date in day/month/year order with a four-digit year.")
     if letter.letter_date and letter.end_date and letter.letter_date < letter.end_date:
         letter.flag("The letter is dated before the inspection ended.")
 

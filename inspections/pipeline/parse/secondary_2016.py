@@ -49,6 +49,13 @@ SOME_SUFFICIENT = re.compile(
 )
 
 
+NOTICE_OF_REVISIT = re.compile(
+    r"\bwill\s+(?:be\s+)?(?:undertak|conduct|carry(?:ing)?\s+out)\w*\s+(?:a|the)\s+(?:[\w-]+\s+){0,3}?re-?visit"
+    r"|\b(?:Ofsted|CQC|Commission|inspectors)\s+(?:will|are\s+going\s+to)\s+(?:be\s+)?(?:re-?visit(?:ing)?|return(?:ing)?\s+to)\b",
+    re.I,
+)
+
+
 def parse_secondary(item: Classified, document_text: str) -> ParsedLetter:
     chunk = item.chunk
     c = cm.clean(document_text, chunk.span.start, chunk.span.end)
@@ -59,6 +66,17 @@ def parse_secondary(item: Classified, document_text: str) -> ParsedLetter:
     read_lead(letter, c)
     read_published(letter, c)
     items = read_list(c)
+    if item.kind == "initial_inspection" and NOTICE_OF_REVISIT.search(c.text):
+        # A notice of a revisit to come: the WSOA it speaks of is read; the visit itself, not yet made, is not, and
+        # no date of the notice belongs to the initial inspection.
+        letter.findings["notice_of_revisit"] = True
+        letter.flag("A notice of a revisit to come: only the written statement of action it speaks of is read; the "
+                    "revisit is recorded when a text says it has happened.")
+        read_initial_outcome(letter, c, [])
+        letter.start_date = letter.end_date = letter.dates_span = None
+        letter.period_text, letter.date_precision = "", ""
+        letter.review_reasons = [r for r in letter.review_reasons if "dates of the inspection" not in r]
+        return letter
     if item.kind == "revisit":
         read_initial_period(letter, c)
         read_revisit_outcome(letter, c, items)
@@ -133,7 +151,7 @@ AREA_IN_TEXT = [
     # "Telford & Wrekin SEND services rated highly"
     re.compile(rf"(?:^|(?<=[\s(]))(?P<area>{_NAME}){_POSSESSIVE}?\s+SEND\s+(?:services|partnership|system)\b"),
     # "Ofsted and the CQC revisited Barnsley between ...", "Inspectors visited Wiltshire between ..."
-    re.compile(rf"\b(?:revisited|re-visited|inspected|visited)\s+(?:the\s+)?(?P<area>{_NAME})(?=\s+(?:between|from|on|in|during|over|to|for)\b|\s*[,.;])"),
+    re.compile(rf"\b(?:revisit(?:ed)?|re-visit(?:ed)?|inspected|visited)\s+(?:the\s+)?(?P<area>{_NAME})(?=\s+(?:between|from|on|in|during|over|to|for)\b|\s*[,.;])"),
     # A web page's title: "Our action plan (Written Statement of Action) | Central Bedfordshire Council"
     re.compile(rf"[|–—-][ \t]+(?P<area>{_NAME})[ \t]+(?:Borough[ \t]+|County[ \t]+|City[ \t]+|Metropolitan[ \t]+Borough[ \t]+)?Council[ \t]*$", re.M),
     # "Buckinghamshire was required to", "concluded that Essex has not", "They said Kent had made"
@@ -178,6 +196,9 @@ _NOT_AN_AREA = re.compile(
 )
 
 
+_ROLE_END = re.compile(r"\b(?:Services|Director|Officer|Executive|Manager|Lead|Member|Chair|Chief)$")
+
+
 def area_names_in_text(c: Cleaned) -> list[tuple[str, tuple[int, int]]]:
     """Every phrase the text uses to name the inspected area (issue 12, kind 6), in text order, with its clean-text
     bounds and, for a name cut at its first comma ("Torbay, Ofsted found ..." -> "Torbay"), the whole phrase it was
@@ -196,6 +217,13 @@ def area_names_in_text(c: Cleaned) -> list[tuple[str, tuple[int, int]]]:
             if "," in raw:
                 head = raw.split(",")[0].strip()
                 found.append((m.start("area"), head, (start, start + len(head)), raw))
+                # "Director of Children's Services, Salford City Council": the name after the last comma, too.
+                # Only after a person's role ("..., Director of Children's Services, Salford City Council"): a list of
+                # bodies ("Bristol, North Somerset and South Gloucestershire ICB") is not cut into areas.
+                tail = raw.rsplit(",", 1)[1].strip()
+                if tail and not _NOT_AN_AREA.match(tail) and _ROLE_END.search(raw.rsplit(",", 1)[0]):
+                    at = start + raw.rindex(tail)
+                    found.append((m.start("area"), tail, (at, at + len(tail)), raw))
     # A pattern that stops at a comma gives a cut name too: it is a fallback of the whole name read at the same place.
     found = [
         (at, name, bounds, cut_from or next((other for a2, other, _, _ in found if a2 == at and other.startswith(name + ",")), ""))
@@ -325,8 +353,8 @@ def read_initial_period(letter: ParsedLetter, c: Cleaned) -> None:
         if rng and (letter.start_date is None or rng.end < letter.start_date):
             letter.initial_start_date, letter.initial_end_date = rng.start, rng.end
             letter.findings["initial_dates_span"] = list(_doc_span(c, rng.match_start, rng.match_end))
-            return
-    month = month_of_visit(c, revisit=False)
+            break
+    month = month_of_visit(c, revisit=False) if letter.initial_start_date is None else None
     if month is not None:
         letter.initial_period_text = _period_of(month)[0]
     verdict, required, _ = wsoa_statement(c.text)
@@ -604,7 +632,9 @@ _EXISTING_WSOA = re.compile(
     rf"|\b(?:produced?|developed|wrote|written|submitted|published|co-produced|prepared)\s+(?:a|an|our|the|its|their)\s+(?:joint\s+)?{WSOA_TERM}"
     # "the areas detailed in the written statement of action", "strong progress with your Written Statement of Action"
     rf"|\b(?:detailed|set\s+out|identified|described|outlined|listed|contained)\s+in\s+(?:the|our|its|their|your)\s+(?:SEND\s+)?{WSOA_TERM}"
-    rf"|\bprogress\s+(?:with|on|against|in\s+delivering|in\s+implementing)\s+(?:the|our|its|their|your)\s+(?:SEND\s+)?{WSOA_TERM}",
+    rf"|\bprogress\s+(?:with|on|against|in\s+delivering|in\s+implementing)\s+(?:the|our|its|their|your)\s+(?:SEND\s+)?{WSOA_TERM}"
+    # "the four areas of significant weakness in our written statement of action": the area's own
+    rf"|\bweakness(?:es)?\s+(?:in|of|set\s+out\s+in)\s+(?:our|its|their|your)\s+(?:SEND\s+)?{WSOA_TERM}",
     re.I,
 )
 

@@ -71,7 +71,7 @@ _FUTURE_VISIT = re.compile(
 # A visit that happened: "inspected the Leeds local area partnership from 3 to 7 March 2025", "returned to Sheffield".
 _PAST_VISIT = re.compile(
     r"\b(?:inspected|visited|carried\s+out|conducted|took\s+place|returned|re-?inspected|found|judged|concluded|"
-    r"published|undertook|undertaken|began|started)\b",
+    r"published|undertook|undertaken)\b",
     re.I,
 )
 _INSPECTION_WORD = re.compile(r"\binspect\w*|\bmonitoring\s+(?:inspection|visit)|\bOfsted\b|\bCQC\b|Care\s+Quality\s+Commission", re.I)
@@ -370,6 +370,8 @@ AREA_PATTERNS = [
     re.compile(rf"(?i:local\s+area\s+partnership)\s+(?:in|for|of)\s+(?:the\s+)?{_NAME}(?=[\s,.:;)]|$)"),
 ]
 _NOT_AREA = {
+    # "the Sheffield local area partnership in July 2025": a month is never an area
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "the", "our", "this", "that", "a", "an", "each", "every", "their", "its", "his", "her", "ofsted", "cqc", "send", "nhs",
     "council", "news", "forum", "inspectors", "local", "area", "partnership", "parent", "parents", "in", "of", "and",
     "between", "from", "today", "published", "how", "what", "when", "where", "why", "we", "us", "children", "young",
@@ -477,9 +479,13 @@ def _visit_dates(c: Cleaned, sents: list[Sentence], monitoring: bool | None, ski
     return None
 
 
+_EARLIER_VISIT = re.compile(r"\b(?:previous|earlier|last|first|original)\s+(?:full\s+)?(?:visit|inspection)\b", re.I)
+
+
 def _visit_month(sents: list[Sentence], monitoring: bool | None) -> tuple[Sentence, re.Match[str]] | None:
     for s in sents:
-        if not _INSPECTION_WORD.search(s.text):
+        # "In July 2023 they found ... during a previous visit": the press's word for the inspection followed up.
+        if not _INSPECTION_WORD.search(s.text) and not (monitoring is False and _EARLIER_VISIT.search(s.text)):
             continue
         if monitoring is not None and bool(_MONITORING.search(s.text)) != monitoring:
             continue
