@@ -383,7 +383,11 @@ def _placeholder(letter: ParsedLetter, lead: LetterRecord) -> InspectionPlan:
         "outcome": outcome, "outcome_text": "", "lead_inspector": "", "inspection_team": [], "findings": {},
         "next_inspection_text": "", "previous_inspection_start": None, "previous_inspection_end": None, "is_placeholder": True,
     }
-    return InspectionPlan(framework, kind, letter.initial_start_date, values, _provenance(lead, letter, _heading_span(letter)), letters=[])
+    # Every fact cites the sentence that states it: the initial inspection's own dates when the follow-up restates
+    # them, else its WSOA sentence, else (only named by the follow-up) the follow-up's heading.
+    stated = letter.findings.get("initial_dates_span")
+    span = Span(*stated) if stated else letter.initial_outcome_span or _heading_span(letter)
+    return InspectionPlan(framework, kind, letter.initial_start_date, values, _provenance(lead, letter, span), letters=[])
 
 
 # The 2023 framework began in January 2023: an earlier "previous inspection" was a 2016-framework initial one.

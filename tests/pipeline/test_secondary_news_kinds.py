@@ -159,6 +159,9 @@ def test_k4_the_placeholder_inspection_holds_the_restated_wsoa_with_its_own_sent
     assert inspection.values["outcome"] == "wsoa_required" and inspection.values["start_date"] == date(2017, 7, 10)
     wsoa_span = inspection.wsoa.prov.span
     assert "written statement of action was required" in REVISIT_TEXT[wsoa_span.start : wsoa_span.end]
+    # The inspection itself cites the sentence that dates it, never the revisit's dates.
+    cited = REVISIT_TEXT[inspection.prov.span.start : inspection.prov.span.end]
+    assert "first inspected between 10 and 14 July 2017" in cited and "December" not in cited
 
 
 # --- kind 5 (and issue 19 item 2): results given partly ------------------------------------------------------------
@@ -309,5 +312,20 @@ def test_the_revisit_letters_restated_wsoa_points_at_the_hmci_sentence():
             plan = project_area([LetterRecord(1, 1, "a", 0, "f1", letter)])
             wsoa_span = plan.inspections[0].wsoa.prov.span
             assert wsoa_span == span  # the WSOA fact cites that sentence, not the revisit's dates
+            if letter.initial_start_date:
+                cited = text[plan.inspections[0].prov.span.start : plan.inspections[0].prov.span.end]
+                assert cited != text[letter.dates_span.start : letter.dates_span.end]
             checked += 1
     assert checked >= 1
+
+
+# --- issue 19 item 8: a letter's date in a form not read is flagged, never silently unknown -----------------------------
+
+
+@pytest.mark.parametrize("written", ["13/25/2022", "09/06/22"])
+def test_a_letterhead_date_that_cannot_be_read_is_flagged_with_the_reason(written):
+    seed = (FIXTURES / "seeds" / "001_3cc412fc11709ace.txt").read_text(encoding="utf-8")
+    text = seed.replace("\n7 January 2022\n", f"\n{written}\n")
+    (letter,) = [parse_letter(classify(c), text) for c in split_letters(text)]
+    assert letter.letter_date is None
+    assert any(written in r and "could not be read" in r for r in letter.review_reasons)

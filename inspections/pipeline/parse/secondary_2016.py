@@ -352,7 +352,7 @@ def read_initial_period(letter: ParsedLetter, c: Cleaned) -> None:
         rng = cm.find_date_range(c.text, s, e)
         if rng and (letter.start_date is None or rng.end < letter.start_date):
             letter.initial_start_date, letter.initial_end_date = rng.start, rng.end
-            letter.findings["initial_dates_span"] = list(_doc_span(c, rng.match_start, rng.match_end))
+            letter.findings["initial_dates_span"] = list(_doc_span(c, s, e))  # the sentence that dates it
             break
     month = month_of_visit(c, revisit=False) if letter.initial_start_date is None else None
     if month is not None:
