@@ -329,3 +329,12 @@ def test_a_letterhead_date_that_cannot_be_read_is_flagged_with_the_reason(writte
     (letter,) = [parse_letter(classify(c), text) for c in split_letters(text)]
     assert letter.letter_date is None
     assert any(written in r and "could not be read" in r for r in letter.review_reasons)
+
+
+def test_k5_insufficient_progress_in_some_areas_is_not_none():
+    letter = run("SEND revisit\n\nInspectors re-visited SEND services in Salford in May 2019 and found insufficient progress "
+                 "in two areas of significant weakness.").letter
+    assert letter.overall == ""  # the others are not stated: unknown, never sufficient_none
+    letter = run("SEND revisit\n\nInspectors re-visited SEND services in Salford in May 2019 and found that the area had not "
+                 "made sufficient progress in any of the areas of significant weakness.").letter
+    assert letter.overall == "sufficient_none"

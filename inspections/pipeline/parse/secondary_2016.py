@@ -568,6 +568,22 @@ def read_partial_result(letter: ParsedLetter, c: Cleaned) -> bool:
     return False
 
 
+# "insufficient progress in two areas", "in three of the weaknesses": a count of some weaknesses, not all of them.
+_SUBSET = re.compile(
+    rf"\b(?:in|on|against|regarding)\s+(?:addressing\s+)?(?:only\s+)?(?:the\s+)?(?:{_NUM_WORD}|some|several|a\s+few|most|many)\s+"
+    r"(?:(?:of\s+the\s+)?(?:other\s+|remaining\s+)?(?:areas?|weakness(?:es)?|concerns?))",
+    re.I,
+)
+
+
+def _a_subset(text: str, at: int) -> bool:
+    """True when the 'insufficient progress' sentence counts some weaknesses ("in two areas"): then the others are
+    not said to be insufficient, and the result is not 'none'."""
+    s, e = cm.sentence_around(text, at)
+    sentence = text[s:e]
+    return bool(_SUBSET.search(sentence)) and not re.search(r"\b(?:all|any|each|every|none)\b", sentence, re.I)
+
+
 def read_revisit_outcome(letter: ParsedLetter, c: Cleaned, items) -> None:
     if read_partial_result(letter, c):
         return
@@ -586,7 +602,7 @@ def read_revisit_outcome(letter: ParsedLetter, c: Cleaned, items) -> None:
     if all_m and not none_m:
         verdict, letter.overall = True, "sufficient_all"
         s, e = cm.sentence_around(c.text, all_m.start())
-    elif none_m and not all_m and not some_m:
+    elif none_m and not all_m and not some_m and not _a_subset(c.text, none_m.start()):
         verdict, letter.overall = False, "sufficient_none"
         s, e = cm.sentence_around(c.text, none_m.start())
     elif some_m and not all_m and _is_part(some_m):
