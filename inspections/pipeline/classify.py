@@ -206,7 +206,9 @@ _AREA_INSPECTION_2016 = re.compile(
     r"|\bSEND\s+(?:joint\s+)?(?:area\s+)?(?:inspection|re-?visit)\b"
     # The press's passive and "by" forms: "were inspected by Ofsted and the Care Quality Commission", "an inspection
     # by Ofsted and the CQC of services for children with special educational needs", "a visit by inspectors".
-    r"|\b(?:inspected|revisited|re-visited|visited|inspection|re-?visit|visit)\s+by\s+(?:the\s+)?(?:Ofsted|CQC|Care\s+Quality|inspectors)\b",
+    r"|\b(?:inspected|revisited|re-visited|visited|inspection|re-?visit|visit)\s+by\s+(?:the\s+)?(?:Ofsted|CQC|Care\s+Quality|inspectors)\b"
+    # "a joint local area special educational needs and disabilities (SEND) revisit"
+    r"|\b(?:joint|local\s+area)\s+[\w\s/]{0,80}?\(SEND\)\s+(?:inspection|re-?visit)\b",
     re.I,
 )
 _RESULT_2016 = re.compile(

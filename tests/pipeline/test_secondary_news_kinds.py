@@ -338,3 +338,20 @@ def test_k5_insufficient_progress_in_some_areas_is_not_none():
     letter = run("SEND revisit\n\nInspectors re-visited SEND services in Salford in May 2019 and found that the area had not "
                  "made sufficient progress in any of the areas of significant weakness.").letter
     assert letter.overall == "sufficient_none"
+
+
+def test_k6_the_month_before_the_subject_and_a_year_before_the_word():
+    r = run("In October 2017 the Salford City Council area was inspected by Ofsted and the CQC for its SEND services. A "
+            "written statement of action was required.")
+    assert (r.letter.period_text, r.letter.date_precision) == ("October 2017", "month")
+    letter = run("Between Monday, 3 June 2019 and Wednesday, 5 June 2019 Ofsted and the Care Quality Commission carried out "
+                 "a joint local area special educational needs and disabilities (SEND) revisit in Salford following a 2017 "
+                 "inspection. Inspectors said sufficient progress had been made in all areas.").letter
+    assert (letter.kind, letter.start_date, letter.end_date) == ("revisit", date(2019, 6, 3), date(2019, 6, 5))
+    assert (letter.initial_period_text, letter.overall) == ("2017", "sufficient_all")
+
+
+def test_k5_a_count_sufficient_and_the_rest_outstanding_is_some_with_judgements_open():
+    letter = run("SEND revisit\n\nInspectors re-visited SEND services in Salford in May 2019. The inspection team said that "
+                 "sufficient progress had been made against three areas, with two remaining outstanding.").letter
+    assert letter.overall == "sufficient_some" and letter.judgements == []

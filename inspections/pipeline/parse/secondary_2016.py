@@ -270,7 +270,11 @@ MONTH_OF_INSPECTION = re.compile(
     rf"\b(?P<word>inspection|inspected|re-?visit(?:ed)?|re-?inspection|(?<!monitoring\s)visit(?:ed)?|returned|came\s+back)\b"
     rf"(?:(?!\b(?:{_GAP_STOP})\b)[^.;\n]){{0,100}}?"
     rf"\b(?:in|during)\s+(?:(?P<month>{cm.MONTH})\s+)?(?P<year>20\d\d)\b(?!\s*[-–/]\s*\d)"
-    rf"|\b(?:the\s+)?(?P<month2>{cm.MONTH})\s+(?P<year2>20\d\d)\s+(?:joint\s+|local\s+area\s+|SEND\s+|Ofsted\s+(?:and\s+CQC\s+)?)*(?P<word2>inspection|re-?visit|re-?inspection|visit)\b",
+    rf"|\b(?:the\s+)?(?P<month2>{cm.MONTH})\s+(?P<year2>20\d\d)\s+(?:joint\s+|local\s+area\s+|SEND\s+|Ofsted\s+(?:and\s+CQC\s+)?)*(?P<word2>inspection|re-?visit|re-?inspection|visit)\b"
+    # "In November 2017 the Lancashire County Council area was inspected", "In May 2019 Bury was re-visited"
+    # "following a 2016 inspection", "the 2017 SEND inspection": a year only
+    rf"|\b(?:a|the|its|their|our)\s+(?P<year4>20\d\d)\s+(?:joint\s+|local\s+area\s+|SEND\s+)*(?P<word4>inspection|re-?visit)\b"
+    rf"|\bIn\s+(?P<month3>{cm.MONTH})\s+(?P<year3>20\d\d),?\s+(?:(?!\b(?:{_GAP_STOP})\b)[^.;\n]){{0,80}}?\b(?:was|were)\s+(?P<word3>inspected|re-?visited|revisited)\b",
     re.I,
 )
 
@@ -278,7 +282,7 @@ MONTH_OF_INSPECTION = re.compile(
 def month_of_visit(c: Cleaned, revisit: bool) -> re.Match[str] | None:
     """The first "<visit word> … in <Month> <year>" about the initial inspection (revisit=False) or the revisit."""
     for m in MONTH_OF_INSPECTION.finditer(c.text):
-        word = m["word"] or m["word2"]
+        word = m["word"] or m["word2"] or m["word3"] or m["word4"]
         if (_REVISIT_WORDS.match(word) is not None) != revisit:
             continue
         if not revisit:
@@ -294,8 +298,12 @@ def _period_of(m: re.Match[str]) -> tuple[str, int, int, str]:
     states, where its words are, and its precision."""
     if m["month2"]:
         return f"{cm.month_name(m['month2'])} {m['year2']}", m.start("month2"), m.end("year2"), "month"
+    if m["month3"]:
+        return f"{cm.month_name(m['month3'])} {m['year3']}", m.start("month3"), m.end("year3"), "month"
     if m["month"]:
         return f"{cm.month_name(m['month'])} {m['year']}", m.start("month"), m.end("year"), "month"
+    if m["year4"]:
+        return m["year4"], m.start("year4"), m.end("year4"), "year"
     return m["year"], m.start("year"), m.end("year"), "year"
 
 
@@ -328,8 +336,8 @@ def read_dates(letter: ParsedLetter, c: Cleaned) -> None:
         period, a, b, precision = _period_of(month)
         # Kept as a period (never as a day); it also tells stage 6 which authority existed then.
         if precision == "month":
-            number = cm.MONTHS[(month["month"] or month["month2"]).lower().rstrip(".")]
-            letter.findings["month_stated"] = f"{month['year'] or month['year2']}-{number:02d}"
+            number = cm.MONTHS[(month["month"] or month["month2"] or month["month3"]).lower().rstrip(".")]
+            letter.findings["month_stated"] = f"{month['year'] or month['year2'] or month['year3']}-{number:02d}"
         cm.set_period(letter, period, a, b, c, precision)
         letter.flag(f"Only the {precision} of the {'revisit' if revisit else 'inspection'} is given ({period}): its dates are unknown.")
         return
@@ -475,6 +483,13 @@ FOLLOWING_SUFFICIENT = re.compile(
     rf"(?:addressing\s+)?the\s+following\s+(?:(?P<k>{_NUM_WORD})\s+)?(?:areas?|weakness(?:es)?)[^:\n]{{0,40}}:",
     re.I,
 )
+# "sufficient progress had been made against three areas, with two remaining outstanding"
+COUNT_AND_REST = re.compile(
+    r"(?<!in)(?<!not\s)(?:sufficient|enough)\s+progress\s+(?:had\s+been\s+|has\s+been\s+|was\s+)?(?:made\s+)?(?:in|on|against)\s+"
+    rf"(?:addressing\s+)?(?P<k>{_NUM_WORD})\s+(?:areas?|weakness(?:es)?)\b[^.;]{{0,40}}?\b(?P<m>{_NUM_WORD})\s+(?:(?:areas?|weakness(?:es)?)\s+)?"
+    r"(?:remaining\s+outstanding|remain(?:ing)?\s+outstanding|still\s+outstanding|outstanding|remaining|still\s+to\s+be\s+addressed|requir(?:ing|ed)\s+further)",
+    re.I,
+)
 WEAKNESS_TOTAL = re.compile(
     rf"\b(?P<n>{_NUM_WORD})\s+(?:(?:areas?|aspects?)\s+of\s+(?:significant\s+)?(?:weakness|concern)|(?:significant\s+)?weaknesses)\b",
     re.I,
@@ -524,6 +539,15 @@ def read_partial_result(letter: ParsedLetter, c: Cleaned) -> bool:
     named = _finding(NAMED_SUFFICIENT, c.text)
     others = _finding(OTHERS_INSUFFICIENT, c.text)
     following = _finding(FOLLOWING_SUFFICIENT, c.text)
+    counted = _finding(COUNT_AND_REST, c.text)
+    if counted and not named and not following:
+        k, rest = _count_word(counted["k"]), _count_word(counted["m"])
+        if k and rest:
+            s, e = cm.sentence_around(c.text, counted.start())
+            letter.overall = "sufficient_some"
+            letter.overall_text = cm.join_lines(c.text[s:e])
+            letter.flag(f"The text gives sufficient progress in {k} areas and {rest} still outstanding, not which ones; judgements are left open.")
+            return True
     if named and others:
         s, e = cm.sentence_around(c.text, named.start())
         what = cm.join_lines(named["what"]).strip(" ,")
