@@ -48,7 +48,7 @@ MEASURED_KEYS = frozenset({
     "next_full_inspection_within_years", "monitoring_inspection_within_months", "weaknesses", "priority_actions",
     "priority_action_responsible_bodies", "improvement_areas", "wsoa_fit_for_purpose_date", "revisit_start",
     "revisit_end", "revisit_letter_date", "monitoring_start", "monitoring_end", "monitoring_letter_date", "overall",
-    "judgements",
+    "judgements", "revisit_month", "monitoring_month", "monitoring_outcome",
 })
 # Keys the judge reads as ISO dates (a label with another shape there is an error, not a silent miss).
 DATE_KEYS = frozenset({
@@ -57,10 +57,21 @@ DATE_KEYS = frozenset({
     "revisit_start", "revisit_end", "revisit_letter_date", "monitoring_start", "monitoring_end", "monitoring_letter_date",
 })
 # Keys that say a follow-up visit (2016 revisit / 2023 monitoring inspection) HAPPENED, as the text states it.
+# The news labels (../shared/corpus/secondary-news) also say a visit happened with a date that has no year
+# ("revisit_month_no_year": "January") and give a monitoring inspection's result in words (`monitoring_outcome`,
+# null for a notice of a visit still to come); `monitoring_inspection_planned_*` is a visit to come, never one held.
 _REVISIT_KEYS = ("revisit_start", "revisit_end", "revisit_month", "revisit_letter_date", "revisit_letter_published",
-                 "revisit_letter_month", "revisit_week_of", "revisit_duration_days")
+                 "revisit_letter_month", "revisit_week_of", "revisit_duration_days", "revisit_month_no_year")
 _MONITORING_KEYS = ("monitoring_start", "monitoring_end", "monitoring_month", "monitoring_letter_date",
-                    "monitoring_letter_published")
+                    "monitoring_letter_published", "monitoring_inspection_start_no_year",
+                    "monitoring_inspection_period_no_year", "monitoring_outcome")
+# The labelled core facts of a text about an inspection (the measure issue 22 sets a floor on): its dates (a month or
+# a year when that is all the text gives), whether a WSOA was required, the follow-up's dates and its overall result.
+CORE_FIELDS = frozenset({
+    "inspection_start", "inspection_end", "inspection_month", "inspection_start_month", "inspection_year",
+    "wsoa_required", "revisit_start", "revisit_end", "revisit_month", "monitoring_start", "monitoring_end",
+    "monitoring_month", "overall", "monitoring_outcome",
+})
 _MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                 "november", "december"]
 
@@ -279,6 +290,19 @@ def _period_ok(period_text: str, facts: dict[str, Any]) -> tuple[bool, Any]:
     return False, None
 
 
+def _follow_up_period_ok(period_text: str, facts: dict[str, Any], prefix: str) -> tuple[bool, Any]:
+    """A follow-up's loose period ("May 2019") is right when it names the month (and year) the text gives for it."""
+    text = period_text.lower()
+    month = facts.get(f"{prefix}_month")
+    if month:
+        year, number = month.split("-")
+        return (year in text and _MONTH_NAMES[int(number) - 1] in text), month
+    start = _iso(facts.get(f"{prefix}_start"))
+    if start is not None:
+        return (str(start.year) in text and _MONTH_NAMES[start.month - 1] in text), facts[f"{prefix}_start"]
+    return False, None
+
+
 # --- precision -------------------------------------------------------------------------------------------------
 
 
@@ -410,11 +434,17 @@ class _Judge:
         self.add(rec, "record", rec.kind, f"a {prefix} the text states", stated, f"the text states no {prefix} that took place")
         self.exact(rec, "start_date", f.get("start_date"), f"{prefix}_start", loose=(f"{prefix}_month", f"{prefix}_week_of"))
         self.exact(rec, "end_date", f.get("end_date"), f"{prefix}_end", loose=(f"{prefix}_month",))
+        if f.get("period_text"):
+            ok, expected = _follow_up_period_ok(f["period_text"], self.facts, prefix)
+            self.add(rec, "period_text", f["period_text"], expected, ok, "the text states no such period")
         own_letter = self.style in FOLLOW_UP_LETTER_STYLES and f"{prefix}_letter_date" not in self.facts
         self.exact(rec, "letter_date", f.get("letter_date"), "letter_date" if own_letter else f"{prefix}_letter_date",
                    loose=(f"{prefix}_letter_month",))
         if f.get("overall"):
-            expected = overall_from_label(self.facts.get("overall"))
+            stated = self.facts.get("overall")
+            if monitoring and stated is None:
+                stated = self.facts.get("monitoring_outcome")
+            expected = overall_from_label(stated)
             self.add(rec, "overall", f["overall"], expected, f["overall"] == expected,
                      "the text states no verdict in those words" if expected is None else "differs from what the text states")
         if f.get("lead_inspector"):
@@ -565,8 +595,16 @@ def recall_text(label: dict[str, Any], records: list[StoredRecord], register: li
             check("revisit letter_date", facts["letter_date"], stored(visits, "letter_date", facts["letter_date"]))
         if prefix == "monitoring" and style == "monitoring_report" and facts.get("letter_date"):
             check("monitoring letter_date", facts["letter_date"], stored(visits, "letter_date", facts["letter_date"]))
+    for prefix, kind in (("revisit", "revisit"), ("monitoring", "monitoring_inspection")):
+        if facts.get(f"{prefix}_month") and not facts.get(f"{prefix}_start"):
+            check(f"{prefix}_month", facts[f"{prefix}_month"], any(
+                r.fields.get("period_text") and _follow_up_period_ok(r.fields["period_text"], facts, prefix)[0]
+                for r in by("revisit", kind=kind)))
     if overall_from_label(facts.get("overall")):
         check("overall", facts["overall"], stored(follow_ups, "overall", overall_from_label(facts["overall"])))
+    elif overall_from_label(facts.get("monitoring_outcome")):
+        check("monitoring_outcome", facts["monitoring_outcome"],
+              stored(by("revisit", kind="monitoring_inspection"), "overall", overall_from_label(facts["monitoring_outcome"])))
     judged = [(item_key(r.fields.get("text_as_restated", "")), r.fields.get("sufficient_progress")) for r in by("judgement")]
     for j in facts.get("judgements") or []:
         check("judgements", j["weakness"], (item_key(j["weakness"]), j.get("sufficient_progress")) in judged)
@@ -625,6 +663,39 @@ class TextResult:
         right = sum(v.right for v in self.verdicts)
         rows.append(("ALL", pct(found, len(self.checks)), f"{found}/{len(self.checks)}", pct(right, len(self.verdicts)), f"{right}/{len(self.verdicts)}"))
         return aligned_table(rows)
+
+    def field_table(self) -> str:
+        """Recall per kind of labelled fact (area, inspection_start, wsoa_required, overall, judgements, ...)."""
+        table: dict[str, list[int]] = {}
+        for c in self.checks:
+            row = table.setdefault(c.field, [0, 0])
+            row[0] += c.found
+            row[1] += 1
+        rows = [("labelled fact", "recall", "found/labelled", "core")]
+        for name in sorted(table):
+            found, total = table[name]
+            rows.append((name, f"{100 * found / total:.1f}", f"{found}/{total}", "core" if name in CORE_FIELDS else ""))
+        return aligned_table(rows)
+
+    def core_table(self, corpus_of: dict[str, str]) -> str:
+        """Recall of the core facts (CORE_FIELDS) per labelled corpus; `corpus_of` maps a file to its corpus's name."""
+        table: dict[str, list[int]] = {}
+        for c in self.checks:
+            if c.field in CORE_FIELDS:
+                row = table.setdefault(corpus_of.get(c.file, "?"), [0, 0])
+                row[0] += c.found
+                row[1] += 1
+        rows = [("corpus", "core recall", "found/labelled")]
+        for name in sorted(table):
+            found, total = table[name]
+            rows.append((name, f"{100 * found / total:.1f}", f"{found}/{total}"))
+        return aligned_table(rows)
+
+    def core_recall(self, files: Iterable[str]) -> tuple[int, int]:
+        """(core facts found, core facts labelled) over the given files."""
+        wanted = set(files)
+        core = [c for c in self.checks if c.field in CORE_FIELDS and c.file in wanted]
+        return sum(c.found for c in core), len(core)
 
     def wrong_lines(self) -> list[str]:
         return [f"- {v.file} | {v.record} | {v.field}: got {v.got!r}; text states {v.expected!r} ({v.reason})" for v in self.wrong]

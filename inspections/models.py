@@ -155,6 +155,15 @@ class SourcedFact(models.Model):
         return self.source_document.text[self.span_start : self.span_end]
 
 
+class DatePrecision(models.TextChoices):
+    """How precisely a text dates a visit. A month or a year is kept as written (period_text) and never stored as
+    a day: durations need day precision; trends may use a month or a year."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
 class Inspection(SourcedFact):
     class Kind(models.TextChoices):
         INITIAL = "initial_inspection", "Initial inspection (2016 framework)"
@@ -176,6 +185,10 @@ class Inspection(SourcedFact):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     period_text = models.CharField(max_length=100, blank=True, help_text="When only a loose period is known, e.g. 'February and March 2018'.")
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, blank=True,
+        help_text="How precisely the text dates the visit: day (start_date holds it), month or year (period_text, as written).",
+    )
     letter_date = models.DateField(null=True, blank=True)
     published_date = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
@@ -241,6 +254,11 @@ class Revisit(SourcedFact):
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.REVISIT)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    period_text = models.CharField(max_length=100, blank=True, help_text="When only the month or year is stated, as written: 'May 2019'.")
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, blank=True,
+        help_text="How precisely the text dates the visit: day (start_date holds it), month or year (period_text, as written).",
+    )
     letter_date = models.DateField(null=True, blank=True)
     overall = models.CharField(max_length=32, choices=Overall.choices, blank=True)
     overall_text = models.TextField(blank=True)

@@ -13,7 +13,7 @@ from .patterns import COUNCIL as _COUNCIL
 from .patterns import DEAR as _DEAR
 from .patterns import NOT_SEND as _NOT_SEND
 from .patterns import SIGN_OFF as _SIGN_OFF
-from .patterns import TITLE_2016, TITLE_2023, WSOA_TERM, council_words
+from .patterns import TITLE_2016, TITLE_2023, WSOA_EVALUATION, WSOA_TERM, council_words
 from .parse.common import find_date_range, sentence_around
 from .parse.initial_2016 import wsoa_statement
 from .types import Classified, LetterChunk, NotSendDocument, SourceKind
@@ -81,6 +81,11 @@ def classify(chunk: LetterChunk) -> Classified:
     if about_2023 is not None:
         return about_2023
     if _NOTICE.search(head) and not _states_outcome(text):
+        if _REVISIT_WORD.search(text) and _notice_states_a_wsoa(text):
+            # A revisit is only made where a WSOA was required: a notice of one that speaks of the area's written
+            # statement of action ("the areas of significant weakness detailed in the SEND Written Statement of
+            # Action") states that past fact. The visit to come is not recorded (the parser says so).
+            return Classified(chunk=chunk, kind="initial_inspection", framework="2016", source_kind="secondary")
         raise NotSendDocument(
             "This is a notice of a local area SEND inspection or revisit to come: it states no outcome (no written "
             "statement of action, significant weaknesses or progress judgement was found)."
@@ -97,7 +102,9 @@ def classify(chunk: LetterChunk) -> Classified:
     if re.search(r"Area\s+SEND\s+(?:inspection|monitoring)", head, re.I) and _2023_BODY.search(head) and not _speaks_about_it(text):
         kind = "monitoring_inspection" if _2023_MONITORING.search(head[:600]) else "full_inspection"
         return Classified(chunk=chunk, kind=kind, framework="2023", source_kind="letter")
-    if _is_council_summary(text) or _is_secondary_report_2016(text):
+    # Ofsted and the CQC's evaluation of a written statement of action (no title of its own) states the WSOA and when
+    # it was judged fit for purpose: read as a text about the inspection that required it.
+    if WSOA_EVALUATION.search(text) or _is_council_summary(text) or _is_secondary_report_2016(text):
         _reject_figures_about_many_areas(text)
         return Classified(chunk=chunk, kind=_secondary_kind_2016(text), framework="2016", source_kind="secondary")
     if _SEND_INSPECTION_TOPIC.search(text):
@@ -196,10 +203,19 @@ _AREA_INSPECTION_2016 = re.compile(
     r"|\b(?:the|this|that|a|their|our)\s+(?:SEND\s+|joint\s+)?(?:inspection|re-?visit)\b"
     r"|\b(?:joint|local\s+area|area)\s+(?:SEND\s+)?(?:inspection|re-?visit)\b"
     r"|\b(?:inspect(?:ion|ed)|re-?visit(?:ed)?)\s+(?:of\s+)?(?:the\s+)?(?:local\s+area|SEND\s+services|services\s+for\s+children)"
-    r"|\bSEND\s+(?:joint\s+)?(?:area\s+)?(?:inspection|re-?visit)\b",
+    r"|\bSEND\s+(?:joint\s+)?(?:area\s+)?(?:inspection|re-?visit)\b"
+    # The press's passive and "by" forms: "were inspected by Ofsted and the Care Quality Commission", "an inspection
+    # by Ofsted and the CQC of services for children with special educational needs", "a visit by inspectors".
+    r"|\b(?:inspected|revisited|re-visited|visited|inspection|re-?visit|visit)\s+by\s+(?:the\s+)?(?:Ofsted|CQC|Care\s+Quality|inspectors)\b"
+    # "a joint local area special educational needs and disabilities (SEND) revisit"
+    r"|\b(?:joint|local\s+area)\s+[\w\s/]{0,80}?\(SEND\)\s+(?:inspection|re-?visit)\b",
     re.I,
 )
-_RESULT_2016 = re.compile(rf"{WSOA_TERM}|significant\s+(?:weakness|concern)|(?:sufficient|enough)\s+progress", re.I)
+_RESULT_2016 = re.compile(
+    rf"{WSOA_TERM}|significant\s+(?:weakness|concern)|(?:sufficient|enough)\s+progress|written\s+action\s+plan"
+    r"|\bexplain\s+in\s+writing\s+how",
+    re.I,
+)
 # The 2023 framework's own words: such texts are not read as 2016-framework inspections here.
 _WORDS_2023 = re.compile(
     r"\blocal\s+area\s+partnership\b|widespread\s+and/or\s+systemic|inconsistent\s+experiences|typically\s+positive"
@@ -253,6 +269,13 @@ def _is_secondary_report_2016(text: str) -> bool:
         and (_A_YEAR.search(text) or wsoa_statement(text)[0])
         and not _WORDS_2023.search(text)
     )
+
+
+def _notice_states_a_wsoa(text: str) -> bool:
+    """True when a notice speaks of the area's own written statement of action (never a general explanation)."""
+    from .parse.secondary_2016 import _EXISTING_WSOA
+
+    return wsoa_statement(text)[0] == "required" or _EXISTING_WSOA.search(text) is not None
 
 
 def _states_outcome(text: str) -> bool:

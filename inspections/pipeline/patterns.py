@@ -73,12 +73,15 @@ NOT_SEND: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"Age\s+group\s*:[\s\S]{0,120}?Published\s*:[\s\S]{0,120}?Reference\s+no", re.I),
         "This is an Ofsted national or thematic report, not an inspection letter about one local area.",
     ),
-    (
-        re.compile(r"(?:jointly\s+)?evaluated\s+the\s+written\s+statement\s+of\s+action|statement\s+of\s+action\s+is\s+deemed\s+to\s+be\s+fit\s+for\s+purpose", re.I),
-        "This is Ofsted and the CQC's evaluation of a written statement of action (a fit-for-purpose letter), not an "
-        "inspection or revisit letter; sendtracker does not record these yet.",
-    ),
 ]
+
+# Ofsted and the CQC's letter evaluating an area's written statement of action: it states that the area had to write
+# one and the day it was judged fit for purpose (the letter's own date, unless it gives another).
+WSOA_EVALUATION = re.compile(
+    r"(?:jointly\s+)?evaluated\s+the\s+(?:revised\s+)?written\s+statement\s+of\s+action"
+    r"|statement\s+of\s+action\s+(?:is|has\s+been)\s+deemed\s+(?:to\s+be\s+)?fit\s+for\s+purpose",
+    re.I,
+)
 
 
 def council_words(text: str) -> int:

@@ -239,7 +239,9 @@ def _inspection(group: list[LetterRecord], notes: list) -> InspectionPlan:
     letter, lead, disagreements = _merged(group, notes)
     values = {
         "framework": letter.framework, "kind": letter.kind, "start_date": letter.start_date, "end_date": letter.end_date,
-        "period_text": "", "letter_date": letter.letter_date,
+        "period_text": "" if letter.start_date else letter.period_text[:100],
+        "date_precision": _precision(letter.start_date, letter.period_text, letter.date_precision),
+        "letter_date": letter.letter_date,
         "published_date": letter.published_date or _listed_publication(group),
         "outcome": letter.outcome, "outcome_text": letter.outcome_text, "lead_inspector": letter.lead_inspector,
         "inspection_team": letter.inspection_team, "findings": letter.findings,
@@ -255,6 +257,14 @@ def _inspection(group: list[LetterRecord], notes: list) -> InspectionPlan:
             WeaknessPlan(w.kind, w.number, {"text": w.text, "responsible_bodies": w.responsible_bodies}, _provenance(lead, letter, w.span))
         )
     return plan
+
+
+def _precision(start: date | None, period_text: str, stated: str) -> str:
+    """How precisely a visit's date is known: "day" with a start date, else the parser's "month"/"year" for a
+    period as written, else "" (not known)."""
+    if start is not None:
+        return "day"
+    return stated if period_text and stated in ("month", "year") else ""
 
 
 def _listed_publication(group: list[LetterRecord]) -> date | None:
@@ -274,7 +284,8 @@ def _wsoa(plan: InspectionPlan) -> WsoaPlan | None:
         source = revisit.letters[0] if revisit and revisit.letters else None
         return WsoaPlan(
             {"required_on": None, "responsible_bodies": source.parsed.wsoa_bodies if source else "", "fit_for_purpose_on": None},
-            _provenance(source, source.parsed, source.parsed.dates_span or source.parsed.span) if source else plan.prov,
+            _provenance(source, source.parsed, source.parsed.initial_outcome_span or source.parsed.dates_span or source.parsed.span)
+            if source else plan.prov,
         )
     return WsoaPlan(
         {"required_on": letter.letter_date, "responsible_bodies": letter.wsoa_bodies, "fit_for_purpose_on": letter.wsoa_fit_for_purpose},
@@ -294,6 +305,8 @@ def _revisit(group: list[LetterRecord], inspections: dict[tuple, InspectionPlan]
         inspections[target.key] = target
     values = {
         "kind": letter.kind, "start_date": letter.start_date, "end_date": letter.end_date, "letter_date": letter.letter_date,
+        "period_text": "" if letter.start_date else letter.period_text[:100],
+        "date_precision": _precision(letter.start_date, letter.period_text, letter.date_precision),
         "overall": letter.overall, "overall_text": letter.overall_text, "next_steps": letter.next_steps,
         "lead_inspector": letter.lead_inspector,
     }
@@ -361,14 +374,20 @@ def _followed_up(letter: ParsedLetter, inspections: dict[tuple, InspectionPlan])
 
 def _placeholder(letter: ParsedLetter, lead: LetterRecord) -> InspectionPlan:
     framework, kind = FOLLOWS[letter.kind]
-    outcome = "wsoa_required" if framework == "2016" and letter.wsoa_bodies else ""
+    outcome = "wsoa_required" if framework == "2016" and (letter.wsoa_bodies or letter.initial_outcome == "wsoa_required") else ""
     values = {
         "framework": framework, "kind": kind, "start_date": letter.initial_start_date, "end_date": letter.initial_end_date,
-        "period_text": letter.initial_period_text[:100], "letter_date": None, "published_date": letter.initial_letter_published,
+        "period_text": letter.initial_period_text[:100],
+        "date_precision": "day" if letter.initial_start_date else ("month" if letter.initial_period_text else ""),
+        "letter_date": None, "published_date": letter.initial_letter_published,
         "outcome": outcome, "outcome_text": "", "lead_inspector": "", "inspection_team": [], "findings": {},
         "next_inspection_text": "", "previous_inspection_start": None, "previous_inspection_end": None, "is_placeholder": True,
     }
-    return InspectionPlan(framework, kind, letter.initial_start_date, values, _provenance(lead, letter, _heading_span(letter)), letters=[])
+    # Every fact cites the sentence that states it: the initial inspection's own dates when the follow-up restates
+    # them, else its WSOA sentence, else (only named by the follow-up) the follow-up's heading.
+    stated = letter.findings.get("initial_dates_span")
+    span = Span(*stated) if stated else letter.initial_outcome_span or _heading_span(letter)
+    return InspectionPlan(framework, kind, letter.initial_start_date, values, _provenance(lead, letter, span), letters=[])
 
 
 # The 2023 framework began in January 2023: an earlier "previous inspection" was a 2016-framework initial one.
@@ -416,7 +435,7 @@ def _previous_inspections(inspections: dict[tuple, InspectionPlan], area_start: 
         letter = lead.parsed
         values = {
             "framework": framework, "kind": kind, "start_date": start, "end_date": end, "period_text": "",
-            "letter_date": None, "published_date": None, "outcome": "", "outcome_text": "", "lead_inspector": "",
+            "date_precision": "day", "letter_date": None, "published_date": None, "outcome": "", "outcome_text": "", "lead_inspector": "",
             "inspection_team": [], "findings": {"known_from": "a later report"}, "next_inspection_text": "",
             "previous_inspection_start": None, "previous_inspection_end": None, "is_placeholder": True,
         }

@@ -96,6 +96,10 @@ class ParsedLetter:
     start_date: date | None = None
     end_date: date | None = None
     dates_span: Span | None = None
+    # When the text gives the visit only to the month or the year ("inspected in January 2017"): the period as
+    # written and its precision ("month" / "year"); start_date/end_date stay None (they are days, never guessed).
+    period_text: str = ""
+    date_precision: str = ""  # "" (no date stated) | "day" | "month" | "year"
     letter_date: date | None = None
     letter_date_span: Span | None = None
     published_date: date | None = None
@@ -116,6 +120,11 @@ class ParsedLetter:
     initial_start_date: date | None = None
     initial_end_date: date | None = None
     initial_period_text: str = ""
+    # The initial inspection's outcome as a follow-up text restates it ("HMCI determined that a written statement of
+    # action was required"), and the sentence that states it: the WSOA's provenance is that sentence, not the
+    # follow-up's dates.
+    initial_outcome: str = ""
+    initial_outcome_span: Span | None = None
     initial_letter_published: date | None = None
     # 2023: the previous inspection and what comes next.
     previous_start_date: date | None = None
@@ -159,7 +168,7 @@ _DATE_FIELDS = (
     "start_date", "end_date", "letter_date", "published_date", "wsoa_fit_for_purpose", "initial_start_date",
     "initial_end_date", "initial_letter_published", "previous_start_date", "previous_end_date",
 )
-_SPAN_FIELDS = ("span", "area_span", "dates_span", "letter_date_span", "outcome_span", "previous_span")
+_SPAN_FIELDS = ("span", "area_span", "dates_span", "letter_date_span", "outcome_span", "previous_span", "initial_outcome_span")
 
 
 def _span_or_none(value: dict[str, int] | None) -> Span | None:

@@ -377,3 +377,49 @@ def test_a_placeholder_for_a_2023_reports_previous_inspection_is_judged_on_the_p
     assert _wrong(pr.judge_text(label, [previous], REGISTER)) == set()
     previous.fields["outcome"] = "no_wsoa"
     assert _wrong(pr.judge_text(label, [previous], REGISTER)) == {("inspection", "outcome")}
+
+
+# --- the news labels' keys (../shared/corpus/secondary-news) and the core-fact measure --------------------------------
+
+
+def _follow_up(kind="monitoring_inspection", framework="2023", **fields):
+    return pr.StoredRecord(file="t.txt", record="revisit", record_id=5, kind=kind, gss_code=RUTLAND, framework=framework,
+                           source_kind="secondary", fields=fields)
+
+
+def test_a_monitoring_result_in_words_and_a_visit_with_no_year_are_understood():
+    label = _label(framework="2023", monitoring_inspection_start_no_year="15 September",
+                   monitoring_outcome="effective action ('taken effective action in all five areas')")
+    right = _follow_up(overall="sufficient_all")
+    assert _wrong(pr.judge_text(label, [right], REGISTER)) == set()
+    assert _wrong(pr.judge_text(label, [_follow_up(overall="sufficient_some")], REGISTER)) == {("revisit", "overall")}
+    dated = _follow_up(overall="sufficient_all", start_date=date(2025, 9, 15))  # the text gives no year: never a day
+    assert ("revisit", "start_date") in _wrong(pr.judge_text(label, [dated], REGISTER))
+    checks = pr.recall_text(label, [right], REGISTER)
+    assert [(c.field, c.found) for c in checks if c.field == "monitoring_outcome"] == [("monitoring_outcome", True)]
+
+
+def test_a_planned_monitoring_inspection_is_never_one_held():
+    label = _label(framework="2023", monitoring_inspection_planned_start="2025-09-15", monitoring_outcome=None)
+    assert ("revisit", "record") in _wrong(pr.judge_text(label, [_follow_up()], REGISTER))
+
+
+def test_a_revisit_month_is_judged_and_found_through_the_period_as_written():
+    label = _label(revisit_month="2019-05", overall="sufficient progress in 5 of 8")
+    good = _follow_up(kind="revisit", framework="2016", period_text="May 2019", overall="sufficient_some")
+    bad = _follow_up(kind="revisit", framework="2016", period_text="June 2019", overall="sufficient_some")
+    assert _wrong(pr.judge_text(label, [good], REGISTER)) == set()
+    assert ("revisit", "period_text") in _wrong(pr.judge_text(label, [bad], REGISTER))
+    found = {c.field: c.found for c in pr.recall_text(label, [good], REGISTER)}
+    assert found["revisit_month"] and found["overall"]
+
+
+def test_core_recall_per_corpus_and_recall_per_fact():
+    labels = [_label(inspection_month="2017-06", wsoa_required=True), {**_label(inspection_start="2020-02-10"), "file": "u.txt"}]
+    records = {"t.txt": [_inspection(period_text="June 2017", outcome="wsoa_required")]}
+    result = pr.evaluate_texts(labels, records, REGISTER)
+    assert result.core_recall(["t.txt"]) == (2, 2) and result.core_recall(["u.txt"]) == (0, 1)
+    rows = {line.split()[0]: line.split()[1:] for line in result.core_table({"t.txt": "news", "u.txt": "ours"}).splitlines()[2:]}
+    assert rows["news"] == ["100.0", "2/2"] and rows["ours"] == ["0.0", "0/1"]
+    fields = {line.split()[0]: line.split()[2] for line in result.field_table().splitlines()[2:]}
+    assert fields["inspection_month"] == "1/1" and fields["inspection_start"] == "0/1" and fields["area"] == "1/2"

@@ -43,6 +43,10 @@ def one(name: str) -> ResolvedLetter:
     return resolved
 
 
+def gss(name: str) -> str:
+    return REGISTER.resolve(name, on=date(2022, 1, 1)).gss_code
+
+
 def reasons(resolved: ResolvedLetter) -> str:
     return " | ".join(resolved.letter.review_reasons)
 
@@ -129,10 +133,18 @@ def test_k3_press_forum_and_parliament_repeating_the_letter_are_secondary_and_fl
     assert "secondary source" in reasons(r)
 
 
-@pytest.mark.parametrize("name", ["k3_notice_of_revisit.txt", "k3_notice_will_revisit.txt"])
-def test_k3_a_notice_of_a_visit_to_come_records_nothing(name):
+def test_k3_a_notice_of_a_visit_to_come_records_nothing():
     with pytest.raises(NotSendDocument, match="notice"):
-        run_file(KINDS / name)
+        run_file(KINDS / "k3_notice_of_revisit.txt")
+
+
+def test_k3_a_notice_of_a_revisit_that_speaks_of_the_areas_wsoa_records_only_that_wsoa():
+    r = one("k3_notice_will_revisit.txt")
+    letter = r.letter
+    assert (letter.kind, letter.source_kind, letter.outcome) == ("initial_inspection", "secondary", "wsoa_required")
+    assert r.gss_code == gss("Havering")
+    assert (letter.start_date, letter.end_date, letter.period_text) == (None, None, "")  # the visit to come is not read
+    assert "notice of a revisit to come" in reasons(r)
 
 
 def test_k3_the_same_sentences_with_the_letters_own_furniture_are_the_letter():

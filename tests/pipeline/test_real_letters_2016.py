@@ -309,10 +309,16 @@ def test_real_excerpt_end_to_end(name, areas):
             assert inspection.needs_review
 
 
-@pytest.mark.parametrize("name", ["kent_2022_revisit_notice_school.txt", "durham_2020_revisit_notice_school.txt"])
-def test_a_notice_of_a_revisit_to_come_is_refused(name):
+def test_a_notice_of_a_revisit_to_come_is_refused():
     with pytest.raises(NotSendDocument, match="notice of a local area SEND inspection or revisit to come"):
-        run(text_of(REAL / name))
+        run(text_of(REAL / "durham_2020_revisit_notice_school.txt"))
+
+
+def test_a_notice_of_a_revisit_that_names_the_areas_wsoa_records_that_wsoa_and_not_the_visit_to_come():
+    """'the areas of significant weakness detailed in the SEND Written Statement of Action': a WSOA was required."""
+    (letter,) = run(text_of(REAL / "kent_2022_revisit_notice_school.txt"))
+    assert (letter.kind, letter.source_kind, letter.outcome) == ("initial_inspection", "secondary", "wsoa_required")
+    assert (letter.start_date, letter.end_date, letter.letter_date, letter.judgements) == (None, None, None, [])
 
 
 def test_a_letter_stating_its_purpose_and_its_outcome_is_not_a_notice():

@@ -98,21 +98,25 @@ def test_no_letter_found_returns_the_whole_text_for_classify_to_judge():
             "school or college",
         ),
         (
-            "Dear Ms Tough\nOfsted and the Care Quality Commission (CQC) have jointly evaluated the written statement of "
-            "action submitted to us on 11 September 2020.\nThe statement of action is deemed to be fit for purpose.",
-            "written statement of action",
-        ),
-        (
             "Our SEND newsletter. Ofsted inspected the nursery last week and parents of children with SEND were pleased.",
             "holds no local area SEND inspection letter",
         ),
     ],
-    ids=["ilacs", "jtai", "school", "wsoa-evaluation", "send-mention"],
+    ids=["ilacs", "jtai", "school", "send-mention"],
 )
 def test_other_documents_are_rejected_with_a_readable_reason(text, reason):
     with pytest.raises(NotSendDocument) as exc:
         classify(whole(text))
     assert reason in exc.value.message
+
+
+def test_a_wsoa_evaluation_letter_is_read_as_a_text_about_the_inspection_that_required_it():
+    """Ofsted and the CQC's letter judging a WSOA fit for purpose states the WSOA and that date: read, as secondary."""
+    item = classify(whole(
+        "Dear Ms Tough\nOfsted and the Care Quality Commission (CQC) have jointly evaluated the written statement of "
+        "action submitted to us on 11 September 2020.\nThe statement of action is deemed to be fit for purpose."
+    ))
+    assert (item.kind, item.framework, item.source_kind) == ("initial_inspection", "2016", "secondary")
 
 
 def test_letter_body_without_title_is_classified_from_its_opening_sentence():

@@ -702,7 +702,11 @@ def test_more_inspection_date_wordings(phrase, start, end):
         ("January 7th 2022", date(2022, 1, 7)),
         ("Friday 7 January 2022", date(2022, 1, 7)),
         ("Date: 7 January 2022", date(2022, 1, 7)),
-        ("07/01/2022", None),  # numeric dates are ambiguous (day/month order): not read, never guessed
+        # Numeric dates are read day first, the UK order of these English publications; never a 13th month.
+        ("07/01/2022", date(2022, 1, 7)),
+        ("09/06/2022", date(2022, 6, 9)),
+        ("9.6.2022", date(2022, 6, 9)),
+        ("01/13/2022", None),
     ],
 )
 def test_letter_date_wordings(written, expected):

@@ -107,6 +107,11 @@ class Command(BaseCommand):
                 "precision of every stored fact (any wrong fact fails)\n"
             )
             self.stdout.write(texts.table())
+            corpus_of = {name: _corpus_name(label_set.sources[name]) for name in text_names}
+            self.stdout.write("\nRecall per kind of labelled fact (core: dates, WSOA required, follow-up result)\n")
+            self.stdout.write(texts.field_table())
+            self.stdout.write("\nCore facts per labelled corpus (reported)\n")
+            self.stdout.write(texts.core_table(corpus_of))
             if texts.unmeasured:
                 self.stdout.write(f"Labelled keys recall does not count (no record holds them as such): {', '.join(texts.unmeasured)}")
             not_found = [c for c in texts.checks if not c.found]
@@ -189,6 +194,11 @@ class Command(BaseCommand):
         return report
 
 
+def _corpus_name(label_file: Path) -> str:
+    """A label file's corpus as a reader knows it: 'secondary-news', 'texts', 'kinds' (its folder's name)."""
+    return label_file.resolve().parent.name
+
+
 def db_records() -> list[pr.StoredRecord]:
     """Every stored fact row as a StoredRecord for the precision judge (five queries)."""
     from inspections.models import Inspection, ProgressJudgement, Revisit, SignificantWeakness, WrittenStatementOfAction
@@ -222,7 +232,7 @@ def db_records() -> list[pr.StoredRecord]:
             gss_code=row.inspection.area.gss_code, area_name=row.inspection.area.name,
             framework="2023" if row.kind == "monitoring_inspection" else "2016", parent_id=row.inspection_id,
             fields={"start_date": row.start_date, "end_date": row.end_date, "letter_date": row.letter_date,
-                    "overall": row.overall, "lead_inspector": row.lead_inspector},
+                    "overall": row.overall, "lead_inspector": row.lead_inspector, "period_text": row.period_text},
         ))
     for row in SignificantWeakness.objects.select_related("inspection__area", "source_document"):
         records.append(pr.StoredRecord(

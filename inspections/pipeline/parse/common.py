@@ -44,19 +44,25 @@ _ORD = r"(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"  # "Monday 22 November and Wednesday 24 ..."
 _SEP = r"\s*(?:to|until|and|-|–|—)\s*" + _WEEKDAY
 # A date: "3 October 2016", "3rd October, 2016", "3 Oct 2016"; month first as US-style templates and some councils
-# write it: "October 3, 2016", "October 3rd 2016". Numeric dates (03/10/2016) are not read: day/month order is unknown.
-DATE = rf"(?:\d{{1,2}}{_ORD}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}})"
+# write it: "October 3, 2016", "October 3rd 2016". Numeric dates ("09/06/2022", "9.6.2022") are read in the UK
+# order, day/month/year: these are English publications (Ofsted, the CQC, English councils and press), whose house
+# styles write dates day first; a month-first reading would be a US convention none of them uses. A numeric "date"
+# that is no date in that order (13th month) is not read.
+_NUMERIC = r"(?P<dn>\d{1,2})(?P<sep>[/.])(?P<mn>\d{1,2})(?P=sep)(?P<yn>(?:19|20)\d\d)"
+DATE = rf"(?:\d{{1,2}}{_ORD}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}}|\d{{1,2}}[/.]\d{{1,2}}[/.](?:19|20)\d\d)"
 DATE_RE = re.compile(
-    rf"\b(?:(?P<d>\d{{1,2}}){_ORD}\s+(?P<m>{MONTH}),?\s+(?P<y>\d{{4}})|(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}}){_ORD},?\s+(?P<y2>\d{{4}}))\b",
+    rf"\b(?:(?P<d>\d{{1,2}}){_ORD}\s+(?P<m>{MONTH}),?\s+(?P<y>\d{{4}})|(?P<m2>{MONTH})\s+(?P<d2>\d{{1,2}}){_ORD},?\s+(?P<y2>\d{{4}})"
+    rf"|{_NUMERIC})\b",
     re.I,
 )
 # A range, day first: "3 October to 7 October 2016", "3 to 7 October 2016", "28 February to 2 March 2018",
 # "4 December 2017 and 8 December 2017", "4 - 8 December 2017", "22 and 24 November 2021".
 # The lookaheads repeat what the first character must be: they let the regex engine skip cheaply to candidates
 # (a range is searched for in many sentences; these two scans were a tenth of a letter's parse time).
+# Press wording too: "From the 13th to the 17th of November 2023", "between the 6 November 2023 and 24 November 2023".
 RANGE_DAY_FIRST = re.compile(
-    rf"(?=\d)\b(?P<d1>\d{{1,2}}){_ORD}(?:\s+(?P<m1>{MONTH}))?(?:,?\s+(?P<y1>\d{{4}}))?{_SEP}"
-    rf"(?P<d2>\d{{1,2}}){_ORD}\s+(?P<m2>{MONTH}),?\s+(?P<y2>\d{{4}})\b",
+    rf"(?=\d)\b(?P<d1>\d{{1,2}}){_ORD}(?:\s+(?:of\s+)?(?P<m1>{MONTH}))?(?:,?\s+(?P<y1>\d{{4}}))?{_SEP}(?:the\s+)?"
+    rf"(?P<d2>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<m2>{MONTH}),?\s+(?P<y2>\d{{4}})\b",
     re.I,
 )
 # Month first: "July 8th-10th 2019", "July 8 to July 10, 2019".
@@ -356,9 +362,14 @@ def to_date(day: str | int, month: str, year: str | int) -> date | None:
 
 
 def date_of(m: re.Match[str]) -> date | None:
-    """The date a DATE_RE match names (either order of day and month)."""
+    """The date a DATE_RE match names (either order of day and month; numeric dates day first, UK order)."""
     if m["d"] is not None:
         return to_date(m["d"], m["m"], m["y"])
+    if m["dn"] is not None:
+        try:
+            return date(int(m["yn"]), int(m["mn"]), int(m["dn"]))
+        except ValueError:
+            return None
     return to_date(m["d2"], m["m2"], m["y2"])
 
 
@@ -402,6 +413,20 @@ def find_date_range(text: str, pos: int = 0, endpos: int | None = None) -> DateR
             found.append(DateRange(start, end, m.start(), m.end(), m.group(0)))
             break
     return min(found, key=lambda r: r.match_start) if found else None
+
+
+def month_name(name: str) -> str:
+    """'Jan.' / 'january' -> 'January': a month as a period is shown ("January 2017")."""
+    number = MONTHS[name.lower().rstrip(".")]
+    return date(2000, number, 1).strftime("%B")
+
+
+def set_period(letter, text: str, start: int, end: int, c: Cleaned, precision: str = "month") -> None:
+    """Record a visit known only to the month (or year): the period as written and its precision, pointing at the
+    words that state it. The days stay unknown (start_date/end_date None): a month is never turned into a day."""
+    letter.period_text = normalise_ws(text)[:100]
+    letter.date_precision = precision
+    letter.dates_span = c.span(start, end)
 
 
 def sentence_around(text: str, index: int) -> tuple[int, int]:

@@ -18,7 +18,13 @@ WSOA_REQUIRED = re.compile(
     # "The inspection letter ... required the local authority and Walsall CCG to produce a WSOA"
     rf"|{_NOT_BEFORE}\brequired\s+(?:the\s+)?[\w\s,&'’]{{3,80}}?\s+to\s+(?:jointly\s+)?(?:produce|submit|prepare|write|develop)\s+a\s+(?:joint\s+)?{WSOA_TERM}"
     # "the council and CCG have to write a written statement of action", "must now submit a written statement"
-    rf"|\b(?:have|has|had|must|will\s+have)\s+(?:now\s+)?(?:to\s+)?(?:jointly\s+)?(?:write|produce|prepare|submit|draw\s+up)\s+a\s+(?:joint\s+)?{WSOA_TERM}",
+    rf"|\b(?:have|has|had|must|will\s+have)\s+(?:now\s+)?(?:to\s+)?(?:jointly\s+)?(?:write|produce|prepare|submit|draw\s+up)\s+a\s+(?:joint\s+)?{WSOA_TERM}"
+    # The press says it other ways: "was asked to submit a written statement of action", "were told to provide a WSOA",
+    # "a written action plan was required", "asked to explain in writing how they would tackle ...".
+    rf"|{_NOT_BEFORE}\b(?:was|were|been|being)\s+(?:asked|told|required|instructed|directed|ordered)\s+to\s+(?:jointly\s+)?"
+    rf"(?:submit|provide|produce|write|prepare|develop|draw\s+up|send)\s+(?:a|an)\s+(?:joint\s+)?{WSOA_TERM}"
+    r"|\bwritten\s+action\s+plan\s+(?:is|was|will\s+be|has\s+been|had\s+been|would\s+be)\s+(?:therefore\s+)?required"
+    rf"|{_NOT_BEFORE}\b(?:was|were|been)\s+(?:asked|told|required|instructed)\s+to\s+(?:explain|set\s+out|say|show)\s+in\s+writing\s+how",
     re.I,
 )
 # Negation: "no Written Statement of Action was issued", "a WSOA was not required", "did not need to produce a WSOA".
@@ -27,7 +33,8 @@ WSOA_NOT_REQUIRED = re.compile(
     rf"|{WSOA_TERM}\s+(?:is|was|will|has|had|would)(?:\s+not|n['’]t)\s+(?:be(?:en)?\s+)?(?:required|needed|necessary|issued|requested)"
     rf"|(?:not|n['’]t|never)\s+(?:be(?:en)?\s+)?(?:required|need(?:ed)?|asked)\s+to\s+(?:jointly\s+)?(?:produce|submit|prepare|write)\s+a\s+(?:joint\s+)?{WSOA_TERM}"
     rf"|(?:did\s+not|does\s+not|didn['’]t)\s+(?:require|need)\s+(?:a\s+)?{WSOA_TERM}"
-    rf"|without\s+(?:the\s+need\s+for\s+|requiring\s+)?(?:a\s+)?{WSOA_TERM}",
+    rf"|without\s+(?:the\s+need\s+for\s+|requiring\s+)?(?:a\s+)?{WSOA_TERM}"
+    r"|\bno\s+written\s+action\s+plan|\bwritten\s+action\s+plan\s+(?:is|was|would)(?:\s+not|n['’]t)\s+(?:be\s+)?required",
     re.I,
 )
 # A sentence that explains the process in general ("If significant weaknesses are found, a Written Statement of Action
@@ -161,6 +168,9 @@ def read_dates(letter: ParsedLetter, c: Cleaned, body_from: int) -> None:
     letter.dates_span = c.span(rng.match_start, rng.match_end)
 
 
+_DATE_LIKE = re.compile(r"(?m)^[ \t]*(?:Date[ \t]*:?[ \t]*)?(\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})[ \t]*$")
+
+
 def read_letter_date(letter: ParsedLetter, c: Cleaned, title: re.Match[str] | None) -> None:
     limit = title.start() if title else min(len(c.text), 1500)
     dear = cm.DEAR_RE.search(c.text, 0, limit)
@@ -173,6 +183,12 @@ def read_letter_date(letter: ParsedLetter, c: Cleaned, title: re.Match[str] | No
         if dates_at < limit:
             limit = cm.sentence_around(c.text, dates_at)[0]
     letter.letter_date, letter.letter_date_span = cm.letter_date(c, 0, limit)
+    if letter.letter_date is None:
+        # A date the letterhead states in a form not read ("09/06/22", "13/25/2022"): a person reads it; never
+        # a silent "Letter: not known".
+        odd = _DATE_LIKE.search(c.text, 0, limit)
+        if odd:
+            letter.flag(f"The letter's date could not be read: “{odd.group(0)}” is not a date in day/month/year order with a four-digit year.")
     if letter.letter_date and letter.end_date and letter.letter_date < letter.end_date:
         letter.flag("The letter is dated before the inspection ended.")
 

@@ -90,10 +90,18 @@ def read_initial_facts(letter: ParsedLetter, c: Cleaned) -> None:
         rng = cm.find_date_range(c.text, s, e)
         if rng and (rng.start, rng.end) != (letter.start_date, letter.end_date):
             letter.initial_start_date, letter.initial_end_date = rng.start, rng.end
+            # The initial inspection's record cites the sentence that dates it, not the revisit's heading.
+            span = c.span(s, e)
+            letter.findings["initial_dates_span"] = [span.start, span.end]
             break
     bodies = c.search_from(WSOA_BODIES, "responsible", back=700)
     if bodies:
         letter.wsoa_bodies = cm.join_lines(bodies["bodies"])
+        # The WSOA's own sentence ("HMCI determined that a written statement of action was required ..."): the
+        # fact's provenance, never the revisit's dates.
+        s, e = cm.sentence_around(c.text, bodies.start())
+        letter.initial_outcome = "wsoa_required"
+        letter.initial_outcome_span = c.span(s, e)
 
 
 def read_judgements(letter: ParsedLetter, c: Cleaned) -> None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..types import Classified, ParsedLetter
-from .common import DATE_RE, MONTH, Cleaned, date_of, find_date_range, normalise_ws
+from .common import DATE_RE, MONTH, Cleaned, date_of, find_date_range, normalise_ws, set_period
 from .monitoring_2023 import ABOUT_ACTION, CHILDREN_SUBJECT, VERDICT_RE, _polarity
 from .report_2023 import MONITORING_RE, NEXT_FULL_RE, _months
 from .text_2023 import clean_report
@@ -71,7 +71,7 @@ _FUTURE_VISIT = re.compile(
 # A visit that happened: "inspected the Leeds local area partnership from 3 to 7 March 2025", "returned to Sheffield".
 _PAST_VISIT = re.compile(
     r"\b(?:inspected|visited|carried\s+out|conducted|took\s+place|returned|re-?inspected|found|judged|concluded|"
-    r"published)\b",
+    r"published|undertook|undertaken)\b",
     re.I,
 )
 _INSPECTION_WORD = re.compile(r"\binspect\w*|\bmonitoring\s+(?:inspection|visit)|\bOfsted\b|\bCQC\b|Care\s+Quality\s+Commission", re.I)
@@ -293,14 +293,32 @@ def is_2023_text(text: str) -> bool:
     if at != -1 and _2016_WORDS.search(text, max(0, at - 40)):  # every match holds a hint word within 40 characters
         return False
     if not any(word in lower for word in _2023_HINTS):
-        return has_outcome
+        return has_outcome or _visit_after_2016_framework(text, lower)
     words23 = {normalise_ws(m.group(0)).lower() for m in _2023_WORDS.finditer(text)}
     if not words23:
-        return has_outcome
+        return has_outcome or _visit_after_2016_framework(text, lower)
     years = [int(y) for y in _YEAR.findall(text)]
     if years:
         return max(years) >= 2023  # 2016-framework letters run 2016–2022; the 2023 framework from January 2023
     return bool(words23 - {"local area partnership"})
+
+
+# The 2016 framework's last revisits were made by March 2023: a SEND inspection visit that began after that was a
+# 2023-framework one, whatever words the press uses for it ("Inspectors visited between 11 and 15 December 2023").
+LAST_2016_VISIT = date(2023, 3, 31)
+_SEND_TOPIC = re.compile(r"\bSEND\b|special\s+educational\s+needs", re.I)
+
+
+def _visit_after_2016_framework(text: str, lower: str) -> bool:
+    if "202" not in text or not _SEND_TOPIC.search(text):
+        return False
+    for s in sentences(text):
+        if not re.search(r"\binspect|\bvisit", s.text, re.I) or re.search(r"\bwill\b", s.text, re.I):
+            continue
+        rng = find_date_range(s.text)
+        if rng is not None and rng.start > LAST_2016_VISIT and _PAST_VISIT.search(s.text):
+            return True
+    return False
 
 
 def chosen_outcome(sents: list[Sentence]) -> tuple[StatedOutcome | None, list[str]]:
@@ -352,6 +370,8 @@ AREA_PATTERNS = [
     re.compile(rf"(?i:local\s+area\s+partnership)\s+(?:in|for|of)\s+(?:the\s+)?{_NAME}(?=[\s,.:;)]|$)"),
 ]
 _NOT_AREA = {
+    # "the Sheffield local area partnership in July 2025": a month is never an area
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "the", "our", "this", "that", "a", "an", "each", "every", "their", "its", "his", "her", "ofsted", "cqc", "send", "nhs",
     "council", "news", "forum", "inspectors", "local", "area", "partnership", "parent", "parents", "in", "of", "and",
     "between", "from", "today", "published", "how", "what", "when", "where", "why", "we", "us", "children", "young",
@@ -385,7 +405,14 @@ def area_names(text: str) -> list[tuple[str, int, int]]:
 def read_area(letter: ParsedLetter, c: Cleaned) -> None:
     found = area_names(c.text)
     if not found:
-        letter.flag("The local area is not named in a way that could be read (no '… local area partnership').", 0.3)
+        # Press and council pages name the area in running text ("in Warrington", "Gloucestershire County Council"):
+        # every such phrase goes to the register, which must find one area in them (stage 6), or none is stored.
+        from .secondary_2016 import read_area as read_area_in_text
+
+        read_area_in_text(letter, c)
+        if not letter.area_name:
+            letter.review_reasons.pop()  # read_area_in_text's own wording; this one says what was looked for
+            letter.flag("The local area is not named in a way that could be read (no '… local area partnership').", 0.3)
         return
     name, a, b = found[0]
     letter.area_name, letter.area_span = name, c.span(a, b)
@@ -419,6 +446,7 @@ def _one_area_for_the_result(letter: ParsedLetter, c: Cleaned, sents: list[Sente
         in_dates = [n for n in names if re.search(rf"\b{re.escape(n)}\b", around)]
         if in_dates != [letter.area_name]:
             letter.start_date = letter.end_date = letter.dates_span = None
+            letter.period_text, letter.date_precision = "", ""
             letter.flag("The text names several areas and the sentence with the dates does not name this one alone: the dates were not read.", 0.4)
 
 
@@ -451,9 +479,13 @@ def _visit_dates(c: Cleaned, sents: list[Sentence], monitoring: bool | None, ski
     return None
 
 
+_EARLIER_VISIT = re.compile(r"\b(?:previous|earlier|last|first|original)\s+(?:full\s+)?(?:visit|inspection)\b", re.I)
+
+
 def _visit_month(sents: list[Sentence], monitoring: bool | None) -> tuple[Sentence, re.Match[str]] | None:
     for s in sents:
-        if not _INSPECTION_WORD.search(s.text):
+        # "In July 2023 they found ... during a previous visit": the press's word for the inspection followed up.
+        if not _INSPECTION_WORD.search(s.text) and not (monitoring is False and _EARLIER_VISIT.search(s.text)):
             continue
         if monitoring is not None and bool(_MONITORING.search(s.text)) != monitoring:
             continue
@@ -530,10 +562,12 @@ def _visit(letter: ParsedLetter, c: Cleaned, sents: list[Sentence], monitoring: 
         _, rng = found
         letter.start_date, letter.end_date = rng.start, rng.end
         letter.dates_span = c.span(rng.match_start, rng.match_end)
+        letter.date_precision = "day"
         return
     month = _visit_month(sents, monitoring=monitoring)
     if month:
         letter.findings["monitoring_month" if monitoring else "inspection_month"] = _month_key(month[1])
+        set_period(letter, f"{month[1]['m']} {month[1]['y']}", month[0].start + month[1].start(), month[0].start + month[1].end(), c)
         letter.flag(f"Only the month of the {what} is given ({month[1]['m']} {month[1]['y']}): its dates are unknown.", 0.5)
     else:
         letter.flag(f"The dates of the {what} were not found in the text.", 0.5)
