@@ -342,6 +342,16 @@ class FetchRun(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         PARTIAL = "partial", "Finished with errors"
         FAILED = "failed", "Failed"
+        INTERRUPTED = "interrupted", "Interrupted"
+
+    class Failure(models.TextChoices):
+        """What kind of trouble a run met, for the sentences of the fetch-runs page and the dashboard."""
+
+        NONE = "", "none"
+        LAYOUT = "layout", "the site's page layout changed"
+        LISTING = "listing", "the site's search listing could not be used"
+        RATE_LIMITED = "rate_limited", "the site kept refusing requests (rate limit)"
+        UNREACHABLE = "unreachable", "the site could not be reached"
 
     source = models.CharField(max_length=32, help_text="The source's name, e.g. 'ofsted'.")
     base_url = models.URLField(max_length=500)
@@ -355,6 +365,15 @@ class FetchRun(models.Model):
     already_held = models.PositiveIntegerField(default=0, help_text="Files unchanged (304) or whose sha256 is held.")
     errors = models.JSONField(default=list, blank=True, help_text='[{"url": ..., "reason": ...}, ...]')
     message = models.TextField(blank=True, help_text="Why the run failed, in plain words.")
+    failure_kind = models.CharField(max_length=16, choices=Failure.choices, blank=True, default="")
+    process = models.CharField(max_length=200, blank=True, help_text="host:pid of the process running it.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of a running run.")
+    deferred = models.JSONField(default=list, blank=True,
+                                help_text='URLs left for the next run, e.g. robots.txt unreadable: [{"url", "reason"}]')
+    labels = models.JSONField(default=list, blank=True,
+                              help_text='Every publication label seen: [{"label", "count", "action", "new"}]')
+    resume_from = models.CharField(max_length=32, blank=True,
+                                   help_text="The provider (URN) the next run starts with, when this one stopped early.")
 
     class Meta:
         ordering = ["-started_at", "-id"]
