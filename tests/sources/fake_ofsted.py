@@ -26,7 +26,6 @@ test (fixture `fake_ofsted` in tests/sources/conftest.py).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import html
 import threading
@@ -50,6 +49,7 @@ class FakePublication:
     content: bytes
     file_format: str = "pdf"
     label_text: str = ""
+    href: str = ""  # a link somewhere else than the file host (hostile-site tests)
 
     @property
     def label(self) -> str:
@@ -82,6 +82,7 @@ class FakeOfstedSite:
         self.robots = "User-agent: *\nDisallow: /admin/\n"
         self.page_size = 100
         self.layout = "ofsted"
+        self.requests: list[str] = []  # every path requested, in order
         self.hits: Counter[str] = Counter()
         self.bodies: Counter[str] = Counter()
         self.user_agents: set[str] = set()
@@ -175,6 +176,7 @@ class FakeOfstedSite:
         key = f"files:{path}" if files_host and path == "/robots.txt" else path
         with self._lock:
             self.hits[key] += 1
+            self.requests.append(key)
             self.user_agents.add(request.headers.get("User-Agent", ""))
             stall = self._stall[key].pop(0) if self._stall[key] else 0.0
             forced = self._fail[key].popleft() if self._fail[key] else None
@@ -216,7 +218,7 @@ class FakeOfstedSite:
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         conditional = conditional and self.cache_headers
         if path in self.gzip_broken and status == 200:
-            body = gzip.compress(body)[:-12] + b"\x00broken\x00"  # says gzip, is not a valid gzip stream
+            body = b"PK not gzip at all" + body[:64]  # says gzip, is not: decoding fails at the header
             extra = {**(extra or {}), "Content-Encoding": "gzip"}
         if conditional and status == 200 and _not_modified(request.headers, etag):
             request.send_response(304)
@@ -270,9 +272,9 @@ class FakeOfstedSite:
         days = []
         for p in sorted(provider.publications, key=lambda p: p.published, reverse=True):
             if self.layout == "changed":  # a redesign: no publication-link class, no nonvisual label
-                link = f'<a class="report-download govuk-link" href="{self.file_url(p)}">{html.escape(p.kind)} ({p.published})</a>'
+                link = f'<a class="report-download govuk-link" href="{p.href or self.file_url(p)}">{html.escape(p.kind)} ({p.published})</a>'
             else:
-                link = (f'<a class="publication-link" href="{self.file_url(p)}" target="_blank">{html.escape(p.kind)}'
+                link = (f'<a class="publication-link" href="{p.href or self.file_url(p)}" target="_blank">{html.escape(p.kind)}'
                         f'<span class="nonvisual">{html.escape(p.label)}</span></a>')
             days.append(f'<li class="timeline__day"><p class="timeline__date">{p.published:%d %B %Y}</p>'
                         f'<div class="event">{link}</div></li>')

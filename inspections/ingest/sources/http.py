@@ -300,7 +300,10 @@ class PoliteClient:
     def _check_robots(self, url: str) -> None:
         origin = self._check_allowed(url)
         if origin not in self._robots:
-            self._robots[origin] = self._read_robots(origin)
+            try:
+                self._robots[origin] = self._read_robots(origin)
+            except NotAllowed as exc:
+                raise NotAllowed(url, exc.reason) from exc
         rules = self._robots[origin]
         if isinstance(rules, RobotsUnreachable):
             raise RobotsUnreachable(url, rules.reason, origin=rules.origin, answer=rules.answer)
@@ -315,6 +318,8 @@ class PoliteClient:
         parser = urllib.robotparser.RobotFileParser()
         try:
             answer = self._follow(f"{text}/robots.txt", headers={}, robots=False)
+        except NotAllowed:
+            raise  # not a robots.txt problem: the origin itself is refused (an address we never connect to)
         except FetchFailed as exc:
             if exc.reason.startswith("HTTP 4") and not isinstance(exc, RateLimited):
                 parser.parse([])
