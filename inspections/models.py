@@ -15,6 +15,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Framework(models.TextChoices):
@@ -396,3 +397,45 @@ class FetchedUrl(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+def _digest_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class DigestSubscription(models.Model):
+    """An analyst's e-mail digest (inspections/alerts/): how often, and what they follow — everything, regions or
+    areas — of newly held visits and (optionally) visits that became overdue. Only items after `started_at` are
+    sent; `token` is the unsubscribe link's secret."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest")
+    frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
+    everything = models.BooleanField(default=False, help_text="All of England (regions and areas are then ignored).")
+    regions = models.JSONField(default=list, blank=True, help_text="Regions followed (LocalArea.Region values).")
+    areas = models.ManyToManyField("areas.LocalArea", blank=True, related_name="+")
+    overdue = models.BooleanField(default=True, help_text="Also visits that became overdue.")
+    active = models.BooleanField(default=True)
+    token = models.CharField(max_length=64, unique=True, default=_digest_token)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True, help_text="When a digest was last due (sent or empty).")
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} digest of {self.user}"
+
+
+class DigestDelivery(models.Model):
+    """One item sent to one subscription: the digest never sends the same item twice."""
+
+    subscription = models.ForeignKey(DigestSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    item_key = models.CharField(max_length=160)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "digest deliveries"
+        constraints = [models.UniqueConstraint(fields=["subscription", "item_key"], name="digest_item_once")]

@@ -171,12 +171,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.ingest.tasks.requeue_stuck_documents",
         "schedule": 300.0,
     },
+    # E-mail digests (inspections/alerts/): hourly; each analyst's is sent only when due (daily or weekly).
+    "send-digests": {
+        "task": "inspections.alerts.tasks.send_digests",
+        "schedule": float(os.environ.get("DIGEST_CHECK_SECONDS", "3600")),  # tests: a few seconds
+    },
     # A fetch run whose process died says "interrupted", not "running" for ever (the next run also checks).
     "mark-interrupted-fetch-runs": {
         "task": "inspections.ingest.sources.tasks.mark_interrupted_fetch_runs",
         "schedule": 300.0,
     },
 }
+
+# E-mail digests: through Django's e-mail machinery; the console backend (printed, not sent) unless set, e.g.
+# DIGEST_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with Django's EMAIL_HOST/EMAIL_PORT/... .
+DIGEST_EMAIL_BACKEND = os.environ.get("DIGEST_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sendtracker@localhost")
+# The address links in e-mails point at (no request to take it from).
+SENDTRACKER_SITE_URL = os.environ.get("SENDTRACKER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Fetching published reports (inspections/ingest/sources/). Nothing is fetched unless asked: by
 # `manage.py fetch_reports`, or daily by beat when FETCH_REPORTS_DAILY=1.
