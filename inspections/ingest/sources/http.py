@@ -162,9 +162,16 @@ class _GuardedBackend(httpcore.NetworkBackend):
                 f"{host} resolves to {', '.join(addresses)}: a private, loopback or link-local address, "
                 "which the fetcher never connects to"
             )
-        stream = self._inner.connect_tcp(usable[0], port, timeout=self._client._left(timeout),
-                                         local_address=local_address, socket_options=socket_options)
-        return _DeadlineStream(stream, self._client)
+        error: Exception | None = None
+        for address in usable:  # e.g. an IPv6 address first that this machine cannot route: try the next
+            try:
+                stream = self._inner.connect_tcp(address, port, timeout=self._client._left(timeout),
+                                                 local_address=local_address, socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+                continue
+            return _DeadlineStream(stream, self._client)
+        raise error
 
     def connect_unix_socket(self, path, timeout=None, socket_options=None):  # never used: no unix sockets
         raise AddressRefused("unix sockets are not used by the fetcher")
