@@ -7,7 +7,11 @@ class InspectionsConfig(AppConfig):
     verbose_name = "Inspections"
 
     def ready(self) -> None:
-        from inspections.ingest import tasks  # noqa: F401  registers the Celery tasks services enqueue by name
+        # Register every Celery task with the worker (autodiscovery only finds `inspections.tasks`): those services
+        # enqueue by name, and those beat sends (a task a worker does not know is discarded with an error).
+        from inspections.alerts import tasks as alert_tasks  # noqa: F401
+        from inspections.ingest import tasks  # noqa: F401
+        from inspections.ingest.sources import tasks as source_tasks  # noqa: F401
         from inspections.paths import services as paths  # noqa: F401  connects the signals that keep paths derived
         from inspections.review.groups import analyst_group_sync
 

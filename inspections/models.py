@@ -15,6 +15,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Framework(models.TextChoices):
@@ -408,6 +409,16 @@ class FetchRun(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         PARTIAL = "partial", "Finished with errors"
         FAILED = "failed", "Failed"
+        INTERRUPTED = "interrupted", "Interrupted"
+
+    class Failure(models.TextChoices):
+        """What kind of trouble a run met, for the sentences of the fetch-runs page and the dashboard."""
+
+        NONE = "", "none"
+        LAYOUT = "layout", "the site's page layout changed"
+        LISTING = "listing", "the site's search listing could not be used"
+        RATE_LIMITED = "rate_limited", "the site kept refusing requests (rate limit)"
+        UNREACHABLE = "unreachable", "the site could not be reached"
 
     source = models.CharField(max_length=32, help_text="The source's name, e.g. 'ofsted'.")
     base_url = models.URLField(max_length=500)
@@ -421,6 +432,15 @@ class FetchRun(models.Model):
     already_held = models.PositiveIntegerField(default=0, help_text="Files unchanged (304) or whose sha256 is held.")
     errors = models.JSONField(default=list, blank=True, help_text='[{"url": ..., "reason": ...}, ...]')
     message = models.TextField(blank=True, help_text="Why the run failed, in plain words.")
+    failure_kind = models.CharField(max_length=16, choices=Failure.choices, blank=True, default="")
+    process = models.CharField(max_length=200, blank=True, help_text="host:pid of the process running it.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of a running run.")
+    deferred = models.JSONField(default=list, blank=True,
+                                help_text='URLs left for the next run, e.g. robots.txt unreadable: [{"url", "reason"}]')
+    labels = models.JSONField(default=list, blank=True,
+                              help_text='Every publication label seen: [{"label", "count", "action", "new"}]')
+    resume_from = models.CharField(max_length=32, blank=True,
+                                   help_text="The provider (URN) the next run starts with, when this one stopped early.")
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -443,3 +463,45 @@ class FetchedUrl(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+def _digest_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class DigestSubscription(models.Model):
+    """An analyst's e-mail digest (inspections/alerts/): how often, and what they follow — everything, regions or
+    areas — of newly held visits and (optionally) visits that became overdue. Only items after `started_at` are
+    sent; `token` is the unsubscribe link's secret."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest")
+    frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
+    everything = models.BooleanField(default=False, help_text="All of England (regions and areas are then ignored).")
+    regions = models.JSONField(default=list, blank=True, help_text="Regions followed (LocalArea.Region values).")
+    areas = models.ManyToManyField("areas.LocalArea", blank=True, related_name="+")
+    overdue = models.BooleanField(default=True, help_text="Also visits that became overdue.")
+    active = models.BooleanField(default=True)
+    token = models.CharField(max_length=64, unique=True, default=_digest_token)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True, help_text="When a digest was last due (sent or empty).")
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} digest of {self.user}"
+
+
+class DigestDelivery(models.Model):
+    """One item sent to one subscription: the digest never sends the same item twice."""
+
+    subscription = models.ForeignKey(DigestSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    item_key = models.CharField(max_length=160)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "digest deliveries"
+        constraints = [models.UniqueConstraint(fields=["subscription", "item_key"], name="digest_item_once")]

@@ -233,16 +233,47 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.ingest.tasks.requeue_stuck_documents",
         "schedule": 300.0,
     },
+    # E-mail digests (inspections/alerts/): hourly; each analyst's is sent only when due (daily or weekly).
+    "send-digests": {
+        "task": "inspections.alerts.tasks.send_digests",
+        "schedule": float(os.environ.get("DIGEST_CHECK_SECONDS", "3600")),  # tests: a few seconds
+    },
+    # A fetch run whose process died says "interrupted", not "running" for ever (the next run also checks).
+    "mark-interrupted-fetch-runs": {
+        "task": "inspections.ingest.sources.tasks.mark_interrupted_fetch_runs",
+        "schedule": 300.0,
+    },
 }
+
+# E-mail digests: through Django's e-mail machinery; the console backend (printed, not sent) unless set, e.g.
+# DIGEST_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with Django's EMAIL_HOST/EMAIL_PORT/... .
+DIGEST_EMAIL_BACKEND = os.environ.get("DIGEST_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sendtracker@localhost")
+# The address links in e-mails point at (no request to take it from).
+SENDTRACKER_SITE_URL = os.environ.get("SENDTRACKER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Fetching published reports (inspections/ingest/sources/). Nothing is fetched unless asked: by
 # `manage.py fetch_reports`, or daily by beat when FETCH_REPORTS_DAILY=1.
 OFSTED_REPORTS_URL = os.environ.get("OFSTED_REPORTS_URL", "https://reports.ofsted.gov.uk").rstrip("/")
+# The site's files live on another origin (its own robots.txt); comma-separated, each also on the allow-list.
+OFSTED_FILE_HOSTS = [h.strip().rstrip("/") for h in os.environ.get(
+    "OFSTED_FILE_HOSTS", "https://files.ofsted.gov.uk").split(",") if h.strip()]
 FETCH_CONTACT = os.environ.get("FETCH_CONTACT", "")  # an e-mail or URL put in the User-Agent for the site's operators
 FETCH_DELAY_SECONDS = float(os.environ.get("FETCH_DELAY_SECONDS", "2"))  # between two requests (one at a time)
 FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "30"))
 FETCH_RETRIES = int(os.environ.get("FETCH_RETRIES", "3"))  # extra attempts after a timeout or 5xx, with backoff
 FETCH_BACKOFF_SECONDS = float(os.environ.get("FETCH_BACKOFF_SECONDS", "5"))  # first backoff; doubles each retry
+# A request's total deadline (a server dripping bytes cannot keep it alive); default 4 x the per-phase timeout.
+FETCH_DEADLINE_SECONDS = float(os.environ.get("FETCH_DEADLINE_SECONDS", str(4 * FETCH_TIMEOUT_SECONDS)))
+# 403/429 answers: waits (their Retry-After, else the backoff) add up to at most this per run, then it stops.
+FETCH_RATE_LIMIT_BUDGET_SECONDS = float(os.environ.get("FETCH_RATE_LIMIT_BUDGET_SECONDS", "600"))
+# A run that has shown no sign of life for this long (or whose process is gone) is marked interrupted.
+FETCH_STALE_SECONDS = int(os.environ.get("FETCH_STALE_SECONDS", "1800"))
 # Zip-bomb limits of `import_archive` and .zip uploads (inspections/ingest/sources/archive.py); each file in an
 # archive is also held to MAX_UPLOAD_BYTES.
 ARCHIVE_MAX_MEMBERS = int(os.environ.get("ARCHIVE_MAX_MEMBERS", "2000"))

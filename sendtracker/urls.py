@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("inspections.facts.urls")),  # lists and exports
     path("", include("inspections.review.urls")),  # review queue, fact pages, corrections
     path("", include("areas.urls")),  # area list and timelines
+    path("", include("inspections.alerts.urls")),  # Atom feeds and e-mail digests
 ]
 
 handler400 = "sendtracker.errors.bad_request"  # says the upload limits and the way round them

@@ -17,13 +17,8 @@ from inspections.analysis.forms import DueFilter
 from inspections.analysis.paths import OUTCOME_LABELS as PATH_OUTCOME_LABELS
 from inspections.analysis.paths import OUTCOMES as PATH_OUTCOMES
 from inspections.analysis.paths import PATH_LABELS, PATHS
-from inspections.analysis.selectors import (
-    OUTCOME_COLOURS,
-    STATUSES,
-    Dashboard,
-    dashboard_summary,
-    last_successful_fetch,
-)
+from inspections.analysis.selectors import OUTCOME_COLOURS, STATUSES, Dashboard, dashboard_summary
+from inspections.ingest.sources.selectors import fetch_currency
 from inspections.analysis.snapshot import snapshot
 from inspections.analysis.trends import BASES, PERIODS
 from inspections.facts.exports import csv_lines, format_cell
@@ -92,7 +87,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["invalid_region"] = region
         return render(request, "analysis/dashboard.html", context, status=400)
     parts = _dashboard_parts(region)
-    return render(request, "analysis/dashboard.html", {**context, **parts, "last_fetch": last_successful_fetch()})
+    currency = fetch_currency()  # one query: the last successful fetch and any trouble since, in words
+    return render(request, "analysis/dashboard.html", {**context, **parts, "last_fetch": currency.last_success,
+                                                       "fetch_problem": currency.problem})
 
 
 # --- the analysis pages -----------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def sample():
     path = make_path(weaknesses=2, sufficient=1)
     return {"gss_code": path["area"].gss_code, "gss": path["area"].gss_code, "name": "inspections", "model": "inspection",
             "inspection_pk": path["inspection"].pk, "document_pk": _with_file(make_document()).pk,
-            "letter_id": _letter(path["area"]).pk}
+            "letter_id": _letter(path["area"]).pk,
+            "token": "not-a-known-token"}  # /alerts/unsubscribe/<token>/: an unknown token asks anonymous users to log in
 
 
 def _letter(area):

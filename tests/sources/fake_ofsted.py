@@ -8,10 +8,20 @@ thread), in the structure public scrapers of the real site rely on (see inspecti
   `span.nonvisual` "<kind>, pdf - <d Month yyyy>" (set `site.layout = "changed"` for a redesign without them);
 - `/v1/file/<id>`: the files.
 
-Every answer carries an ETag (sha256 of the body) and a Last-Modified; If-None-Match / If-Modified-Since get
-304. Faults: `site.fail(path, 500, 500)` answers those statuses first; `site.stall(path, seconds, times)`
-sleeps before answering (a client timeout). `site.hits` and `site.bodies` count requests and 200 answers per
-path. Reused by the worker test (fixture `fake_ofsted` in tests/sources/conftest.py).
+Every answer carries an ETag (sha256 of the body) and a Last-Modified (unless `site.cache_headers = False`, as
+the live file host is reported to do); If-None-Match / If-Modified-Since get 304. Faults: `site.fail(path, 500,
+500)` answers those statuses first; `site.stall(path, seconds, times)` sleeps before answering (a client
+timeout); `site.redirects[path] = url` answers 302; `site.gzip_broken.add(path)` sends a body that says
+`Content-Encoding: gzip` and is not; `site.drip[path] = seconds` sends the body one byte per `seconds`;
+`site.rate_limit(min_interval, status, retry_after)` refuses a request that follows the previous one sooner than
+`min_interval`; `site.endless = True` makes the listing go on for ever (always a next page, invented providers);
+`site.unlisted` hides URNs from the listing (their pages stay).
+
+Two hosts, like the live site (`FakeOfstedSite(two_hosts=True)`): files are served by a second server on
+127.0.0.2 (another port on 127.0.0.1 where that address cannot be bound), with its own robots.txt
+(`site.file_robots`; its requests count as "files:/robots.txt" in `hits` and `fail`), and the page host no
+longer serves files. `site.hits` and `site.bodies` count requests and 200 answers per path. Reused by the worker
+test (fixture `fake_ofsted` in tests/sources/conftest.py).
 """
 
 from __future__ import annotations
@@ -38,10 +48,12 @@ class FakePublication:
     published: date
     content: bytes
     file_format: str = "pdf"
+    label_text: str = ""
+    href: str = ""  # a link somewhere else than the file host (hostile-site tests)
 
     @property
     def label(self) -> str:
-        return f"{self.kind}, {self.file_format} - {self.published.day} {self.published:%B %Y}"
+        return self.label_text or f"{self.kind}, {self.file_format} - {self.published.day} {self.published:%B %Y}"
 
 
 @dataclass
@@ -52,12 +64,25 @@ class FakeProvider:
 
 
 class FakeOfstedSite:
-    def __init__(self):
+    def __init__(self, *, two_hosts: bool = False):
+        self.two_hosts = two_hosts
+        self.file_robots = "User-agent: *\nDisallow:\n"
+        self.cache_headers = True
+        self.redirects: dict[str, str] = {}
+        self.gzip_broken: set[str] = set()
+        self.drip: dict[str, float] = {}
+        self.endless = False
+        self.unlisted: set[str] = set()
+        self.refused = 0
+        self._rate: tuple[float, int, str] | None = None
+        self._last_request_at: float | None = None
+        self._file_server: ThreadingHTTPServer | None = None
         self.providers: dict[str, FakeProvider] = {}
         self.files: dict[int, FakePublication] = {}
         self.robots = "User-agent: *\nDisallow: /admin/\n"
         self.page_size = 100
         self.layout = "ofsted"
+        self.requests: list[str] = []  # every path requested, in order
         self.hits: Counter[str] = Counter()
         self.bodies: Counter[str] = Counter()
         self.user_agents: set[str] = set()
@@ -72,16 +97,23 @@ class FakeOfstedSite:
         return self.providers.setdefault(str(urn), FakeProvider(str(urn), name))
 
     def add_publication(self, urn: str, name: str, *, kind: str, published: date, content: bytes,
-                        file_format: str = "pdf") -> FakePublication:
+                        file_format: str = "pdf", label: str = "") -> FakePublication:
         with self._lock:
-            publication = FakePublication(self._next_id, kind, published, content, file_format)
+            publication = FakePublication(self._next_id, kind, published, content, file_format, label)
             self._next_id += 1
         self.add_provider(urn, name).publications.append(publication)
         self.files[publication.file_id] = publication
         return publication
 
     def file_url(self, publication: FakePublication) -> str:
-        return f"{self.base_url}/v1/file/{publication.file_id}"
+        return f"{self.files_base_url}/v1/file/{publication.file_id}"
+
+    @property
+    def files_base_url(self) -> str:
+        if self._file_server is None:
+            return self.base_url
+        host, port = self._file_server.server_address[:2]
+        return f"http://{host}:{port}"
 
     def provider_path(self, urn: str) -> str:
         return f"/provider/44/{urn}"
@@ -93,6 +125,10 @@ class FakeOfstedSite:
     def stall(self, path: str, seconds: float, times: int = 1) -> None:
         self._stall[path].extend([seconds] * times)
 
+    def rate_limit(self, min_interval: float, status: int = 429, retry_after: str = "1") -> None:
+        """Refuse (status, Retry-After) any request that comes sooner than `min_interval` after the previous one."""
+        self._rate = (min_interval, status, retry_after)
+
     @property
     def file_downloads(self) -> int:
         """Files sent with a body (200): a run that downloads nothing leaves this unchanged."""
@@ -100,6 +136,15 @@ class FakeOfstedSite:
 
     # server ----------------------------------------------------------------------------------------------------
     def start(self) -> "FakeOfstedSite":
+        self._server = self._serve("127.0.0.1", files=False)
+        if self.two_hosts:
+            try:
+                self._file_server = self._serve("127.0.0.2", files=True)
+            except OSError:  # 127.0.0.2 not bindable here: another port is another origin all the same
+                self._file_server = self._serve("127.0.0.1", files=True)
+        return self
+
+    def _serve(self, address: str, *, files: bool) -> ThreadingHTTPServer:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -107,37 +152,54 @@ class FakeOfstedSite:
                 pass
 
             def do_GET(self):
-                site._handle(self)
+                site._handle(self, files_host=files)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
+        server = ThreadingHTTPServer((address, 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        for server in (self._server, self._file_server):
+            if server is not None:
+                server.shutdown()
+                server.server_close()
 
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+    def _handle(self, request: BaseHTTPRequestHandler, *, files_host: bool = False) -> None:
         parts = urlsplit(request.path)
         path = parts.path
+        key = f"files:{path}" if files_host and path == "/robots.txt" else path
         with self._lock:
-            self.hits[path] += 1
+            self.hits[key] += 1
+            self.requests.append(key)
             self.user_agents.add(request.headers.get("User-Agent", ""))
-            stall = self._stall[path].pop(0) if self._stall[path] else 0.0
-            forced = self._fail[path].popleft() if self._fail[path] else None
+            stall = self._stall[key].pop(0) if self._stall[key] else 0.0
+            forced = self._fail[key].popleft() if self._fail[key] else None
+            now = time.monotonic()
+            refuse = self._rate is not None and self._last_request_at is not None and \
+                now - self._last_request_at < self._rate[0]
+            self._last_request_at = now
+            if refuse:
+                self.refused += 1
+        if refuse:
+            return self._send(request, self._rate[1], b"Too many requests", "text/plain", key, conditional=False,
+                              extra={"Retry-After": self._rate[2]})
         if stall:
             time.sleep(stall)
         if forced:
-            return self._send(request, forced, b"Server error", "text/plain", path, conditional=False)
+            return self._send(request, forced, b"Server error", "text/plain", key, conditional=False)
+        if path in self.redirects:
+            return self._send(request, 302, b"", "text/plain", key, conditional=False,
+                              extra={"Location": self.redirects[path]})
         if path == "/robots.txt":
-            return self._send(request, 200, self.robots.encode(), "text/plain", path)
+            return self._send(request, 200, (self.file_robots if files_host else self.robots).encode(), "text/plain", key)
+        if files_host != path.startswith("/v1/file/") and self.two_hosts:
+            return self._send(request, 404, b"Not found", "text/plain", path, conditional=False)
         if path == "/search":
             return self._send(request, 200, self._listing(parse_qs(parts.query)).encode(), "text/html", path)
         if path.startswith("/provider/"):
@@ -151,8 +213,13 @@ class FakeOfstedSite:
                 return self._send(request, 200, publication.content, "application/pdf", path)
         return self._send(request, 404, b"Not found", "text/plain", path, conditional=False)
 
-    def _send(self, request, status: int, body: bytes, content_type: str, path: str, *, conditional: bool = True):
+    def _send(self, request, status: int, body: bytes, content_type: str, path: str, *, conditional: bool = True,
+              extra: dict[str, str] | None = None):
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        conditional = conditional and self.cache_headers
+        if path in self.gzip_broken and status == 200:
+            body = b"PK not gzip at all" + body[:64]  # says gzip, is not: decoding fails at the header
+            extra = {**(extra or {}), "Content-Encoding": "gzip"}
         if conditional and status == 200 and _not_modified(request.headers, etag):
             request.send_response(304)
             request.send_header("ETag", etag)
@@ -162,21 +229,33 @@ class FakeOfstedSite:
         request.send_response(status)
         request.send_header("Content-Type", content_type)
         request.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            request.send_header(name, value)
         if conditional and status == 200:
             request.send_header("ETag", etag)
             request.send_header("Last-Modified", LAST_MODIFIED)
+        if status == 200:
             with self._lock:
                 self.bodies[path] += 1
         request.end_headers()
         try:
-            request.wfile.write(body)
+            if path in self.drip and status == 200:
+                for index in range(len(body)):
+                    request.wfile.write(body[index:index + 1])
+                    request.wfile.flush()
+                    time.sleep(self.drip[path])
+            else:
+                request.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
             pass
 
     def _listing(self, query: dict[str, list[str]]) -> str:
         start = int((query.get("start") or ["0"])[0] or 0)
         rows = min(int((query.get("rows") or ["100"])[0] or 100), self.page_size)
-        providers = sorted(self.providers.values(), key=lambda p: p.name)
+        providers = sorted((p for p in self.providers.values() if p.urn not in self.unlisted), key=lambda p: p.name)
+        if self.endless:  # always one more page, of providers nobody has heard of
+            providers = providers + [FakeProvider(str(9_000_000 + n), f"Invented provider {n}")
+                                     for n in range(max(0, start + rows + 1 - len(providers)))]
         page = providers[start:start + rows]
         items = "\n".join(
             f'<li class="search-result"><h3><a href="{self.provider_path(p.urn)}">{html.escape(p.name)}</a></h3>'
@@ -193,9 +272,9 @@ class FakeOfstedSite:
         days = []
         for p in sorted(provider.publications, key=lambda p: p.published, reverse=True):
             if self.layout == "changed":  # a redesign: no publication-link class, no nonvisual label
-                link = f'<a class="report-download govuk-link" href="{self.file_url(p)}">{html.escape(p.kind)} ({p.published})</a>'
+                link = f'<a class="report-download govuk-link" href="{p.href or self.file_url(p)}">{html.escape(p.kind)} ({p.published})</a>'
             else:
-                link = (f'<a class="publication-link" href="{self.file_url(p)}" target="_blank">{html.escape(p.kind)}'
+                link = (f'<a class="publication-link" href="{p.href or self.file_url(p)}" target="_blank">{html.escape(p.kind)}'
                         f'<span class="nonvisual">{html.escape(p.label)}</span></a>')
             days.append(f'<li class="timeline__day"><p class="timeline__date">{p.published:%d %B %Y}</p>'
                         f'<div class="event">{link}</div></li>')

@@ -179,19 +179,32 @@ def test_paged_listing_is_followed_and_area_and_since_filters_apply(areas, fake_
     assert only.pages_read == pages + 1
 
 
-def test_a_current_area_missing_from_the_listing_is_an_error(areas, fake_ofsted):
+def test_a_current_area_missing_from_the_listing_is_reported_and_read_at_its_register_urn(areas, fake_ofsted):
     add_seed_letters(fake_ofsted)
-    del fake_ofsted.providers[areas["E06000035"].ofsted_urn]  # Medway drops off the listing
+    fake_ofsted.unlisted.add(areas["E06000035"].ofsted_urn)  # Medway drops off the listing; its page stays
     result = run(fake_ofsted)
     assert result.status == FetchRun.Status.PARTIAL
-    assert [e["reason"] for e in result.errors] == ["Medway (E06000035, URN 80522) is not in the site's listing"]
+    assert [e["reason"] for e in result.errors] == [
+        "Medway (E06000035, URN 80522) is not in the site's listing; its page was read at the register's URN instead"]
+    assert result.new_documents == 5  # Medway's letter too, from /provider/44/80522
+    assert fake_ofsted.hits["/provider/44/80522"] == 1
+
+
+def test_an_area_neither_listed_nor_at_its_register_urn_is_an_error_and_the_run_goes_on(areas, fake_ofsted):
+    add_seed_letters(fake_ofsted)
+    del fake_ofsted.providers[areas["E06000035"].ofsted_urn]  # gone from the listing and its page answers 404
+    result = run(fake_ofsted)
+    assert result.status == FetchRun.Status.PARTIAL
+    assert [e["reason"] for e in result.errors] == [
+        "Medway (E06000035, URN 80522) is not in the site's listing; its page was read at the register's URN instead",
+        "HTTP 404"]
     assert result.new_documents == 4
 
 
 def test_delay_between_requests_is_honoured(fake_ofsted):
     fake_ofsted.add_provider("80473", "Hartlepool")
     waits: list[float] = []
-    with PoliteClient(delay=5.0, retries=0, sleep=waits.append) as client:
+    with PoliteClient(allowed_origins=[fake_ofsted.base_url], delay=5.0, retries=0, sleep=waits.append) as client:
         client.get(f"{fake_ofsted.base_url}/provider/44/80473")
         client.get(f"{fake_ofsted.base_url}/provider/44/80473")
     # robots.txt, then the page (waits ~5 s), then the page again (waits ~5 s): never two requests at once.

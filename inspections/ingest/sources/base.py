@@ -67,6 +67,15 @@ class ReportSource(abc.ABC):
     def __init__(self, base_url: str):
         self.base_url = base_url.rstrip("/")
 
+    def origins(self) -> list[str]:
+        """Every origin the source reads (the site, its file host): the client requests nothing else."""
+        return [self.base_url]
+
+    def provider_url(self, key: str) -> str | None:
+        """A provider's page from its key alone (the register's URN), or None when the publisher has no such
+        address: the fallback when the listing lacks an area or cannot be used."""
+        return None
+
     @abc.abstractmethod
     def listing_url(self) -> str:
         """The first page of the publisher's list of providers."""

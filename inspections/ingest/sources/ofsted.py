@@ -23,8 +23,17 @@ in tests/sources/fake_ofsted.py):
   `select_one('span.nonvisual')`, the sample labels quoted there, file URLs); TobyDrane/Ofsted-Reports-Scraper
   (`li.timeline__day`, `a.publication-link`, `span.nonvisual`, kind before the first comma, date after the
   last " - ").
-- Older publications on the same pages are the 2016-framework letters; their labels vary, so anything naming
-  SEND (or "special educational needs") is a candidate and the pipeline's classifier decides what it is.
+- Labels seen in the wild vary (issue 25): "Area SEND full inspection, pdf - 15 July 2024", "…,  pdf - …"
+  (two spaces), "… as pdf - 10 February 2015" (no comma), "PDF" in capitals, and labels without a date. The
+  labels of 2016-framework letters, revisit letters and 2023 monitoring inspections were not seen in any
+  evidence, so the rule is broad: any label naming SEND, special educational needs, local area or written
+  statement of action is a candidate, and the pipeline's classifier decides what it is (it rejects non-SEND).
+  The fetch service records every label seen and what was done with it in the run.
+- Files live on another origin, `https://files.ofsted.gov.uk` (setting OFSTED_FILES_URL), with its own
+  robots.txt; an older scraper quotes `files.api.ofsted.gov.uk`. Only the configured site and file host(s) are
+  requested (http.PoliteClient's allow-list).
+- Every area's page is `/provider/44/<URN>`; the register holds each area's URN, so `provider_url` reaches an
+  area the listing lacks (or every area when the listing cannot be used).
 
 Not relied upon: the timeline markup around the links (only `a.publication-link` and `span.nonvisual` are
 read), the provider type number in the URL, the order of publications.
@@ -41,16 +50,35 @@ from bs4 import BeautifulSoup
 from .base import Provider, Publication, ReportSource
 
 LISTING_PATH = "/search?q=&location=&lat=&lon=&radius=&level_1_types=3&level_2_types%5B%5D=12"
+PROVIDER_PATH = "/provider/44/{key}"
 ROWS_PER_PAGE = 100
 
 _PROVIDER_HREF = re.compile(r"/provider/(?:[^/?#]+/)*(\d{5,8})/?$")
-# "Area SEND full inspection, pdf - 15 July 2024": kind, format, date (the date after the last " - ").
-_LABEL = re.compile(r"^\s*(?P<kind>.+?),\s*(?P<format>[A-Za-z0-9]+)\s+-\s+(?P<date>\d{1,2}\s+[A-Za-z]+\s+\d{4})\s*$")
-_SEND = re.compile(r"\bSEND\b|special educational needs", re.I)
+# "<kind>, pdf - 15 July 2024", "<kind> as PDF - 15 July 2024", "<kind>, pdf", "<kind> - 15 July 2024":
+# the kind, then the format after a comma or " as ", then the date after the last " - " (each optional).
+_FORMATS = r"pdf|docx?|odt|rtf|html?|txt"
+_LABEL = re.compile(rf"^\s*(?P<kind>.+?)(?:\s*,\s*|\s+as\s+)(?P<format>{_FORMATS})\b\s*(?:-\s*(?P<date>.*?))?\s*$", re.I)
+_LABEL_DATE_ONLY = re.compile(r"^\s*(?P<kind>.+?)\s+-\s+(?P<date>\d{1,2}\s+[A-Za-z]+\s+\d{4})\s*$")
+# Broad on purpose: the labels of 2016 letters, revisits and monitoring inspections were never seen.
+_SEND = re.compile(r"\bSEND\b|special educational needs|\blocal area\b|written statement of action", re.I)
 
 
 class OfstedReportsSource(ReportSource):
     name = "ofsted"
+
+    def __init__(self, base_url: str, *, file_hosts: list[str] | None = None):
+        super().__init__(base_url)
+        if file_hosts is None:
+            from django.conf import settings
+
+            file_hosts = settings.OFSTED_FILE_HOSTS
+        self.file_hosts = [host.rstrip("/") for host in file_hosts if host]
+
+    def origins(self) -> list[str]:
+        return [self.base_url, *self.file_hosts]
+
+    def provider_url(self, key: str) -> str:
+        return self.base_url + PROVIDER_PATH.format(key=key)
 
     def listing_url(self) -> str:
         return f"{self.base_url}{LISTING_PATH}&start=0&rows={ROWS_PER_PAGE}"
@@ -95,11 +123,14 @@ class OfstedReportsSource(ReportSource):
 def _publication(url: str, label: str) -> Publication:
     """Split the label into kind, format and date; a label that does not parse keeps its whole text as the
     kind and no date (the date is never guessed)."""
-    match = _LABEL.match(label)
+    match = _LABEL.match(label) or _LABEL_DATE_ONLY.match(label)
     if not match:
         return Publication(url=url, label=label, kind=label, file_format="", published=None)
-    return Publication(url=url, label=label, kind=match.group("kind").strip(),
-                       file_format=match.group("format").lower(), published=parse_label_date(match.group("date")))
+    parts = match.groupdict()
+    when = parts.get("date") or ""
+    return Publication(url=url, label=label, kind=parts["kind"].strip(" ,-"),
+                       file_format=(parts.get("format") or "").lower(),
+                       published=parse_label_date(when) if when else None)
 
 
 def parse_label_date(text: str) -> date | None:

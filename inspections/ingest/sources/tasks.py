@@ -26,3 +26,13 @@ def fetch_reports_daily() -> dict:
     with default_client() as client:
         run = fetch_reports_run(source=OfstedReportsSource(settings.OFSTED_REPORTS_URL), client=client)
     return {"run": run.pk, "status": run.status, "new_documents": run.new_documents}
+
+
+@shared_task(name="inspections.ingest.sources.tasks.mark_interrupted_fetch_runs", acks_late=False,
+             soft_time_limit=60, time_limit=90)
+def mark_interrupted_fetch_runs() -> int:
+    """Beat, every 5 minutes: a run whose process died (or that shows no sign of life) is marked interrupted,
+    so /documents/fetch-runs/ never shows it "Running" for ever. Returns how many were marked."""
+    from .fetch import fetch_runs_mark_interrupted
+
+    return fetch_runs_mark_interrupted()

@@ -32,12 +32,16 @@ class Command(BaseCommand):
                             help="Only this area (GSS code); repeat for several. Default: every area with an Ofsted URN.")
         parser.add_argument("--since", type=str, default=None, help="Only publications dated on or after this day.")
         parser.add_argument("--base-url", default=None, help=f"The site (default OFSTED_REPORTS_URL, now {settings.OFSTED_REPORTS_URL}).")
+        parser.add_argument("--files-url", action="append", default=None, metavar="URL",
+                            help="The site's file host (default OFSTED_FILE_HOSTS, now "
+                                 f"{', '.join(settings.OFSTED_FILE_HOSTS)}); repeat for several. Only these and the "
+                                 "site are ever requested.")
         parser.add_argument("--delay", type=float, default=None, help="Seconds between requests (default FETCH_DELAY_SECONDS).")
 
     def handle(self, *args, **options):
         since = _date(options["since"]) if options["since"] else None
         overrides = {} if options["delay"] is None else {"delay": max(0.0, options["delay"])}
-        source = OfstedReportsSource(options["base_url"] or settings.OFSTED_REPORTS_URL)
+        source = OfstedReportsSource(options["base_url"] or settings.OFSTED_REPORTS_URL, file_hosts=options["files_url"])
         if not settings.FETCH_CONTACT:
             self.stderr.write("FETCH_CONTACT is not set: the User-Agent says 'no contact configured'. "
                               "Set it to an e-mail address the site's operators can reach.")
@@ -49,7 +53,14 @@ class Command(BaseCommand):
             f"{run.publications_seen} SEND publications seen, {run.new_documents} new documents queued, "
             f"{run.already_held} already held."
         )
+        if run.message and run.status != FetchRun.Status.FAILED:
+            self.stdout.write(f"  {run.message}")
         for error in run.errors:
             self.stdout.write(f"  error: {error['url']}: {error['reason']}")
+        for item in run.deferred:
+            self.stdout.write(f"  deferred: {item['url']}: {item['reason']}")
+        new_labels = [entry for entry in run.labels if entry.get("new")]
+        for entry in new_labels:
+            self.stdout.write(f"  new publication label: {entry['label']!r} ({entry['action']})")
         if run.status == FetchRun.Status.FAILED:
             raise CommandError(run.message)
