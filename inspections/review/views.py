@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from inspections.review.forms import ConfirmForm, CorrectionForm, RejectForm
-from inspections.review.forms import field_label, findings_leaves, leaf_label
+from inspections.review.forms import field_label, findings_leaves, leaf_label, leaf_text
 from inspections.review.selectors import (
     FACT_KIND_WORDS,
     documents_needing_review,
@@ -133,7 +133,7 @@ def _display(fact, field) -> object:
     if field.name == "findings":
         return {"findings_list": [
             {"label": leaf_label(path), "entries": [i.get("text", "") if isinstance(i, dict) else str(i) for i in leaf]}
-            if isinstance(leaf, list) else {"label": leaf_label(path), "text": leaf}
+            if isinstance(leaf, list) else {"label": leaf_label(path), "text": leaf_text(path, leaf)}
             for path, leaf in findings_leaves(value or {})
         ]}
     return value_words(type(fact), field.name, value, fact=fact)
