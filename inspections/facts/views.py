@@ -95,6 +95,8 @@ def render_list(
         # The workbook names the list its filters come from, so each sheet knows what they mean (workbook.py).
         "workbook_url": f"/exports/workbook.xlsx{export_query}{'&' if export_query != '?' else ''}list={export_name}",
         "filter_errors": filter_class.errors_for(request.GET),
+        # The address to share: these filters and this order, from the first page, so a colleague opens the same view.
+        "share_url": request.build_absolute_uri(request.path + (export_query if export_query != "?" else "")),
         "summary": getattr(rows, "summary", None),
         "filtered": any(k not in ("page", "sort") and v for k, v in request.GET.items()),
         "prev_query": _query(request, page=page.previous_page_number()) if page.has_previous() else None,

@@ -1,0 +1,152 @@
+"""No dead ends: every list, review item and upload leads somewhere an analyst can act. Each item in real
+Chromium at laptop (1280 px) and phone (390 px) widths, on the real register and the seed letters (`seeded`), and
+on ../shared's reports where the item needs them (marked `shared`). Screenshots: test-artifacts/dead-ends-*.png.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from tests.browser.conftest import no_sideways_scroll
+from tests.browser.test_pages import seeded  # noqa: F401  (a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+WIDTHS = [("laptop", LAPTOP), ("phone", PHONE)]
+
+
+@pytest.fixture
+def public(settings):
+    settings.PUBLIC_READ = True
+
+
+def _download(page, link) -> tuple[str, bytes]:
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    return download.suggested_filename, open(download.path(), "rb").read()
+
+
+def _sheets(raw: bytes) -> dict[str, tuple[str, list[tuple]]]:
+    """{sheet: (its first line: the filters it applied, [data rows])} of a downloaded workbook's three tables."""
+    book = load_workbook(io.BytesIO(raw), read_only=True)
+    out = {}
+    for title in ("Inspections", "Weaknesses", "Areas"):
+        note, header, *rows = list(book[title].values)
+        out[title] = (note[0], [dict(zip(header, row)) for row in rows])
+    return out
+
+
+# --- 1. every export link accepts exactly its page's filters ----------------------------------------------
+
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+@pytest.mark.usefixtures("seeded", "public")
+def test_exports_accept_their_pages_filters(page, live_server, shot, width, viewport):
+    page.set_viewport_size(viewport)
+    # The weaknesses list's own kind (a weakness kind) is not the inspections sheet's: applied where it means
+    # something, stated where it does not, never a 400.
+    page.goto(live_server.url + "/weaknesses/?kind=significant_weakness")
+    _, raw = _download(page, page.get_by_role("link", name=re.compile("Excel workbook")))
+    sheets = _sheets(raw)
+    assert sheets["Weaknesses"][0] == "Filters applied to this sheet: kind=significant_weakness."
+    assert sheets["Weaknesses"][1] and {r["weakness_kind"] for r in sheets["Weaknesses"][1]} == {"significant_weakness"}
+    assert "kind (it does not describe a row of inspections)" in sheets["Inspections"][0]
+    for link in page.locator("a.csv, a.xlsx").all():  # every export link of the page answers
+        assert page.request.get(live_server.url + link.get_attribute("href")).status == 200
+
+    page.goto(live_server.url + "/inspections/?kind=revisit")
+    _, raw = _download(page, page.get_by_role("link", name=re.compile("Excel workbook")))
+    sheets = _sheets(raw)
+    assert {r["kind"] for r in sheets["Inspections"][1]} == {"revisit"}
+
+    # outcome applies to the weaknesses of the inspections with that outcome; the Areas sheet says it cannot.
+    page.goto(live_server.url + "/inspections/?outcome=wsoa_required")
+    _, raw = _download(page, page.get_by_role("link", name=re.compile("Excel workbook")))
+    sheets = _sheets(raw)
+    assert "outcome=wsoa_required" in sheets["Weaknesses"][0]
+    page.goto(live_server.url + "/weaknesses/?outcome=wsoa_required")  # the weaknesses list filters the same way
+    caption = page.locator("#results caption").inner_text()
+    assert re.search(rf"\b{len(sheets['Weaknesses'][1])} rows?\b", caption), caption
+    assert sheets["Weaknesses"][1] and {r["outcome"] for r in sheets["Inspections"][1]} == {"wsoa_required"}
+    assert "outcome" in sheets["Areas"][0].split("Not applied here:")[1]
+
+    # An area page's workbook: one area on every sheet.
+    page.goto(live_server.url + "/areas/E06000001/")
+    _, raw = _download(page, page.get_by_role("link", name="Excel workbook"))
+    sheets = _sheets(raw)
+    assert [r["area_name"] for r in sheets["Areas"][1]] == ["Hartlepool"]
+    assert {r["area_name"] for r in sheets["Inspections"][1]} == {"Hartlepool"}
+    assert sheets["Weaknesses"][1] and {r["area_name"] for r in sheets["Weaknesses"][1]} == {"Hartlepool"}
+    shot(page, f"dead-ends-1-exports-{width}")
+
+
+# --- 8. small but visible --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+@pytest.mark.usefixtures("seeded", "public")
+def test_small_things_are_right(page, live_server, shot, width, viewport):
+    page.set_viewport_size(viewport)
+    # One name per region, the dashboard's, in every list's filter.
+    for url in ("/areas/", "/inspections/", "/weaknesses/"):
+        page.goto(live_server.url + url)
+        options = page.locator("select[name=region] option").all_inner_texts()
+        assert "Yorkshire and The Humber" in options and "East of England" in options, url
+        assert "Yorkshire" not in options and "East" not in options, url
+    page.goto(live_server.url + "/")
+    expect(page.locator(".dash-counts")).to_contain_text("Inspections of former authorities are counted")
+    expect(page.locator("main")).not_to_contain_text("authorities’ ")
+    # The icon: linked from every page, and /favicon.ico answers.
+    icon = page.locator("link[rel=icon]")
+    assert page.request.get(live_server.url + icon.get_attribute("href")).status == 200
+    assert page.request.get(live_server.url + "/favicon.ico").status == 200
+    # The durations CSV's file name names its region.
+    page.goto(live_server.url + "/analysis/durations/?region=North+East")
+    name, _ = _download(page, page.get_by_role("link", name=re.compile("CSV")).first)
+    assert name.startswith("sendtracker-durations-north-east-"), name
+    # The workbook's About sheet: the facts' date with its time, not midnight.
+    page.goto(live_server.url + "/inspections/")
+    _, raw = _download(page, page.get_by_role("link", name=re.compile("Excel workbook")))
+    about = {row[0]: row[1:] for row in load_workbook(io.BytesIO(raw))["About"].iter_rows(values_only=True) if row[0]}
+    held = about["Facts as of"][0]
+    assert (held.hour, held.minute, held.second) != (0, 0, 0) or held.microsecond  # a real time
+    assert "finished processing" in about["Facts as of"][1]
+    assert no_sideways_scroll(page)
+    shot(page, f"dead-ends-8-small-{width}")
+
+
+# --- 9. addresses people can type ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+@pytest.mark.usefixtures("seeded", "public")
+def test_addresses_people_can_type(page, live_server, shot, width, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + "/areas/hartlepool/")
+    assert page.url.endswith("/areas/E06000001/")
+    expect(page.locator("h1")).to_contain_text("Hartlepool")
+    page.goto(live_server.url + "/areas/telford-and-wrekin/")  # "Telford & Wrekin"
+    assert page.url.endswith("/areas/E06000020/")
+    page.goto(live_server.url + "/areas/cumbria/")  # a former authority has its own page
+    assert re.search(r"/areas/E1\d{7}/$", page.url)
+    response = page.goto(live_server.url + "/areas/gatehsead/")
+    assert response.status == 404
+    page.get_by_role("link", name=re.compile("Search the areas list")).click()
+    expect(page.locator("#results")).to_be_visible()
+    # A filtered list shows its own address, to copy.
+    page.goto(live_server.url + "/inspections/")
+    expect(page.locator(".share-view")).to_have_count(0)
+    page.get_by_label("Kind").select_option("revisit")
+    page.get_by_role("button", name="Apply filters").click()
+    share = page.locator(".share-view a#share-link")
+    expect(share).to_be_visible()
+    assert share.get_attribute("href") == page.url and "kind=revisit" in share.inner_text()
+    page.locator(".share-view").get_by_role("button", name="Copy link").click()
+    expect(page.locator("[data-copy-status]")).not_to_be_empty()
+    assert no_sideways_scroll(page)
+    shot(page, f"dead-ends-9-addresses-{width}")
