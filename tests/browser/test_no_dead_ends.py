@@ -150,3 +150,54 @@ def test_addresses_people_can_type(page, live_server, shot, width, viewport):
     expect(page.locator("[data-copy-status]")).not_to_be_empty()
     assert no_sideways_scroll(page)
     shot(page, f"dead-ends-9-addresses-{width}")
+
+
+# --- 5. a copy of a held letter says where its facts are -------------------------------------------------
+
+PASSWORD = "a-long-test-password"
+
+
+def _analyst(page, live_server) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user("ada", password=PASSWORD)
+    user.groups.add(Group.objects.get(name="analyst"))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+@pytest.mark.usefixtures("seeded")
+def test_a_copy_says_its_facts_are_held_from_the_original(page, live_server, shot, tmp_path, width, viewport):
+    from django.core.management import call_command
+
+    from inspections.models import Document
+    from tests.conftest import SEEDS
+
+    seed = SEEDS / "000_30b352e54e3c96f7.txt"
+    copy = tmp_path / "hartlepool-copy.txt"
+    copy.write_text("\n\n" + seed.read_text())  # other bytes, the same letter
+    call_command("ingest", str(copy), stdout=io.StringIO())
+    from inspections.models import Inspection
+
+    first = Document.objects.get(original_name=seed.name)
+    second = Document.objects.get(original_name="hartlepool-copy.txt")
+    assert second.status == Document.Status.DONE and second.sha256 != first.sha256
+    # The facts are read from one copy (whichever sorts first); the other must say where they are.
+    source = first if Inspection.objects.filter(source_document=first).exists() else second
+    other = second if source == first else first
+    assert not Inspection.objects.filter(source_document=other).exists()
+    page.set_viewport_size(viewport)
+    _analyst(page, live_server)
+    page.goto(f"{live_server.url}/documents/{other.pk}/")
+    findings = page.locator("section.findings")
+    expect(findings).not_to_contain_text("No fact was recorded")
+    expect(findings).to_contain_text(f"facts about Hartlepool are held from document #{source.pk}")
+    findings.get_by_role("link", name=re.compile(f"document #{source.pk}")).first.click()
+    page.wait_for_url(f"**/documents/{source.pk}/")
+    expect(page.locator("section.findings")).to_contain_text("Hartlepool")
+    assert no_sideways_scroll(page)
+    shot(page, f"dead-ends-5-copy-{width}")
