@@ -201,3 +201,27 @@ def test_a_copy_says_its_facts_are_held_from_the_original(page, live_server, sho
     expect(page.locator("section.findings")).to_contain_text("Hartlepool")
     assert no_sideways_scroll(page)
     shot(page, f"dead-ends-5-copy-{width}")
+
+
+# --- 7. a chart fits the width, or shows that it scrolls --------------------------------------------------
+
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+@pytest.mark.usefixtures("seeded", "public")
+def test_charts_fit_or_show_that_they_scroll(page, live_server, shot, width, viewport):
+    page.set_viewport_size(viewport)
+    for url in ("/analysis/durations/", "/analysis/paths/", "/analysis/trends/"):
+        page.goto(live_server.url + url)
+        box = page.locator(".chart-scroll").first
+        hint = page.locator(".scroll-hint").first
+        overflows = box.evaluate("el => el.scrollWidth > el.clientWidth + 1")
+        if width == "laptop":
+            assert not overflows, f"{url}: the chart does not fit 1280 px"
+            expect(hint).to_be_hidden()
+        else:
+            assert overflows  # a readable size on a phone: wider than the screen...
+            expect(hint).to_be_visible()  # ...and it says so
+            box.evaluate("el => el.scrollLeft = el.scrollWidth")  # the far end can be reached
+            svg_box, chart = box.bounding_box(), page.locator(".chart-scroll svg").first.bounding_box()
+            assert chart["x"] + chart["width"] <= svg_box["x"] + svg_box["width"] + 2
+        assert no_sideways_scroll(page), url
+    shot(page, f"dead-ends-7-chart-{width}", full_page=False)
