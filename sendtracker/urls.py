@@ -1,15 +1,19 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect
-from django.templatetags.static import static
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404
 from django.urls import include, path
 
+from sendtracker.access import public_read
 
-@login_not_required
+
+@public_read
 def favicon(request):
-    """Browsers ask for /favicon.ico whatever the page says: send them to the site's icon (every page also links
-    it), for anyone, so no page logs a 404. Resolved per request: the hashed name exists once static is collected."""
-    return redirect(static("favicon.svg"), permanent=True)
+    """/favicon.ico: browsers ask for it whatever a page links, so it answers with the site's icon (the SVG every
+    page links) instead of a 404 in every log. Read-only like the pages it decorates."""
+    found = finders.find("favicon.svg")
+    if not found:
+        raise Http404("No icon")
+    return FileResponse(open(found, "rb"), content_type="image/svg+xml")
 
 
 # One include per capability folder (README "Architecture").
