@@ -16,16 +16,18 @@ class LocalArea(models.Model):
         OTHER = "other", "Other"
 
     class Region(models.TextChoices):
-        # England's nine regions (ONS): a fixed set, so forms validate a region without reading the table.
-        NORTH_EAST = "North East"
-        NORTH_WEST = "North West"
-        YORKSHIRE = "Yorkshire and The Humber"
-        EAST_MIDLANDS = "East Midlands"
-        WEST_MIDLANDS = "West Midlands"
-        EAST = "East of England"
-        LONDON = "London"
-        SOUTH_EAST = "South East"
-        SOUTH_WEST = "South West"
+        # England's nine regions (ONS): a fixed set, so forms validate a region without reading the table. Each
+        # label is the region's full name, as the dashboard and the analysis pages print it: a label derived from
+        # the member's name ("Yorkshire", "East") made the lists' filters speak of regions the dashboard did not.
+        NORTH_EAST = "North East", "North East"
+        NORTH_WEST = "North West", "North West"
+        YORKSHIRE = "Yorkshire and The Humber", "Yorkshire and The Humber"
+        EAST_MIDLANDS = "East Midlands", "East Midlands"
+        WEST_MIDLANDS = "West Midlands", "West Midlands"
+        EAST = "East of England", "East of England"
+        LONDON = "London", "London"
+        SOUTH_EAST = "South East", "South East"
+        SOUTH_WEST = "South West", "South West"
 
     register_code = models.CharField(
         max_length=8, unique=True, help_text="mySociety register code (e.g. HPL)."

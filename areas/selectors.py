@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
+from django.utils.text import slugify
+
 from areas.models import LocalArea
+
+GSS_CODE = re.compile(r"^[EWSN]\d{8}$", re.IGNORECASE)
 
 
 def area_get_by_gss(gss: str) -> LocalArea | None:
     return LocalArea.objects.filter(gss_code=(gss or "").strip().upper()).first()
+
+
+def area_slug(name: str) -> str:
+    """An address part people can type for a name: "Telford & Wrekin" -> "telford-and-wrekin",
+    "Kingston upon Hull, City of" -> "kingston-upon-hull-city-of"."""
+    return slugify((name or "").replace("&", " and "))
+
+
+def areas_by_slug(slug: str) -> list[LocalArea]:
+    """The areas whose name, official name or an alternative or former name (the register's `alt_names`) has this
+    slug (`area_slug`): none, one, or several (e.g. a name two authorities have held), current areas first, then by
+    name. Reads the register once (161 rows)."""
+    wanted = area_slug(slug.replace("-", " "))
+    found = []
+    for area in LocalArea.objects.only("id", "gss_code", "name", "official_name", "alt_names", "end_date", "start_date"):
+        names = [area.name, area.official_name, *(area.alt_names or [])]
+        if any(name and area_slug(name) == wanted for name in names):
+            found.append(area)
+    return sorted(found, key=lambda a: (a.end_date is not None, a.name))
 
 
 def area_successors(area: LocalArea) -> list[LocalArea]:
@@ -62,3 +86,27 @@ def _generations(area: LocalArea, links, *, forward: bool) -> dict[int, int]:
         frontier = following
     del generation[area.pk]
     return generation
+
+
+def area_search(text: str, *, limit: int = 12) -> list[LocalArea]:
+    """Areas of the register for a person choosing one by name: those whose name, official name or an alternative
+    or former name contains `text` (case-insensitive), then the closest names by spelling (rapidfuzz, already the
+    resolver's matcher) so a misprint ("Gatehsead") still finds its area. Current and former authorities alike
+    (each carries its dates); at most `limit`, best first. Reads the register once (161 rows)."""
+    from rapidfuzz import fuzz, process
+
+    words = " ".join((text or "").split()).lower()
+    areas = list(LocalArea.objects.all())
+    if not words:
+        return []
+
+    def names(area: LocalArea) -> list[str]:
+        return [n for n in (area.name, area.official_name, *(area.alt_names or [])) if n]
+
+    contains = [a for a in areas if any(words in n.lower() for n in names(a))]
+    choices = {(a.pk, i): n.lower() for a in areas for i, n in enumerate(names(a))}
+    close = process.extract(words, choices, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=70)
+    by_id = {a.pk: a for a in areas}
+    ranked = list(dict.fromkeys([*(a.pk for a in sorted(contains, key=lambda a: (a.end_date is not None, a.name))),
+                                 *(key[0] for _, _, key in close)]))
+    return [by_id[pk] for pk in ranked[:limit]]

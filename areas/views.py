@@ -1,7 +1,9 @@
 """/areas/ (every area with its latest stage) and /areas/<GSS code>/ (its timeline)."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from areas.selectors import GSS_CODE, areas_by_slug
 
 from inspections.facts.filters import AreaFilter
 from inspections.facts.selectors import area_pages, area_timeline, stage_label
@@ -26,6 +28,16 @@ def area_list_view(request: HttpRequest) -> HttpResponse:
 
 @public_read
 def area_detail(request: HttpRequest, gss_code: str) -> HttpResponse:
+    """/areas/<GSS code>/: the timeline. /areas/<name>/ (a name, official, alternative or former name, as a slug:
+    /areas/hartlepool/, /areas/telford-and-wrekin/) redirects to it; a name two areas share lists both; an
+    unknown name answers 404 with a link to the areas list searched for it."""
+    if not GSS_CODE.match(gss_code):
+        found = areas_by_slug(gss_code)
+        if len(found) == 1:
+            return redirect("area_detail", gss_code=found[0].gss_code)
+        words = gss_code.replace("-", " ")
+        return render(request, "areas/choose.html", {"areas": found, "words": words},
+                      status=200 if found else 404)
     timeline = area_timeline(gss_code=gss_code.upper())
     _decorate_timeline(timeline)
     return render(request, "areas/timeline.html", {"t": timeline, "area": timeline.area})

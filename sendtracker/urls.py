@@ -1,8 +1,24 @@
 from django.contrib import admin
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404
 from django.urls import include, path
+
+from sendtracker.access import public_read
+
+
+@public_read
+def favicon(request):
+    """/favicon.ico: browsers ask for it whatever a page links, so it answers with the site's icon (the SVG every
+    page links) instead of a 404 in every log. Read-only like the pages it decorates."""
+    found = finders.find("favicon.svg")
+    if not found:
+        raise Http404("No icon")
+    return FileResponse(open(found, "rb"), content_type="image/svg+xml")
+
 
 # One include per capability folder (README "Architecture").
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # Django's login/logout/password views; password reset only when e-mail is configured (sendtracker/accounts.py).
     path("accounts/", include("sendtracker.accounts")),

@@ -179,7 +179,7 @@ def due(request: HttpRequest, as_csv: bool = False) -> HttpResponse:
     values = form.values() if request.GET else {"months": 12, "region": "", "outcome": "", "sort": "due"}
     result = due_list(today=timezone.localdate(), **values)
     if as_csv:
-        return _csv("due", DUE_CSV_HEADER, (
+        return _csv(f"due{_in_region(values['region'])}", DUE_CSV_HEADER, (
             (r["name"], r["gss_code"], r["region"], r["status"].key, r["row"].status, r["visit"].kind,
              r["visit"].due_from, r["visit"].counted_from, r["visit"].months, r["visit"].due_by, r["row"].days,
              r["visit"].unconfirmed, r["visit"].sentence) for r in result.rows), as_of=result.as_of)
@@ -200,6 +200,11 @@ def _region(request: HttpRequest) -> tuple[str, HttpResponse | None]:
     if region and region not in LocalArea.Region.values:
         return "", HttpResponseBadRequest(f"Unknown region {region!r}: use one of {', '.join(LocalArea.Region.values)}.")
     return region, None
+
+
+def _in_region(region: str) -> str:
+    """'-north-east' for a region, '' for England: a downloaded file's name says which region it holds."""
+    return f"-{slugify(region)}" if region else ""
 
 
 def _svg(name: str, svg: str) -> HttpResponse:
@@ -243,12 +248,12 @@ def durations(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     england, scoped, as_of = times.england, times.region, times.as_of
     if fmt == "csv":
         rows = list(_duration_rows("England", england)) + (list(_duration_rows(region, scoped)) if scoped else [])
-        return _csv("durations", DURATIONS_CSV_HEADER, rows, as_of=as_of)
+        return _csv(f"durations{_in_region(region)}", DURATIONS_CSV_HEADER, rows, as_of=as_of)
     shown = scoped or england
     svg = box_chart(f"Time between stages, {region or 'England'} (months)", _box_rows(shown), unit="months",
                     note=_note(as_of, "Box: quartiles; bar: median; line: range."))
     if fmt == "svg":
-        return _svg("durations", svg)
+        return _svg(f"durations{_in_region(region)}", svg)
     query = request.GET.urlencode()
     return render(request, "analysis/durations.html", {
         "measures": [(m, england[m.key], scoped[m.key] if scoped else None) for m in MEASURES],
@@ -320,7 +325,7 @@ def paths(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         return bad
     table = path_table(region=region)
     if fmt == "csv":
-        return _csv("paths", PATHS_CSV_HEADER, (
+        return _csv(f"paths{_in_region(region)}", PATHS_CSV_HEADER, (
             (p, o, len(table.cells[(p, o)]), table.unconfirmed[(p, o)], " ".join(a["gss_code"] for a in table.cells[(p, o)]))
             for p, _ in PATHS for o, _ in PATH_OUTCOMES), as_of=table.as_of)
     as_of = table.as_of
@@ -330,7 +335,7 @@ def paths(request: HttpRequest, fmt: str = "html") -> HttpResponse:
         [(label, [len(table.cells[(p, o)]) for o, _ in PATH_OUTCOMES]) for p, label in PATHS],
         [(label, colours[o]) for o, label in PATH_OUTCOMES], note=_note(as_of))
     if fmt == "svg":
-        return _svg("paths", svg)
+        return _svg(f"paths{_in_region(region)}", svg)
     rows = []
     for p, label in PATHS:
         cells = [(o, len(table.cells[(p, o)]), table.unconfirmed[(p, o)], _path_url(p, o, region)) for o, _ in PATH_OUTCOMES]

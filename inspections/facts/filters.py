@@ -7,9 +7,9 @@ export cannot disagree. A view needs the FilterSet only to render the form: `XFi
 
 URL parameters (stable; the dashboard links to them):
   /areas/        region, authority_type, framework, stage, latest_outcome, wsoa_open, revisit_result,
-                 q, include_former, sort, page
+                 q, area, include_former, sort, page
   /inspections/  area, region, framework, kind, outcome, year, source_kind, needs_review, sort, page
-  /weaknesses/   area, region, framework, kind, judgement, year, text, sort, page
+  /weaknesses/   area, region, framework, kind, judgement, outcome, year, text, sort, page
 `area` takes a GSS code or part of a name; boolean filters take true/false.
 """
 
@@ -114,6 +114,9 @@ class AreaFilter(SortedFilterSet):
     """/areas/ and /exports/areas.csv. Former authorities are hidden unless include_former=true."""
 
     q = df.CharFilter(method="filter_text", label="Name or code")
+    # The other lists' `area` (a GSS code or part of a name), so an area page's or a list's workbook can give its
+    # Areas sheet the same area; the page's own search box is `q` (the field is hidden on the form).
+    area = df.CharFilter(method="filter_area", label="Area (name or GSS code)", widget=forms.HiddenInput)
     region = df.ChoiceFilter(choices=LocalArea.Region.choices, label="Region", empty_label=ANY)
     authority_type = df.ChoiceFilter(choices=LocalArea.AuthorityType.choices, label="Authority type", empty_label=ANY)
     framework = df.ChoiceFilter(choices=Framework.choices, method="filter_framework", label="Inspected under", empty_label=ANY)
@@ -139,13 +142,18 @@ class AreaFilter(SortedFilterSet):
             Q(name__icontains=value) | Q(gss_code__iexact=value) | Q(_alt__icontains=value)
         )
 
+    def filter_area(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(gss_code__iexact=value) | Q(name__icontains=value)) if value else queryset
+
     def filter_framework(self, queryset, name, value):
         # A placeholder counts: an area whose revisit letter restates its 2016 inspection was inspected under 2016.
         return queryset.filter(Exists(Inspection.objects.filter(area=OuterRef("pk"), framework=value)))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("include_former"):
+        # An area asked for by name or code is shown even when it is a former authority (Cumbria's page links here).
+        if not self.form.cleaned_data.get("include_former") and not (self.form.cleaned_data.get("area") or "").strip():
             queryset = queryset.filter(end_date__isnull=True)
         return queryset
 
@@ -196,8 +204,16 @@ class WeaknessFilter(SortedFilterSet):
         choices=(("sufficient", "Sufficient progress"), ("insufficient", "Insufficient progress"), ("empty", "Not judged")),
         label="Judgement", empty_label=ANY,
     )
+    # The outcome of the inspection that named the weakness: what the inspections list's `outcome` means for a
+    # weakness, so its workbook's Weaknesses sheet can apply it (a revisit's result is not a weakness's).
+    outcome = df.ChoiceFilter(field_name="inspection_outcome", method="filter_outcome",
+                              choices=Inspection.Outcome.choices + [(NOT_RECORDED, "Not recorded")],
+                              label="Outcome of the inspection", empty_label=ANY)
     year = df.NumberFilter(field_name="inspection_start_date", lookup_expr="year", label="Inspection year", **YEAR_BOUNDS)
     text = df.CharFilter(lookup_expr="icontains", label="Text contains")
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.filter(inspection_outcome="" if value == NOT_RECORDED else value)
 
     SORTS = {"area": "area_name", "date": "inspection_start_date", "number": "number", "judgement": "judgement",
              "judged_on": "judged_on"}

@@ -447,6 +447,7 @@ def weakness_rows(*, filters: QueryDict | dict | None = None) -> QuerySet:
         area_gss_code=F("inspection__area__gss_code"),
         region=F("inspection__area__region"),
         framework=F("inspection__framework"),
+        inspection_outcome=F("inspection__outcome"),
         inspection_start_date=F("inspection__start_date"),
         weakness_kind=F("kind"),
         judgement_id=F("visible_judgements__id"),

@@ -92,8 +92,11 @@ def render_list(
         "rows": page_rows,
         "sorts": sort_links(request, filter_class, sort_labels),
         "export_url": f"/exports/{export_name}.csv{export_query if export_query != '?' else ''}",
-        "workbook_url": f"/exports/workbook.xlsx{export_query if export_query != '?' else ''}",
+        # The workbook names the list its filters come from, so each sheet knows what they mean (workbook.py).
+        "workbook_url": f"/exports/workbook.xlsx{export_query}{'&' if export_query != '?' else ''}list={export_name}",
         "filter_errors": filter_class.errors_for(request.GET),
+        # The address to share: these filters and this order, from the first page, so a colleague opens the same view.
+        "share_url": request.build_absolute_uri(request.path + (export_query if export_query != "?" else "")),
         "summary": getattr(rows, "summary", None),
         "filtered": any(k not in ("page", "sort") and v for k, v in request.GET.items()),
         "prev_query": _query(request, page=page.previous_page_number()) if page.has_previous() else None,
@@ -192,16 +195,14 @@ def export_csv(request: HttpRequest, name: str) -> HttpResponse:
 def export_workbook(request: HttpRequest) -> HttpResponse:
     """/exports/workbook.xlsx: the three tables, their columns and the attribution, with the list's filters;
     400 with the reasons when a filter a table knows is invalid."""
-    from inspections.facts.workbook import workbook_response
+    from inspections.facts.workbook import LIST_PARAMETER, workbook_errors, workbook_response
 
-    errors = {}
-    for name in exports.EXPORTS:
-        own = {k: v for k, v in request.GET.items() if k in exports.FILTERS_BY_EXPORT[name]}
-        errors.update(exports.filter_errors(name, own))
+    page = request.GET.get(LIST_PARAMETER) or None
+    errors = workbook_errors(request.GET, page)
     if errors:
         return HttpResponse(f"Invalid filter, so no workbook was made:\n{exports.errors_text(errors)}\n",
                             status=400, content_type="text/plain; charset=utf-8")
-    return workbook_response(request.GET)
+    return workbook_response(request.GET, page)
 
 
 @public_read

@@ -78,6 +78,9 @@ class DocumentFindings:
     facts: list[Finding] = field(default_factory=list)
     unresolved_letters: list[Finding] = field(default_factory=list)
     letters: int = 0
+    # Letters of this document that are copies of a letter already held in another document: their facts are
+    # held from that one. Dicts: kind (words), area_name, area_gss, document_id, document_name.
+    copies: list[dict] = field(default_factory=list)
 
     @property
     def areas(self) -> list[tuple[str, str]]:
@@ -102,6 +105,36 @@ class DocumentFindings:
             if n:
                 out.append(f"{n} {one if n == 1 else many}")
         return out
+
+
+def _copies_held_elsewhere(document: Document, areas_with_facts: set[str]) -> list[dict]:
+    """The letters of `document` that gave it no fact because the same letter (same fingerprint) is held in another
+    document, which the facts were read from: whichever copy was stored first or sorts first, a reader is told
+    where the facts are instead of "no fact was recorded". Three queries."""
+    letters = list(SourceLetter.objects.filter(document=document).order_by("position")
+                   .values("fingerprint", "kind", "area_id", "area__name", "area__gss_code", "area_name_printed"))
+    letters = [letter for letter in letters if letter["area__gss_code"] not in areas_with_facts]
+    if not letters:
+        return []
+    others: dict[str, list[dict]] = {}
+    for other in (SourceLetter.objects.filter(fingerprint__in={letter["fingerprint"] for letter in letters})
+                  .exclude(document=document).order_by("document_id")
+                  .values("fingerprint", "document_id", "document__original_name")):
+        others.setdefault(other["fingerprint"], []).append(other)
+    holding = set(Inspection.objects.filter(source_document_id__in={o["document_id"] for v in others.values() for o in v})
+                  .values_list("source_document_id", "area_id"))
+    out = []
+    for letter in letters:
+        copies = others.get(letter["fingerprint"])
+        if not copies:
+            continue
+        held = next((c for c in copies if (c["document_id"], letter["area_id"]) in holding), copies[0])
+        out.append({
+            "kind": _CODE_LABELS.get(letter["kind"], letter["kind"].replace("_", " ")),
+            "area_name": letter["area__name"] or letter["area_name_printed"], "area_gss": letter["area__gss_code"],
+            "document_id": held["document_id"], "document_name": held["document__original_name"],
+        })
+    return out
 
 
 def document_findings(document: Document) -> DocumentFindings:
@@ -145,6 +178,7 @@ def document_findings(document: Document) -> DocumentFindings:
                 findings.unresolved_letters.append(item)
         else:
             findings.facts.append(item)
+    findings.copies = _copies_held_elsewhere(document, {f.area_gss for f in findings.facts if f.area_gss})
     order = list(_FINDING_COLUMNS)
     findings.facts.sort(key=lambda f: (f.area_name or "", f.date or date.min, order.index(f.slug), f.id))
     return findings

@@ -37,7 +37,7 @@ from inspections.models import (
     WrittenStatementOfAction,
 )
 from inspections.paths.services import deferred as paths_deferred
-from inspections.review.locks import apply_locks, as_parsed, is_rejected, locked
+from inspections.review.locks import apply_locks, area_choices, as_parsed, is_rejected, locked
 
 from .project import AreaPlan, InspectionPlan, LetterRecord, describe, project_area
 from .types import IngestReport, NotSendDocument, ParsedLetter, ResolvedLetter
@@ -57,6 +57,7 @@ def write_document(*, document: Document, letters: list[ResolvedLetter]) -> Inge
     if not letters:
         raise NotSendDocument("No local area SEND inspection letter or report was found in the document.")
     report = IngestReport(document_id=document.pk, status=Document.Status.DONE)
+    _apply_area_choices(document, letters)
     areas = {a.gss_code: a for a in LocalArea.objects.filter(gss_code__in={r.gss_code for r in letters if r.gss_code})}
     before = set(SourceLetter.objects.filter(document=document, area__isnull=False).values_list("area_id", flat=True))
     touched = _lock_areas(before | {a.pk for a in areas.values()})
@@ -71,6 +72,19 @@ def write_document(*, document: Document, letters: list[ResolvedLetter]) -> Inge
         report.status = Document.Status.NEEDS_REVIEW
         report.message = "Needs review: " + " ".join(reasons[:3]) + (f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else "")
     return report
+
+
+def _apply_area_choices(document: Document, letters: list[ResolvedLetter]) -> None:
+    """An analyst's choice of area for a letter (review/locks.py: `area_choices`) wins over the register: the letter
+    is read as that area's, on every re-run."""
+    chosen = area_choices(document.pk)
+    if not chosen:
+        return
+    for resolved in letters:
+        span = resolved.letter.span
+        gss = chosen.get(fingerprint(document.text[span.start : span.end]))
+        if gss:
+            resolved.gss_code, resolved.area_reason, resolved.area_score = gss, "", None
 
 
 @transaction.atomic

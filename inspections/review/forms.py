@@ -33,9 +33,47 @@ def findings_leaves(findings: dict, prefix: str = "") -> list[tuple[str, Any]]:
     return out
 
 
+# Findings keys whose words are not their name with spaces: a page printed "Monitoring inspection within months
+# 18" (the key, then the value) where a reader expects "Monitoring inspection within: 18 months".
+FINDINGS_WORDS = {
+    "wsoa_issued_on": "written statement of action issued on",
+    "previous_inspection_text": "previous inspection, as the text states it",
+    "not_previously_inspected": "not inspected before",
+    "month_stated": "month stated",
+    "inspection_month": "month of the inspection",
+    "monitoring_month": "month of the monitoring inspection",
+    "area_names": "area names in the text",
+    "other_area_names": "other areas the text names",
+    "lead_inspectors": "lead inspectors",
+    "monitoring_inspection_within": "monitoring inspection within (as stated)",
+    "next_full_inspection_within": "next full inspection within (as stated)",
+}
+# A leaf holding a number of these units: the unit goes with the number ("18 months"), not into the label.
+UNIT_SUFFIXES = {"_months": "months", "_years": "years", "_days": "days"}
+
+
+def leaf_unit(path: str) -> tuple[str, str]:
+    """(path without its unit suffix, unit) — ("x.monitoring_inspection_within", "months") — or (path, "")."""
+    for suffix, unit in UNIT_SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], unit
+    return path, ""
+
+
 def leaf_label(path: str) -> str:
-    """"identification.areas_for_development" -> "Identification: areas for development"."""
-    return ": ".join(part.replace("_", " ") for part in path.split(".")).capitalize()
+    """"identification.areas_for_development" -> "Identification: areas for development";
+    "monitoring_inspection_within_months" -> "Monitoring inspection within" (its unit goes with the value)."""
+    path, _ = leaf_unit(path)
+    parts = [FINDINGS_WORDS.get(part, part.replace("_", " ")) for part in path.split(".")]
+    return ": ".join(parts).capitalize()
+
+
+def leaf_text(path: str, value: Any) -> Any:
+    """A scalar leaf's value in words: 18 under "..._months" -> "18 months"; other values unchanged."""
+    _, unit = leaf_unit(path)
+    if unit and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:g} {unit if value != 1 else unit[:-1]}"
+    return value
 
 
 def _item_text(item: Any) -> str:
@@ -116,7 +154,8 @@ class CorrectionForm(forms.Form):
                                         widget=forms.Textarea(attrs={"rows": min(12, max(2, len(value) + 1))}),
                                         initial="\n".join(_item_text(v) for v in value))
             else:
-                field = forms.CharField(required=False, label=leaf_label(path),
+                unit = leaf_unit(path)[1]
+                field = forms.CharField(required=False, label=leaf_label(path) + (f" ({unit})" if unit else ""),
                                         initial="" if value is None else str(value))
             self.fields[name] = field
             self.findings_paths.append((name, path, value))

@@ -15,6 +15,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 REJECTED = "__rejected__"
+# A FieldCorrection on a Document with this field: an analyst chose the area of one of its letters (a letter whose
+# printed name the register could not match). new_value: {"letter": fingerprint, "position": n, "gss_code": ...}.
+AREA_CHOICE = "letter_area"
 # In a correction's lock entry: the value the letter stated before the analyst's first correction.
 PARSED = "parsed"
 
@@ -60,3 +63,22 @@ def as_parsed(fact, field: str) -> Any:
     if not entry or PARSED not in entry:
         return getattr(fact, field)
     return fact._meta.get_field(field).to_python(entry[PARSED])
+
+
+def area_choices(document_id: int) -> dict[str, str]:
+    """{letter fingerprint: GSS code} an analyst chose for letters of this document, the latest decision per letter.
+    The writer reads a letter with a choice as that area's, whatever the register says (a decision like any other,
+    surviving re-processing). Keyed by the letter's fingerprint, not its position, so a copy of the document's text
+    split differently by a later parser still finds it; a letter whose text changes needs choosing again."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from inspections.models import Document, FieldCorrection
+
+    chosen: dict[str, str] = {}
+    rows = FieldCorrection.objects.filter(
+        content_type=ContentType.objects.get_for_model(Document), object_id=document_id, field=AREA_CHOICE,
+    ).order_by("created_at", "id").values_list("new_value", flat=True)
+    for value in rows:
+        if isinstance(value, dict) and value.get("letter") and value.get("gss_code"):
+            chosen[value["letter"]] = value["gss_code"]
+    return chosen

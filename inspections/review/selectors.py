@@ -210,3 +210,14 @@ def fact_subject(fact: SourcedFact) -> list[tuple[str, object]]:
     if isinstance(fact, Inspection):
         return [("Kind", fact.get_kind_display()), ("Outcome", fact.get_outcome_display() or fact.outcome_text or None)]
     return []
+
+
+def area_choice_history(document_id: int) -> list:
+    """The analysts' choices of area for a document's letters (`FieldCorrection`s, field AREA_CHOICE), newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from inspections.models import FieldCorrection
+    from inspections.review.locks import AREA_CHOICE
+
+    return list(FieldCorrection.objects.filter(
+        content_type=ContentType.objects.get_for_model(Document), object_id=document_id, field=AREA_CHOICE))

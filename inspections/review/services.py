@@ -25,7 +25,7 @@ from inspections.models import (
 
 from inspections.paths.services import deferred as paths_deferred
 
-from .locks import PARSED, REJECTED, as_json, lock_entry
+from .locks import AREA_CHOICE, PARSED, REJECTED, as_json, lock_entry
 
 # URL slug -> fact model: the review pages and the audit speak of facts by these names.
 FACT_MODELS: dict[str, type[SourcedFact]] = {
@@ -219,3 +219,32 @@ def fact_reject(*, fact: SourcedFact, user, note: str) -> FieldCorrection:
     for document_id in {fact.source_document_id, *(d.source_document_id for d in dependants)}:
         document_settle_if_reviewed(document_id=document_id)
     return _audit(fact, action=FieldCorrection.Action.REJECT, user=user, note=note)
+
+
+@transaction.atomic
+def letter_choose_area(*, letter: SourceLetter, area: LocalArea, user, note: str = "") -> FieldCorrection:
+    """The analyst names the area of a letter the register could not match ("Gatehsead"): audited like any
+    decision (a `FieldCorrection` on the document, field AREA_CHOICE), locked (the writer reads every copy of the
+    letter's text in this document as that area's on every re-run: review/locks.py `area_choices`), and the
+    document is re-processed at once (after commit), so its facts appear under the area.
+
+    Raises ValidationError when the letter already belongs to that area or its document is being processed."""
+    document = Document.objects.select_for_update().get(pk=letter.document_id)
+    if letter.area_id == area.pk:
+        raise ValidationError(f"This letter is already read as {area.name}'s.")
+    if document.status not in (Document.Status.DONE, Document.Status.NEEDS_REVIEW, Document.Status.FAILED,
+                               Document.Status.REJECTED):
+        raise ValidationError("The document is being processed; choose the area when it has finished.")
+    old = {"letter": letter.fingerprint, "position": letter.position, "printed": letter.area_name_printed,
+           "gss_code": letter.area.gss_code if letter.area_id else None}
+    new = {"letter": letter.fingerprint, "position": letter.position, "gss_code": area.gss_code, "name": area.name}
+    correction = FieldCorrection.objects.create(
+        content_type=ContentType.objects.get_for_model(Document), object_id=document.pk, field=AREA_CHOICE,
+        old_value=old, new_value=new, action=FieldCorrection.Action.CORRECT, note=(note or "").strip(), user=user,
+        username=_username(user),
+    )
+    from inspections.ingest.services import document_reprocess  # the one way to run the pipeline again
+
+    document_reprocess(documents=[document])
+    return correction
+

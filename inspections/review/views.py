@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from inspections.review.forms import ConfirmForm, CorrectionForm, RejectForm
-from inspections.review.forms import field_label, findings_leaves, leaf_label
+from inspections.review.forms import field_label, findings_leaves, leaf_label, leaf_text
 from inspections.review.selectors import (
     FACT_KIND_WORDS,
     documents_needing_review,
@@ -25,7 +25,8 @@ from inspections.review.selectors import (
     source_window,
     value_words,
 )
-from inspections.review.services import correctable_fields, fact_confirm, fact_correct, fact_reject
+from inspections.review.services import correctable_fields, fact_confirm, fact_correct, fact_reject, letter_choose_area
+from inspections.models import Document
 from sendtracker.access import REVIEW_PERMISSION, permission_needed, public_read
 
 QUEUE_PAGE_SIZE = 50
@@ -133,7 +134,7 @@ def _display(fact, field) -> object:
     if field.name == "findings":
         return {"findings_list": [
             {"label": leaf_label(path), "entries": [i.get("text", "") if isinstance(i, dict) else str(i) for i in leaf]}
-            if isinstance(leaf, list) else {"label": leaf_label(path), "text": leaf}
+            if isinstance(leaf, list) else {"label": leaf_label(path), "text": leaf_text(path, leaf)}
             for path, leaf in findings_leaves(value or {})
         ]}
     return value_words(type(fact), field.name, value, fact=fact)
@@ -194,3 +195,46 @@ def _area_of(fact):
         if obj is not None:
             return obj
     return None
+
+
+@permission_needed(REVIEW_PERMISSION)
+@require_http_methods(["GET", "POST"])
+def letter_area(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """/review/letters/<id>/area/: choose the area of a letter whose printed name did not match one area. GET: the
+    letter's passage and a search of the register (?q=, first the printed name), former authorities with their
+    dates; POST (gss, note): the decision (services.letter_choose_area), then back to the document's page."""
+    from areas.models import LocalArea
+    from areas.selectors import area_search
+    from inspections.models import SourceLetter
+
+    letter = get_object_or_404(SourceLetter.objects.select_related("document", "area").defer("document__text"), pk=letter_id)
+    error = ""
+    if request.method == "POST":
+        area = LocalArea.objects.filter(gss_code=request.POST.get("gss", "").strip().upper()).first()
+        if area is None:
+            error = "Choose one of the areas listed."
+        else:
+            try:
+                letter_choose_area(letter=letter, area=area, user=request.user, note=request.POST.get("note", ""))
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, f"Letter {letter.position + 1} is now read as {area.name}'s (your decision is "
+                                          "recorded and kept when the document is processed again).")
+                return redirect("document_detail", pk=letter.document_id)
+    query = request.GET.get("q", letter.area_name_printed).strip()
+    text = Document.objects.filter(pk=letter.document_id).values_list("text", flat=True).first() or ""
+    return render(request, "review/letter_area.html", {
+        "letter": letter, "document": letter.document, "query": query, "areas": area_search(query),
+        "passage": _around(text[letter.span_start : letter.span_end], letter.area_name_printed),
+        "reasons": letter.review_reasons, "error": error,
+    }, status=400 if error else 200)
+
+
+def _around(text: str, name: str, *, width: int = 500) -> tuple[str, str, str]:
+    """(before, the printed name, after): the passage around the name's first appearance, or the letter's start."""
+    at = text.lower().find(name.lower()) if name else -1
+    if at < 0:
+        return text[: width * 2], "", ""
+    start = max(0, at - width)
+    return ("…" if start else "") + text[start:at], text[at : at + len(name)], text[at + len(name) : at + len(name) + width] + "…"

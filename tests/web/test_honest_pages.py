@@ -286,7 +286,8 @@ def test_workbook_holds_the_same_rows_columns_and_attribution(client):
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     assert book.sheetnames == ["Inspections", "Weaknesses", "Areas", "Columns", "About"]
-    sheet = list(book["Inspections"].values)
+    note, *sheet = list(book["Inspections"].values)  # the first line says which filters the sheet applied
+    assert note[0] == "Filters applied to this sheet: area=Medway."
     assert list(sheet[0]) == EXPORTS["inspections"].header
     csv_rows = _csv(client, "/exports/inspections.csv", area="Medway")
     assert len(sheet) - 1 == len(csv_rows) == 2  # the inspection and its revisit, filtered as the CSV is
@@ -296,7 +297,7 @@ def test_workbook_holds_the_same_rows_columns_and_attribution(client):
     columns = {(r[0], r[1]) for r in list(book["Columns"].values)[1:]}
     assert ("Inspections", "area_ofsted_urn") in columns and ("Weaknesses", "published_date") in columns
     about = " ".join(str(c) for row in book["About"].values for c in row if c)
-    assert ATTRIBUTION_REPORTS in about and ATTRIBUTION_REGISTER in about and "Data as of" in about
+    assert ATTRIBUTION_REPORTS in about and ATTRIBUTION_REGISTER in about and "Facts as of" in about
 
 
 # --- item 15: attribution -------------------------------------------------------------------------------
