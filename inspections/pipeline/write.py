@@ -37,6 +37,7 @@ from inspections.models import (
     WrittenStatementOfAction,
 )
 from inspections.review.locks import apply_locks, as_parsed, is_rejected, locked
+from inspections.themes.services import themes_classify
 
 from .project import AreaPlan, InspectionPlan, LetterRecord, describe, project_area
 from .types import IngestReport, NotSendDocument, ParsedLetter, ResolvedLetter
@@ -200,7 +201,8 @@ def _has_decisions(row: Model) -> bool:
 
 def project_areas(area_ids: Iterable[int], *, document: Document | None = None) -> Changes:
     changes = Changes()
-    for area in _predecessors_first(LocalArea.objects.filter(pk__in=list(area_ids)).order_by("pk")):
+    area_ids = list(area_ids)
+    for area in _predecessors_first(LocalArea.objects.filter(pk__in=area_ids).order_by("pk")):
         letters = list(SourceLetter.objects.filter(area=area).select_related("document").order_by("pk"))
         records = [
             LetterRecord(l.pk, l.document_id, l.document.sha256, l.position, l.fingerprint, ParsedLetter.from_json(l.data),
@@ -211,6 +213,8 @@ def project_areas(area_ids: Iterable[int], *, document: Document | None = None) 
         _mark_duplicates(letters, plan)
         _reconcile(area, plan, changes)
         changes.notes += plan.notes
+    # The projected weaknesses' themes, in the same transaction (keyword rules: fast, no I/O).
+    themes_classify(area_ids=area_ids)
     return changes
 
 
