@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("inspections.analysis.urls")),  # dashboard and the national pages
+    path("", include("inspections.themes.urls")),  # weakness themes: what goes wrong, what gets fixed
     path("", include("inspections.search.urls")),  # full-text search
     path("", include("inspections.ingest.urls")),  # uploads, document status
     path("", include("inspections.facts.urls")),  # lists and exports

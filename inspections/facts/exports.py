@@ -24,6 +24,8 @@ from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpRespo
 from inspections.analysis.figures import WithNextVisits
 from inspections.facts.filters import AreaFilter, InspectionFilter, SortedFilterSet, WeaknessFilter
 from inspections.facts.selectors import area_list, inspection_rows, stage_label, weakness_rows
+from inspections.themes.classify import METHOD_VERSION
+from inspections.themes.selectors import SEPARATOR, split_keys
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,13 @@ def _key(name: str) -> Callable[[dict], object]:
     return lambda row: row.get(name)
 
 
+def _themes_method(row: dict) -> str:
+    """'analyst' (an analyst decided the themes), the rules' version (e.g. rules-1), or '' when not classified."""
+    if not row.get("theme_keys"):
+        return ""
+    return "analyst" if row.get("theme_method") == "analyst" else METHOD_VERSION
+
+
 INSPECTIONS = Export(
     "inspections",
     (
@@ -122,6 +131,10 @@ WEAKNESSES = Export(
         ("area_dfe_la_code", _key("area_dfe_la_code")),
         ("area_ofsted_urn", _key("area_ofsted_urn")),
         ("area_replaced_by", _key("row_area_successors")),
+        # Weakness themes (docs/THEMES.md): the keys shown as fact, those the rules find unreliably, and who decided.
+        ("themes", lambda row: SEPARATOR.join(split_keys(row.get("theme_keys"), row.get("theme_method"))[0])),
+        ("themes_uncertain", lambda row: SEPARATOR.join(split_keys(row.get("theme_keys"), row.get("theme_method"))[1])),
+        ("themes_method", lambda row: _themes_method(row)),
     ),
     weakness_rows,
 )
@@ -221,6 +234,12 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "judgement_needs_review": "true when the judgement (e.g. a weak match of a restated weakness) awaits an "
                                   "analyst's check; empty when not judged.",
         "published_date": "Publication date of the letter or report that named the weakness, when known.",
+        "themes": "Its themes (docs/THEMES.md keys, separated by ';') shown as fact: found by rules measured reliable "
+                  "on hand labels, or decided by an analyst; 'other' when none fits; empty when not classified.",
+        "themes_uncertain": "Themes the rules found but cannot find reliably (recall below 0.6 on the labelled test "
+                            "split): not facts; separated by ';'.",
+        "themes_method": "Who assigned the themes: 'analyst', or the rules' version (e.g. rules-1); empty when not "
+                         "classified.",
     },
     "areas": {
         **_SHARED_NOTES,
