@@ -25,9 +25,24 @@ def test_the_labelled_set_is_big_enough_split_and_fully_labelled():
     assert set(kinds) == {"significant_weakness", "priority_action", "improvement_area"}
     test_share = sum(t["split"] == "test" for t in texts) / len(texts)
     assert 0.28 < test_share < 0.40
-    for name in ("labels_pass_a.jsonl",):
+    for name in ("labels_pass_a.jsonl", "labels_pass_b.jsonl", "labels.jsonl"):
         labels = measure.labels_by_id(measure.read_jsonl(FIXTURES / name))
-        assert set(labels) == {t["id"] for t in texts}
+        assert set(labels) == {t["id"] for t in texts}, name
+
+
+def test_every_disagreement_between_the_passes_is_settled_with_a_note():
+    first = measure.labels_by_id(measure.read_jsonl(FIXTURES / "labels_pass_a.jsonl"))
+    second = measure.labels_by_id(measure.read_jsonl(FIXTURES / "labels_pass_b.jsonl"))
+    settled = {row["id"]: row for row in measure.read_jsonl(FIXTURES / "labels.jsonl")}
+    differ = measure.agreement(first, second).disagreements
+    assert differ  # two independent passes never agree on everything
+    for item in differ:
+        row = settled[item]
+        assert len(row["settled"]) > 20, item
+        assert frozenset(row["themes"]) in (first[item], second[item]) or set(row["themes"]) <= first[item] | second[item]
+        assert (set(row["pass_a"]), set(row["pass_b"])) == (first[item], second[item])
+    agreed = [i for i in settled if i not in differ]
+    assert all("settled" not in settled[i] and frozenset(settled[i]["themes"]) == first[i] for i in agreed)
 
 
 def test_on_the_test_split_the_rules_reach_the_target():
@@ -63,7 +78,8 @@ def test_the_command_prints_the_table_and_fails_below_the_floor(tmp_path):
     out = StringIO()
     call_command("evaluate_themes", "--agreement", stdout=out)
     text = out.getvalue()
-    assert "micro-F1" in text and "health_waiting" in text
+    assert "micro-F1" in text and "health_waiting" in text and "gold labels labels.jsonl" in text
+    assert "276 items labelled twice" in text and "kappa" in text
     with pytest.raises(CommandError, match="below"):
         call_command("evaluate_themes", "--min-micro-f1", "0.999", stdout=StringIO())
     with pytest.raises(CommandError, match="no texts.jsonl"):

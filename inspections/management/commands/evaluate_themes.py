@@ -5,6 +5,7 @@ agreement.
     python manage.py evaluate_themes --split dev     # on the development split (what the rules were tuned on)
     python manage.py evaluate_themes --agreement     # also Cohen's kappa per theme between the two label passes
     python manage.py evaluate_themes --write         # and record the test-split result in inspections/themes/measured.json
+    python manage.py evaluate_themes --gold tests/fixtures/themes/labels_pass_b.jsonl   # against one labeller alone
 
 Reads tests/fixtures/themes/: texts.jsonl, labels.jsonl (the settled gold labels; labels_pass_a.jsonl when the
 settled file is absent) and, for --agreement, labels_pass_a.jsonl and labels_pass_b.jsonl. No database.
@@ -31,9 +32,9 @@ def gold_path(folder: Path) -> Path:
     return settled if settled.is_file() else folder / "labels_pass_a.jsonl"
 
 
-def measurement(folder: Path, *, split: str = "test") -> tuple[measure.Scores, Path]:
+def measurement(folder: Path, *, split: str = "test", gold: Path | None = None) -> tuple[measure.Scores, Path]:
     texts = measure.read_jsonl(folder / "texts.jsonl")
-    gold_file = gold_path(folder)
+    gold_file = gold or gold_path(folder)
     gold = measure.labels_by_id(measure.read_jsonl(gold_file))
     return measure.evaluate(texts, gold, lambda text: classify_text(text).themes, split=split), gold_file
 
@@ -57,15 +58,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="Folder holding texts.jsonl and the labels.")
         parser.add_argument("--split", choices=["test", "dev"], default="test")
+        parser.add_argument("--gold", type=Path, default=None,
+                            help="Score against this labels file instead (e.g. one labeller's pass alone).")
         parser.add_argument("--agreement", action="store_true", help="Cohen's kappa per theme between pass A and pass B.")
         parser.add_argument("--write", action="store_true", help=f"Record the test-split result in {MEASURED.name}.")
         parser.add_argument("--min-micro-f1", type=float, default=0.85)
 
-    def handle(self, *args, fixtures: Path, split: str, agreement: bool, write: bool, min_micro_f1: float, **options):
+    def handle(self, *args, fixtures: Path, split: str, gold: Path | None, agreement: bool, write: bool,
+               min_micro_f1: float, **options):
         if not (fixtures / "texts.jsonl").is_file():
             raise CommandError(f"{fixtures}: no texts.jsonl (the labelled set lives in tests/fixtures/themes/)")
         try:
-            scores, gold_file = measurement(fixtures, split=split)
+            scores, gold_file = measurement(fixtures, split=split, gold=gold)
         except ValueError as exc:
             raise CommandError(f"Bad labelled set: {exc}") from exc
         self.stdout.write(f"Method {METHOD_VERSION}; gold labels {gold_file.name}; split {split}")
@@ -73,8 +77,9 @@ class Command(BaseCommand):
         if agreement:
             self._agreement(fixtures)
         if write:
-            if split != "test":
-                raise CommandError("--write records the test split only (the pages' 'uncertain' marks come from it)")
+            if split != "test" or gold is not None:
+                raise CommandError("--write records the test split against the settled labels only (the pages' "
+                                   "'uncertain' marks come from it)")
             MEASURED.write_text(json.dumps(as_record(scores, gold_file, split), indent=1) + "\n", encoding="utf-8")
             measured.cache_clear()
             self.stdout.write(f"Wrote {MEASURED}")
