@@ -21,6 +21,7 @@ from inspections.analysis.selectors import STATUSES, Dashboard, dashboard_summar
 from inspections.analysis.snapshot import snapshot
 from inspections.analysis.trends import BASES, PERIODS
 from inspections.facts.exports import csv_lines, format_cell
+from inspections.themes.selectors import dashboard_themes
 from inspections.vocabulary import plural
 from sendtracker.access import public_read
 
@@ -70,7 +71,8 @@ def _dashboard_parts(region: str) -> dict:
         summary = dashboard_summary(region, statuses=snap.statuses, areas=snap.areas)
         return {"d": summary, **_map_parts(summary)}
 
-    return snap.once(f"dashboard:{region}", build)
+    # Weakness themes: national whatever the region (the card says so), built once per snapshot.
+    return {**snap.once(f"dashboard:{region}", build), "themes": snap.once("dashboard:themes", dashboard_themes)}
 
 
 @public_read

@@ -244,3 +244,41 @@ def least_resolved_at_revisit(limit: int = 5) -> list[ThemeCount]:
     """2016: the themes most often judged not sufficiently progressed at revisit."""
     rows = revisit_by_theme()
     return sorted((r for r in rows if r.get("insufficient")), key=lambda r: (-r.get("insufficient"), r.key))[:limit]
+
+
+@dataclass
+class DashboardThemes:
+    """The dashboard's theme figures: `table` as `themes_by_framework_and_outcome`; `not_resolved` (2016) and
+    `recurring` (2023): [(ThemeCount, count, of)] — weaknesses judged not sufficiently progressed at revisit (of
+    those judged), priority actions (in how many areas) — most first."""
+
+    table: dict
+    not_resolved: list[tuple[ThemeCount, int, int]]
+    recurring: list[tuple[ThemeCount, int, int]]
+
+
+def dashboard_themes(limit: int = 5) -> DashboardThemes:
+    """Three queries, whatever the number of areas (the dashboard keeps the result with its snapshot)."""
+    table = themes_by_framework_and_outcome()
+    judged = (_visible(WeaknessTheme.objects)
+              .filter(weakness__kind="significant_weakness", weakness__judgements__revisit__kind="revisit",
+                      weakness__judgements__rejected=False, weakness__judgements__revisit__rejected=False)
+              .values("theme", "weakness__judgements__sufficient_progress")
+              .annotate(n=Count("weakness__judgements__id")).order_by())
+    verdicts: dict[str, dict] = defaultdict(lambda: {"insufficient": 0, "all": 0})
+    for r in judged:
+        verdicts[r["theme"]]["all"] += r["n"]
+        if r["weakness__judgements__sufficient_progress"] is False:
+            verdicts[r["theme"]]["insufficient"] += r["n"]
+    actions = (_visible(WeaknessTheme.objects).filter(weakness__kind="priority_action")
+               .values("theme").annotate(n=Count("weakness_id", distinct=True),
+                                         areas=Count("weakness__inspection__area_id", distinct=True)).order_by())
+    unsure = uncertain_themes()
+
+    def count(key: str) -> ThemeCount:
+        return ThemeCount(key, theme_label(key), key in unsure)
+
+    not_resolved = sorted(((count(k), v["insufficient"], v["all"]) for k, v in verdicts.items() if v["insufficient"]),
+                          key=lambda t: (-t[1], t[0].key))[:limit]
+    recurring = sorted(((count(r["theme"]), r["n"], r["areas"]) for r in actions), key=lambda t: (-t[1], t[0].key))[:limit]
+    return DashboardThemes(table, not_resolved, recurring)

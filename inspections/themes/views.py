@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -19,7 +19,7 @@ from sendtracker.access import public_read
 
 from .classify import METHOD_VERSION
 from .quality import measured, uncertain_themes
-from .selectors import MONITORING_COLUMNS, REVISIT_COLUMNS, monitoring_by_theme, revisit_by_theme
+from .selectors import MONITORING_COLUMNS, REVISIT_COLUMNS, area_theme_shares, monitoring_by_theme, revisit_by_theme
 from .taxonomy import ALL_KEYS, theme_label
 
 CSV_HEADER = ["table", "scope", "theme", "theme_uncertain", "column", "count", "area_gss_codes"]
@@ -125,3 +125,20 @@ def about(request: HttpRequest) -> HttpResponse:
         scores = (record or {}).get("themes", {}).get(key, {})
         rows.append({"key": key, "label": theme_label(key), **scores, "uncertain": key in uncertain_themes()})
     return render(request, "themes/about.html", {"record": record, "rows": rows, "method_version": METHOD_VERSION})
+
+
+@public_read
+def area_themes(request: HttpRequest, gss: str, fmt: str = "html") -> HttpResponse:
+    """/analysis/themes/area/<gss>/: the area's weakness themes (every framework and kind) beside its statistical
+    neighbours' and England's, as shares of each one's classified weaknesses; part/: the table alone, which the
+    area page loads after it has rendered (so the timeline's own queries do not grow). Four queries."""
+    area = LocalArea.objects.filter(gss_code=gss.upper()).first()
+    if area is None:
+        raise Http404(f"No area with GSS code {gss}")
+    neighbours = list(LocalArea.objects.filter(gss_code__in=area.stat_neighbours or []).values_list("pk", flat=True))
+    shares = area_theme_shares(area_ids=[area.pk], neighbour_ids=neighbours)
+    totals = shares["totals"]
+    rows = [(r, [(column, r.get(column), round(100 * r.get(column) / totals[column]) if totals[column] else None)
+                 for column in ("area", "neighbours", "england")]) for r in shares["rows"]]
+    template = "themes/_area_part.html" if fmt == "part" else "themes/area.html"
+    return render(request, template, {"area": area, "rows": rows, "totals": totals, "neighbour_count": len(neighbours)})

@@ -146,3 +146,32 @@ def test_query_counts_do_not_grow_with_the_data(client, django_assert_max_num_qu
         assert client.get("/analysis/themes/").status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get("/weaknesses/", {"theme": "health_waiting"}).status_code == 200
+
+
+def test_the_dashboard_shows_themes_by_framework_and_outcome_and_the_two_rankings(client):
+    build(2)
+    html = client.get("/").content.decode()
+    assert "What goes wrong: weakness themes (England)" in html
+    assert "2016: themes most often judged not sufficiently progressed at revisit" in html
+    # health_waiting: 2 of its 2 judgements insufficient; social_care the same; ehcp_quality none insufficient.
+    ranking = html.split("judged not sufficiently progressed at revisit")[1].split("</ol>")[0]
+    assert 'data-theme="health_waiting"' in ranking and "2 of 2 judged" in ranking and "ehcp_quality" not in ranking
+    recurring = html.split("themes recurring as priority actions")[1].split("</ol>")[0]
+    assert 'data-theme="health_waiting"' in recurring and "2 priority actions in 2 areas" in recurring
+    table = html.split('id="dashboard-themes"')[1].split("</table>")[0]
+    assert 'data-theme="local_offer"' in table
+
+
+def test_the_area_page_loads_its_themes_beside_neighbours_and_england(client, django_assert_max_num_queries):
+    first, second = build(2)
+    first.stat_neighbours = [second.gss_code]
+    first.save()
+    page = client.get(f"/areas/{first.gss_code}/").content.decode()
+    assert f'hx-get="/analysis/themes/area/{first.gss_code}/part/"' in page
+    with django_assert_max_num_queries(6):
+        part = client.get(f"/analysis/themes/area/{first.gss_code}/part/").content.decode()
+    row = part.split('data-theme="health_waiting"')[1].split("</tr>")[0]
+    # The area: 2 of its 5 items (a weakness and a priority action); its neighbour the same; England 4 of 10.
+    assert "(40%)" in row and f"/weaknesses/?area={first.gss_code}&amp;theme=health_waiting" in row
+    assert client.get("/analysis/themes/area/E99999999/").status_code == 404
+    assert client.get(f"/analysis/themes/area/{first.gss_code.lower()}/").status_code == 200
