@@ -70,6 +70,24 @@ def theme_labels(keys: Iterable[str], *, uncertain: Iterable[str] = ()) -> list[
     return [ThemeLabel(k, theme_label(k), k in unsure) for k in ordered(keys)]
 
 
+@dataclass(frozen=True)
+class WeaknessThemeRow:
+    key: str
+    label: str
+    uncertain: bool  # the rules' theme, found unreliably (an analyst's theme never is)
+    method: str  # "rules" or "analyst"
+    method_version: str
+    evidence: str
+
+
+def weakness_themes(weakness_id: int) -> list[WeaknessThemeRow]:
+    """One weakness's themes in taxonomy order, with what decided each. One query."""
+    unsure = uncertain_themes()
+    rows = {r.theme: r for r in WeaknessTheme.objects.filter(weakness_id=weakness_id)}
+    return [WeaknessThemeRow(k, theme_label(k), rows[k].method != WeaknessTheme.Method.ANALYST and k in unsure,
+                             rows[k].method, rows[k].method_version, rows[k].evidence) for k in ordered(rows)]
+
+
 def theme_choices() -> list[tuple[str, str]]:
     """The filter's choices, an uncertain theme's label saying so."""
     unsure = uncertain_themes()

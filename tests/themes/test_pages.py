@@ -175,3 +175,25 @@ def test_the_area_page_loads_its_themes_beside_neighbours_and_england(client, dj
     assert "(40%)" in row and f"/weaknesses/?area={first.gss_code}&amp;theme=health_waiting" in row
     assert client.get("/analysis/themes/area/E99999999/").status_code == 404
     assert client.get(f"/analysis/themes/area/{first.gss_code.lower()}/").status_code == 200
+
+
+def test_the_fact_page_shows_why_and_an_analyst_sets_the_themes_there(client, analyst):
+    from inspections.models import SignificantWeakness
+
+    build(1)
+    weakness = SignificantWeakness.objects.get(text=WAIT)
+    public = client.get(f"/facts/weakness/{weakness.pk}/").content.decode()
+    assert 'data-theme="health_waiting"' in public and "because of “neurodevelopmental”" in public
+    assert "Save themes" not in public
+    client.force_login(analyst)
+    url = f"/review/weakness/{weakness.pk}/"
+    assert "Save themes" in client.get(url).content.decode()
+    bad = client.post(url, {"action": "themes", "themes": ["other", "workforce"]})
+    assert bad.status_code == 400 and "cannot be chosen with a theme" in bad.content.decode()
+    assert client.post(url, {"action": "themes"}).status_code == 400
+    done = client.post(url, {"action": "themes", "themes": ["health_waiting", "workforce"], "note": "names staffing"})
+    assert done.status_code == 302
+    page = client.get(url).content.decode()
+    assert page.count("Set by an analyst") == 2 and 'data-theme="workforce"' in page
+    themes_classify()  # a later run of the rules keeps the analyst's choice
+    assert set(WeaknessTheme.objects.filter(weakness=weakness).values_list("theme", flat=True)) == {"health_waiting", "workforce"}
