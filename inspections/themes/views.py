@@ -97,14 +97,16 @@ def themes_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
             return HttpResponseBadRequest("Unknown table: use revisit or monitoring.")
         return _svg(f"themes-{table}", charts[table])
     sections = []
+    scope_query = {k: v for k, v in (("region", region), ("area", area.gss_code if area else "")) if v}
     for table, per_scope in tables.items():
         scoped = []
         for label, args, theme_rows in per_scope:
             scoped.append((label, [(r, [(column, r.get(column), r.areas[column], _cell_url(table, r.key, column, args))
                                         for column, _ in TABLES[table]]) for r in theme_rows]))
         sections.append({"key": table, "title": TITLES[table], "columns": TABLES[table], "scopes": scoped,
-                         "svg": mark_safe(charts[table])})  # noqa: S308 - built escaped (charts.py)
-    query = urlencode({k: v for k, v in (("region", region), ("area", area.gss_code if area else "")) if v})
+                         "svg": mark_safe(charts[table]),  # noqa: S308 - built escaped (charts.py)
+                         "svg_url": "/analysis/themes.svg?" + urlencode({**scope_query, "table": table})})
+    query = urlencode(scope_query)
     return render(request, "themes/analysis.html", {
         "sections": sections, "region": region, "regions": LocalArea.Region.values, "area": area,
         "areas": LocalArea.objects.filter(end_date__isnull=True).order_by("name").values_list("gss_code", "name"),

@@ -117,6 +117,7 @@ def test_the_analysis_page_counts_what_gets_fixed_with_the_areas_behind(client):
                 ("revisit", neighbours, "health_waiting", "insufficient"))["area_gss_codes"] == first.gss_code
     # The England count links to the weaknesses behind it, and that list has as many rows.
     assert 'href="/weaknesses/?theme=health_waiting&amp;framework=2016&amp;kind=significant_weakness&amp;judgement=insufficient"' in html
+    assert 'href="/analysis/themes.svg?table=revisit"' in html and 'href="/analysis/themes.csv"' in html
     listed = read_csv(client.get("/exports/weaknesses.csv", {"theme": "health_waiting", "framework": "2016",
                                                              "kind": "significant_weakness", "judgement": "insufficient"}))
     assert len(listed) == 2
