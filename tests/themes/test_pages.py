@@ -198,3 +198,12 @@ def test_the_fact_page_shows_why_and_an_analyst_sets_the_themes_there(client, an
     assert page.count("Set by an analyst") == 2 and 'data-theme="workforce"' in page
     themes_classify()  # a later run of the rules keeps the analyst's choice
     assert set(WeaknessTheme.objects.filter(weakness=weakness).values_list("theme", flat=True)) == {"health_waiting", "workforce"}
+
+
+def test_the_admin_lists_themes_read_only(admin_client):
+    build(1)
+    listing = admin_client.get("/admin/inspections/weaknesstheme/?theme=health_waiting")
+    assert listing.status_code == 200 and "neurodevelopmental" in listing.content.decode()
+    row = WeaknessTheme.objects.first()
+    assert admin_client.post(f"/admin/inspections/weaknesstheme/{row.pk}/change/", {"theme": "other"}).status_code == 403
+    assert admin_client.get("/admin/inspections/weaknesstheme/add/").status_code == 403
