@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from inspections.themes.taxonomy import CHOICES as THEME_CHOICES
+
 
 class Framework(models.TextChoices):
     F2016 = "2016", "2016–2022 framework"
@@ -505,3 +507,30 @@ class DigestDelivery(models.Model):
     class Meta:
         verbose_name_plural = "digest deliveries"
         constraints = [models.UniqueConstraint(fields=["subscription", "item_key"], name="digest_item_once")]
+class WeaknessTheme(models.Model):
+    """One theme (docs/THEMES.md) of one significant weakness, priority action or area for improvement.
+
+    Written only by inspections/themes/services.py: by the rules (`method` "rules", `method_version` the
+    classifier's METHOD_VERSION, `evidence` the words that matched), or by an analyst's correction (`method`
+    "analyst"; the decision itself is locked on the weakness as locked_fields["themes"], so re-classification
+    keeps it). A weakness has at least one row once classified ("other" when no theme fits).
+    """
+
+    class Method(models.TextChoices):
+        RULES = "rules", "Keyword rules"
+        ANALYST = "analyst", "Analyst"
+
+    weakness = models.ForeignKey(SignificantWeakness, on_delete=models.CASCADE, related_name="themes")
+    theme = models.CharField(max_length=32, choices=THEME_CHOICES)
+    method = models.CharField(max_length=16, choices=Method.choices, default=Method.RULES)
+    method_version = models.CharField(max_length=32, help_text="The classifier's version, or 'analyst'.")
+    evidence = models.CharField(max_length=300, blank=True, help_text="The words of the text that decided the theme.")
+    classified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["weakness_id", "theme"]
+        constraints = [models.UniqueConstraint(fields=["weakness", "theme"], name="weaknesstheme_unique")]
+        indexes = [models.Index(fields=["theme", "weakness"], name="weaknesstheme_theme_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.theme} ({self.method}) for weakness #{self.weakness_id}"

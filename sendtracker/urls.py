@@ -23,6 +23,7 @@ urlpatterns = [
     # Django's login/logout/password views; password reset only when e-mail is configured (sendtracker/accounts.py).
     path("accounts/", include("sendtracker.accounts")),
     path("", include("inspections.analysis.urls")),  # dashboard and the national pages
+    path("", include("inspections.themes.urls")),  # weakness themes: what goes wrong, what gets fixed
     path("", include("inspections.search.urls")),  # full-text search
     path("", include("inspections.ingest.urls")),  # uploads, document status
     path("", include("inspections.facts.urls")),  # lists and exports

@@ -8,7 +8,8 @@ read again (five queries).
 What counts as a change (the fingerprint, one query): the number and highest id of visible (non-rejected)
 inspections, revisits and WSOAs and of the register's areas; the number of documents and their latest
 `updated_at` and `finished_at` (every pipeline run ends by saving its document); the highest id of the analysts'
-decision log (`FieldCorrection`: confirm, correct, reject) and of Django's admin log (an admin edit of a fact).
+decision log (`FieldCorrection`: confirm, correct, reject) and of Django's admin log (an admin edit of a fact);
+the number of weakness themes and their latest `classified_at` (a re-classification changes no fact).
 In this process, saving or deleting any fact, document, correction or area also drops the snapshot at once
 (signals), so a page never shows figures from before its own process's write. Not seen: a `QuerySet.update()`
 of a fact's date or outcome from a shell, outside the app's review and admin paths — run `forget()` after one.
@@ -38,6 +39,7 @@ from inspections.models import (
     ProgressJudgement,
     Revisit,
     SignificantWeakness,
+    WeaknessTheme,
     WrittenStatementOfAction,
 )
 
@@ -99,7 +101,10 @@ def fingerprint() -> tuple:
               f"(SELECT MAX(finished_at) FROM {document})",
               f"(SELECT MAX(id) FROM {FieldCorrection._meta.db_table})", f"(SELECT MAX(id) FROM {LogEntry._meta.db_table})",
               # The stored paths (stages, next visits) another process re-derived.
-              f"(SELECT MAX(derived_at) FROM {AreaPath._meta.db_table})"]
+              f"(SELECT MAX(derived_at) FROM {AreaPath._meta.db_table})",
+              # Weakness themes: `manage.py classify_themes` may re-classify without touching any fact.
+              f"(SELECT COUNT(*) FROM {WeaknessTheme._meta.db_table})",
+              f"(SELECT MAX(classified_at) FROM {WeaknessTheme._meta.db_table})"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return (connection.alias, *(str(v) for v in cursor.fetchone()))
@@ -138,6 +143,6 @@ def forget(**_kwargs) -> None:
 
 
 for _model in (Inspection, Revisit, WrittenStatementOfAction, SignificantWeakness, ProgressJudgement, Document,
-               FieldCorrection, LocalArea, LogEntry, AreaPath):
+               FieldCorrection, LocalArea, LogEntry, AreaPath, WeaknessTheme):
     post_save.connect(forget, sender=_model, dispatch_uid=f"analysis-snapshot-save-{_model.__name__}")
     post_delete.connect(forget, sender=_model, dispatch_uid=f"analysis-snapshot-delete-{_model.__name__}")

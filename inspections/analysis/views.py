@@ -22,6 +22,7 @@ from inspections.ingest.sources.selectors import fetch_currency
 from inspections.analysis.snapshot import snapshot
 from inspections.analysis.trends import BASES, PERIODS
 from inspections.facts.exports import csv_lines, format_cell
+from inspections.themes.selectors import dashboard_themes
 from inspections.vocabulary import plural
 from sendtracker.access import public_read
 
@@ -71,7 +72,8 @@ def _dashboard_parts(region: str) -> dict:
         summary = dashboard_summary(region, statuses=snap.statuses, areas=snap.areas)
         return {"d": summary, **_map_parts(summary)}
 
-    return snap.once(f"dashboard:{region}", build)
+    # Weakness themes: national whatever the region (the card says so), built once per snapshot.
+    return {**snap.once(f"dashboard:{region}", build), "themes": snap.once("dashboard:themes", dashboard_themes)}
 
 
 @public_read

@@ -23,6 +23,8 @@ from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpRespo
 
 from inspections.facts.filters import AreaFilter, InspectionFilter, SortedFilterSet, WeaknessFilter
 from inspections.facts.selectors import area_list, inspection_rows, stage_label, weakness_rows
+from inspections.themes.classify import METHOD_VERSION
+from inspections.themes.selectors import SEPARATOR, split_keys
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,13 @@ class Export:
 
 def _key(name: str) -> Callable[[dict], object]:
     return lambda row: row.get(name)
+
+
+def _themes_method(row: dict) -> str:
+    """'analyst' (an analyst decided the themes), the rules' version (e.g. rules-1), or '' when not classified."""
+    if not row.get("theme_keys"):
+        return ""
+    return "analyst" if row.get("theme_method") == "analyst" else METHOD_VERSION
 
 
 INSPECTIONS = Export(
@@ -123,6 +132,10 @@ WEAKNESSES = Export(
         ("area_ofsted_urn", _key("area_ofsted_urn")),
         ("area_replaced_by", _key("row_area_successors")),
         ("inspection_known_from", _key("inspection_known_from")),
+        # Weakness themes (docs/THEMES.md): the keys shown as fact, those the rules find unreliably, and who decided.
+        ("themes", lambda row: SEPARATOR.join(split_keys(row.get("theme_keys"), row.get("theme_method"))[0])),
+        ("themes_uncertain", lambda row: SEPARATOR.join(split_keys(row.get("theme_keys"), row.get("theme_method"))[1])),
+        ("themes_method", lambda row: _themes_method(row)),
     ),
     weakness_rows,
 )
@@ -238,6 +251,12 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "published_date": "Publication date of the letter or report that named the weakness, when known.",
         "inspection_known_from": "When the inspection is known only from a later document (e.g. a revisit letter "
                                  "restating it): that document's file name; else empty.",
+        "themes": "Its themes (docs/THEMES.md keys, separated by ';') shown as fact: found by rules measured reliable "
+                  "on hand labels, or decided by an analyst; 'other' when none fits; empty when not classified.",
+        "themes_uncertain": "Themes the rules found but cannot find reliably (recall below 0.6 on the labelled test "
+                            "split): not facts; separated by ';'.",
+        "themes_method": "Who assigned the themes: 'analyst', or the rules' version (e.g. rules-1); empty when not "
+                         "classified.",
     },
     "areas": {
         **_SHARED_NOTES,

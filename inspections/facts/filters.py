@@ -9,7 +9,7 @@ URL parameters (stable; the dashboard links to them):
   /areas/        region, authority_type, framework, stage, latest_outcome, wsoa_open, revisit_result,
                  q, area, include_former, sort, page
   /inspections/  area, region, framework, kind, outcome, year, source_kind, needs_review, sort, page
-  /weaknesses/   area, region, framework, kind, judgement, outcome, year, text, sort, page
+  /weaknesses/   area, region, framework, kind, judgement, outcome, year, text, theme, sort, page
 `area` takes a GSS code or part of a name; boolean filters take true/false.
 """
 
@@ -25,6 +25,8 @@ from django.db.models import TextField
 
 from areas.models import LocalArea
 from inspections.models import Framework, Inspection, Revisit, SignificantWeakness, SourceKind
+from inspections.themes.selectors import with_theme
+from inspections.themes.taxonomy import CHOICES as THEME_CHOICES
 from inspections.vocabulary import COVERAGE, STAGES
 
 BOOLEAN_CHOICES = (("", "Any"), ("true", "Yes"), ("false", "No"))
@@ -211,6 +213,8 @@ class WeaknessFilter(SortedFilterSet):
                               label="Outcome of the inspection", empty_label=ANY)
     year = df.NumberFilter(field_name="inspection_start_date", lookup_expr="year", label="Inspection year", **YEAR_BOUNDS)
     text = df.CharFilter(lookup_expr="icontains", label="Text contains")
+    # docs/THEMES.md; a theme the rules find unreliably is still a filter, and the page says it is uncertain.
+    theme = df.ChoiceFilter(choices=THEME_CHOICES, method="filter_theme", label="Theme", empty_label=ANY)
 
     def filter_outcome(self, queryset, name, value):
         return queryset.filter(inspection_outcome="" if value == NOT_RECORDED else value)
@@ -219,3 +223,6 @@ class WeaknessFilter(SortedFilterSet):
              "judged_on": "judged_on"}
     DEFAULT_SORT = "area"
     TIEBREAK = ("inspection_start_date", "weakness_kind", "number", "id", "judged_on", "judgement_id")
+
+    def filter_theme(self, queryset, name, value):
+        return with_theme(queryset, value)

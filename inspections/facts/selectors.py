@@ -66,7 +66,7 @@ from inspections.vocabulary import (  # noqa: F401  OUTCOMES_2023, STAGES, Stage
     Stage,
     plural,
 )
-
+from inspections.themes.selectors import theme_columns
 from .filters import AreaFilter, InspectionFilter, WeaknessFilter
 
 DAYS_PER_MONTH = 365.2425 / 12
@@ -429,7 +429,7 @@ WEAKNESS_ROW_COLUMNS = (
     "id", "area_name", "area_gss_code", "region", "framework", "inspection_start_date", "weakness_kind", "number",
     "text", "judgement", "judged_on", "judgement_id", "revisit_kind", "source_document_id", "needs_review", "source_kind",
     "judgement_needs_review", "inspection_published_date", "area_dfe_la_code", "area_ofsted_urn", "row_area_end_date",
-    "row_area_successors", "inspection_known_from",
+    "row_area_successors", "inspection_known_from", "theme_keys", "theme_method",
 )
 
 
@@ -459,6 +459,7 @@ def weakness_rows(*, filters: QueryDict | dict | None = None) -> QuerySet:
                                            output_field=DateField()),
         **_area_columns("inspection__area"),
         inspection_known_from=_known_from("inspection__"),
+        **theme_columns(),
     ).annotate(
         judgement=Case(
             When(judged_sufficient=True, then=Value("sufficient")),

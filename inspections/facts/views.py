@@ -16,6 +16,7 @@ from django.shortcuts import render
 from inspections.facts import exports
 from inspections.facts.filters import InspectionFilter, SortedFilterSet, WeaknessFilter
 from inspections.facts.selectors import counted, inspection_rows, weakness_rows
+from inspections.themes.selectors import split_keys, theme_labels
 from inspections.models import SourceKind
 from inspections.vocabulary import (
     FRAMEWORK_LABELS,
@@ -156,6 +157,9 @@ def _label_weaknesses(rows):
         row["judged_label"] = short_date(row["judged_on"])
         row["judgement_label"] = JUDGEMENT_LABELS.get(row["judgement"], NOT_KNOWN)
         row["unconfirmed"] = bool(row["needs_review"] or row["judgement_needs_review"])
+        shown, unsure = split_keys(row["theme_keys"], row["theme_method"])
+        row["themes"] = theme_labels(shown + unsure, uncertain=unsure)
+        row["themes_by_analyst"] = row["theme_method"] == "analyst"
 
 
 @public_read

@@ -38,6 +38,7 @@ from inspections.models import (
 )
 from inspections.paths.services import deferred as paths_deferred
 from inspections.review.locks import apply_locks, area_choices, as_parsed, is_rejected, locked
+from inspections.themes.services import themes_classify
 
 from .project import AreaPlan, InspectionPlan, LetterRecord, describe, project_area
 from .types import IngestReport, NotSendDocument, ParsedLetter, ResolvedLetter
@@ -244,6 +245,8 @@ def _project_areas(area_ids: Iterable[int]) -> Changes:
         _mark_duplicates(letters, plan)
         _reconcile(area, plan, changes)
         changes.notes += plan.notes
+    # The projected weaknesses' themes, in the same transaction (keyword rules: fast, no I/O).
+    themes_classify(area_ids=area_ids)
     return changes
 
 

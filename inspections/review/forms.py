@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 
+from inspections.themes.taxonomy import CHOICES as THEME_CHOICES
+
 from inspections.models import SourcedFact
 from inspections.vocabulary import MONITORING_OVERALL_LABELS
 
@@ -207,3 +209,11 @@ class ConfirmForm(forms.Form):
 
 class RejectForm(forms.Form):
     note = forms.CharField(max_length=2000, label="Why is it wrong?", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ThemesForm(forms.Form):
+    """An analyst's themes for a weakness (docs/THEMES.md): inspections/review/services.py: weakness_themes_correct."""
+
+    themes = forms.MultipleChoiceField(choices=THEME_CHOICES, widget=forms.CheckboxSelectMultiple, label="Themes",
+                                       error_messages={"required": "Choose at least one theme ('Other' when none fits)."})
+    note = forms.CharField(required=False, label="Note (why)", widget=forms.Textarea(attrs={"rows": 2}))

@@ -20,6 +20,8 @@ from inspections.models import (
     WrittenStatementOfAction,
 )
 from inspections.review.services import FACT_MODELS
+from inspections.themes.services import LOCK as THEMES_LOCK
+from inspections.themes.taxonomy import theme_label
 from inspections.vocabulary import FACT_WORDS, MONITORING_JUDGEMENT_LABELS, MONITORING_OVERALL_LABELS
 
 # Enough to follow a fact's __str__ and show its area without one query per relation.
@@ -164,9 +166,13 @@ def value_words(model: type[SourcedFact], field_name: str, value, *, fact: Sourc
             return MONITORING_OVERALL_LABELS[value]
         if field_name == "sufficient_progress" and isinstance(value, bool):
             return MONITORING_JUDGEMENT_LABELS["sufficient" if value else "insufficient"]
+    if field_name == THEMES_LOCK and isinstance(value, list):  # a weakness's themes: not a field, a list of keys
+        return ", ".join(theme_label(key) for key in value) or "none (not classified)"
     try:
         field = model._meta.get_field(field_name)
     except Exception:  # a history row about the whole fact, or a field since removed
+        return value
+    if not field.concrete:  # a reverse relation of the same name
         return value
     if field.choices and value not in (None, ""):
         return dict(field.flatchoices).get(value, value)

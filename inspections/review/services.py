@@ -24,6 +24,9 @@ from inspections.models import (
 )
 
 from inspections.paths.services import deferred as paths_deferred
+from inspections.themes.services import LOCK as THEMES_LOCK
+from inspections.themes.services import themes_classify, validate_keys
+from inspections.themes.taxonomy import ordered
 
 from .locks import AREA_CHOICE, PARSED, REJECTED, as_json, lock_entry
 
@@ -165,8 +168,38 @@ def fact_correct(*, fact: SourcedFact, field: str, value: Any, user, note: str =
     fact.locked_fields[field] = entry
     changed = _settle(fact, resolves=resolves, username=username)
     fact.save(update_fields=[field, *changed, "locked_fields"])
+    if isinstance(fact, SignificantWeakness) and field == "text":
+        themes_classify(weaknesses=SignificantWeakness.objects.filter(pk=fact.pk))  # the themes follow the words
     document_settle_if_reviewed(document_id=fact.source_document_id)
     return _audit(fact, action=FieldCorrection.Action.CORRECT, user=user, field=field, old=old, new=new, note=note)
+
+
+@transaction.atomic
+def weakness_themes_correct(*, weakness: SignificantWeakness, themes: Iterable[str], user, note: str = "") -> FieldCorrection:
+    """Set the weakness's themes (docs/THEMES.md keys) to the analyst's list and lock it: re-classification, by
+    this or any later method version, keeps it (inspections/themes/services.py). Choosing the themes the rules
+    found confirms them (and pins them). Audited like any correction (field "themes").
+
+    Raises ValidationError on an unknown key, an empty list, 'other' beside a theme, a rejected weakness, or a
+    list identical to the one an analyst already decided."""
+    _hold_area(weakness)
+    _refuse_if_rejected(weakness)
+    try:
+        keys = validate_keys(themes)
+    except ValueError as exc:
+        raise ValidationError({"themes": str(exc)}) from exc
+    current = ordered(weakness.themes.values_list("theme", flat=True))
+    previous = (weakness.locked_fields or {}).get(THEMES_LOCK) or {}
+    if previous and previous.get("value") == keys:
+        raise ValidationError({"themes": "Those are already the themes an analyst decided."})
+    username = _username(user)
+    entry = lock_entry(keys, username=username)
+    entry[PARSED] = previous[PARSED] if PARSED in previous else current  # what the rules said before any analyst
+    weakness.locked_fields = {**(weakness.locked_fields or {}), THEMES_LOCK: entry}
+    weakness.save(update_fields=["locked_fields"])
+    themes_classify(weaknesses=SignificantWeakness.objects.filter(pk=weakness.pk))
+    return _audit(weakness, action=FieldCorrection.Action.CORRECT, user=user, field=THEMES_LOCK, old=current, new=keys,
+                  note=note)
 
 
 def _dependants(fact: SourcedFact) -> list[SourcedFact]:

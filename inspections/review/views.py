@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from inspections.review.forms import ConfirmForm, CorrectionForm, RejectForm
+from inspections.models import SignificantWeakness
+from inspections.review.forms import ConfirmForm, CorrectionForm, RejectForm, ThemesForm
 from inspections.review.forms import field_label, findings_leaves, leaf_label, leaf_text
 from inspections.review.selectors import (
     FACT_KIND_WORDS,
@@ -25,8 +26,16 @@ from inspections.review.selectors import (
     source_window,
     value_words,
 )
-from inspections.review.services import correctable_fields, fact_confirm, fact_correct, fact_reject, letter_choose_area
+from inspections.review.services import (
+    correctable_fields,
+    fact_confirm,
+    fact_correct,
+    fact_reject,
+    letter_choose_area,
+    weakness_themes_correct,
+)
 from inspections.models import Document
+from inspections.themes.selectors import weakness_themes
 from sendtracker.access import REVIEW_PERMISSION, permission_needed, public_read
 
 QUEUE_PAGE_SIZE = 50
@@ -80,6 +89,13 @@ def review_fact(request: HttpRequest, model: str, pk: int) -> HttpResponse:
                 messages.success(request, f"Corrected the {form.model_field.verbose_name} of {_name(fact, model)}.")
                 # Settled: on to the next item. Still in doubt: stay, another field may need correcting.
                 return redirect(request.path) if fact.needs_review else _to_next(model, fact)
+        elif action == "themes" and isinstance(fact, SignificantWeakness):
+            form = bound["themes_form"] = ThemesForm(request.POST)
+            if form.is_valid():
+                weakness_themes_correct(weakness=fact, themes=form.cleaned_data["themes"], user=request.user,
+                                        note=form.cleaned_data["note"])
+                messages.success(request, f"Set the themes of {_name(fact, model)}: kept whenever the rules change.")
+                return redirect(request.path)
         elif action == "reject":
             form = bound["reject_form"] = RejectForm(request.POST)
             if form.is_valid():
@@ -182,7 +198,19 @@ def _context(request, fact, slug: str, *, reviewing: bool, bound: dict | None = 
         "can_review": request.user.has_perm(REVIEW_PERMISSION),
         "confirm_form": bound.get("confirm_form") or ConfirmForm(),
         "reject_form": bound.get("reject_form") or RejectForm(),
+        **_themes_context(fact, reviewing=reviewing, bound=bound),
     }
+
+
+def _themes_context(fact, *, reviewing: bool, bound: dict) -> dict:
+    """A weakness's themes, each with the words that decided it, and (reviewing) the form to correct them."""
+    if not isinstance(fact, SignificantWeakness):
+        return {}
+    themes = weakness_themes(fact.pk)
+    form = None
+    if reviewing and not fact.rejected:
+        form = bound.get("themes_form") or ThemesForm(initial={"themes": [t.key for t in themes]})
+    return {"themes": themes, "themes_form": form}
 
 
 def _area_of(fact):

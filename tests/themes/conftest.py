@@ -1,0 +1,1 @@
+from tests.review.conftest import analyst, reader  # noqa: F401  (the same users as the review tests)
