@@ -323,3 +323,22 @@ def test_a_running_run_saves_its_counts_as_it_goes(areas, fake_ofsted, monkeypat
     monkeypatch.setattr(fetch, "_read_provider", spy)
     run(fake_ofsted)
     assert seen[-1][0] > seen[0][0] > 0, "the running row's counts stayed at zero"
+
+
+def test_a_page_the_parser_cannot_take_is_that_pages_failure(areas, fake_ofsted, monkeypatch):
+    from inspections.ingest.sources import ofsted
+
+    add_seed_letters(fake_ofsted)
+    original = ofsted.OfstedReportsSource.parse_provider_page
+    hostile = f"/provider/44/{areas['E06000002'].ofsted_urn}"
+
+    def fragile(self, html, *, page_url):
+        if page_url.endswith(hostile):
+            raise RecursionError("maximum recursion depth exceeded")
+        return original(self, html, page_url=page_url)
+
+    monkeypatch.setattr(ofsted.OfstedReportsSource, "parse_provider_page", fragile)
+    result = run(fake_ofsted)
+    assert result.status == FetchRun.Status.PARTIAL and result.new_documents == 4
+    assert [e["reason"] for e in result.errors] == [
+        "the page could not be parsed (RecursionError: maximum recursion depth exceeded)"]

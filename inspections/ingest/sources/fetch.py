@@ -277,6 +277,9 @@ def _run(*, source, client, areas, since, tally: _Tally, resume: str, progress) 
         tally.listing_problem, tally.listing_layout, providers = str(exc), True, []
     except FetchFailed as exc:
         tally.listing_problem, providers = f"The provider listing could not be read: {exc.reason} ({exc.url}).", []
+    except Exception as exc:  # hostile markup the parser cannot take: the register's URNs still work
+        tally.listing_problem = f"The provider listing could not be parsed ({type(exc).__name__}: {exc})."
+        tally.listing_layout, providers = True, []
     to_read = _providers_to_read(source, providers, by_urn, bool(areas), tally)
     if resume and any(provider.key == resume for provider, _ in to_read):
         at = next(i for i, (provider, _) in enumerate(to_read) if provider.key == resume)
@@ -395,7 +398,11 @@ def _read_provider(source, client, provider: Provider, area: LocalArea, since, t
     if html is None:
         publications = [Publication.from_json(item) for item in record.links]
     else:
-        publications = source.parse_provider_page(html, page_url=provider.url)
+        try:
+            publications = source.parse_provider_page(html, page_url=provider.url)
+        except Exception as exc:  # hostile markup (e.g. nesting past the parser's recursion): this page only
+            tally.error(provider.url, f"the page could not be parsed ({type(exc).__name__}: {exc})")
+            return
         if not publications and record.links:
             raise LayoutNotRecognised(
                 f"The provider page layout is not recognised: {provider.url} ({area.name}) listed "
