@@ -53,9 +53,27 @@ def test_dates_a_day_apart_are_the_same_visit():
     assert [p.start_date for p in plan.inspections if p.kind == "initial_inspection"] == [date(2017, 1, 24)]
 
 
-def test_a_short_visit_after_2017_may_have_been_a_revisit_so_nothing_is_invented():
+def test_a_short_visit_after_2017_is_an_earlier_visit_of_unstated_kind_never_an_invented_inspection():
+    """Issue 19 item 4: it may have been a revisit, so neither an inspection nor a revisit is invented — but the
+    visit is a record of its own ("an earlier visit, inspection or revisit not stated"), known from the report."""
     plan = project_area([_report(date(2019, 12, 9), date(2019, 12, 11))])
-    assert [p.kind for p in plan.inspections] == ["full_inspection"]
+    kinds = _by_kind(plan)
+    assert set(kinds) == {("2023", "full_inspection"), ("2016", "earlier_visit")}
+    earlier = kinds[("2016", "earlier_visit")]
+    assert earlier.is_placeholder and earlier.start_date == date(2019, 12, 9)
+    assert earlier.values["outcome"] == "" and earlier.wsoa is None
+    assert earlier.prov.span == Span(400, 421)  # the report's own line
+
+
+@pytest.mark.parametrize("order", ["report first", "letter first"])
+def test_the_earlier_visit_merges_with_its_own_revisit_letter_when_that_arrives(order):
+    revisit = ParsedLetter(kind="revisit", framework="2016", source_kind="letter", area_name="Dorset",
+                           span=Span(0, 300), start_date=date(2019, 12, 9), end_date=date(2019, 12, 11),
+                           initial_start_date=date(2017, 1, 23))
+    records = [_report(date(2019, 12, 9), date(2019, 12, 11)), LetterRecord(3, 3, "sha3", 0, "fp3", revisit)]
+    plan = project_area(records if order == "report first" else records[::-1])
+    assert ("2016", "earlier_visit") not in _by_kind(plan)
+    assert [r.start_date for p in plan.inspections for r in p.revisits] == [date(2019, 12, 9)]
 
 
 def test_a_five_day_visit_in_2022_was_an_initial_inspection():
