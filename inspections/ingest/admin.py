@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from inspections.ingest.services import document_delete, document_reprocess
+from inspections.ingest.sources.admin import ReadOnlyAdmin
 from inspections.ingest.views import handle_upload
 
 from inspections.models import Document, SourceLetter
@@ -102,7 +103,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceLetter)
-class SourceLetterAdmin(admin.ModelAdmin):
+class SourceLetterAdmin(ReadOnlyAdmin):
     """The letters found in documents, read-only: they are the pipeline's record of what it read (re-processing
     replaces them; facts are corrected through the review pages). Neither the list nor a letter's page loads its
     document's text (one 4.5 MB text per row made the list take 1.9 s and 500 MB): the page shows an excerpt of
@@ -131,12 +132,3 @@ class SourceLetterAdmin(admin.ModelAdmin):
         shown = (obj.letter_start or "")[:length]
         more = f" … (the first {EXCERPT_CHARS:,} of {length:,} characters)" if length > EXCERPT_CHARS else ""
         return format_html('<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto">{}{}</pre>', shown, more)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
