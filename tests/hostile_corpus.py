@@ -17,6 +17,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.pipeline.bad_inputs import pdf_by_hand
+
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 # A 2016 revisit letter (Redcar and Cleveland, 13.6 KB): the unit copied to make "many letters".
 LETTER = SEEDS / "001_3cc412fc11709ace.txt"
@@ -42,24 +44,7 @@ def pdf_bomb(inflated_mb: int = 1024) -> bytes:
     for _ in range(inflated_mb):
         checksum = zlib.adler32(chunk, checksum)
     body = b"\x78\xda" + first + block * inflated_mb + deflate.flush() + checksum.to_bytes(4, "big")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_by_hand(b"", deflated=body)
 
 
 def nested_html(depth: int = 5000) -> bytes:

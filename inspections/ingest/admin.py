@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from inspections.ingest.services import document_delete, document_reprocess
+from inspections.ingest.sources.admin import ReadOnlyAdmin
 from inspections.ingest.views import handle_upload
 
 from inspections.models import (
@@ -119,18 +120,7 @@ class DocumentAdmin(admin.ModelAdmin):
         return deleted, counts, perms_needed - derived, protected
 
 @admin.register(SourceLetter)
-class SourceLetterAdmin(admin.ModelAdmin):
-    # Read-only (issue 20 item 8): a letter's parsed JSON is what the facts are projected from, so editing it here
-    # would change facts with no correction and no lock. Facts change through the review pages only.
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
+class SourceLetterAdmin(ReadOnlyAdmin):
     """The letters found in documents, read-only: they are the pipeline's record of what it read (re-processing
     replaces them; facts are corrected through the review pages). Neither the list nor a letter's page loads its
     document's text (one 4.5 MB text per row made the list take 1.9 s and 500 MB): the page shows an excerpt of
@@ -159,12 +149,3 @@ class SourceLetterAdmin(admin.ModelAdmin):
         shown = (obj.letter_start or "")[:length]
         more = f" … (the first {EXCERPT_CHARS:,} of {length:,} characters)" if length > EXCERPT_CHARS else ""
         return format_html('<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto">{}{}</pre>', shown, more)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import io
+import logging
 import os
 import pickle
 import re
 import resource
 import signal
 import threading
+import traceback
 import zipfile
 
 from .types import ExtractedText, ExtractionError
@@ -605,6 +607,7 @@ class _HtmlLines:
 
 MAX_MEMORY_MB = 512
 MAX_CPU_SECONDS = 120
+log = logging.getLogger(__name__)
 _GROWTH_FRACTION = 4  # the helper is replaced once its address space grew by a quarter of its memory allowance
 
 
@@ -635,6 +638,9 @@ def extract_text_bounded(
         return value
     if outcome == "error":
         raise ExtractionError(value)
+    if outcome == "crash":  # a reader's bug, or a file that defeats it in a way not foreseen: for the maintainers
+        value, trace = value
+        log.error("text extraction failed in the helper process: %s\n%s", value, trace)
     raise ExtractionError(_limit_reason(data, outcome, value, wait_status, max_memory_mb, max_cpu_seconds))
 
 
@@ -759,7 +765,7 @@ def _helper_main(request_fd: int, answer_fd: int, limits: tuple[int, int]) -> No
             except MemoryError:
                 answer = ("memory", "")
             except BaseException as exc:  # noqa: BLE001 - reported to the worker, which decides
-                answer = ("crash", f"{type(exc).__name__}: {exc}"[:500])
+                answer = ("crash", (f"{type(exc).__name__}: {exc}"[:300], traceback.format_exc()[-4000:]))
             del data
             retire = answer[0] in ("memory", "crash") or (
                 max_memory_mb > 0 and _address_space_bytes() - start_size > max_memory_mb * 1024 * 1024 // _GROWTH_FRACTION

@@ -188,6 +188,20 @@ def celery_worker(celery_workers) -> WorkerProcess:
 
 
 @pytest.fixture
+def analyst_client(transactional_db, django_user_model):
+    """A logged-in user who may upload, view and re-process documents (the upload page's permissions)."""
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    user = django_user_model.objects.create_user("uploader")
+    user.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="inspections", codename__in=["add_document", "view_document", "change_document"]))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def areas(transactional_db):
     assert "load_areas" in get_commands(), "the area register command (areas/management/commands/load_areas.py) is missing"
     call_command("load_areas", verbosity=0)

@@ -14,9 +14,7 @@ Run: RUN_INTEGRATION=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> REDI
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from inspections.models import Document, Inspection, SourceLetter
@@ -41,16 +39,6 @@ def _peak_rss_mb(pid: int) -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     raise AssertionError("no VmHWM")
-
-
-@pytest.fixture
-def analyst_client(transactional_db, django_user_model) -> Client:
-    user = django_user_model.objects.create_user("uploader")
-    user.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="inspections", codename__in=["add_document", "view_document", "change_document"]))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_hostile_corpus_ends_with_clear_statuses_and_a_bounded_worker(areas, analyst_client, celery_workers, settings):

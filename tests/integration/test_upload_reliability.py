@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -34,16 +33,6 @@ pytestmark = pytest.mark.integration
 
 SEED_FILES = sorted(path.name for path in SEEDS.glob("*.txt"))
 GOOD = {Document.Status.DONE, Document.Status.NEEDS_REVIEW}
-
-
-@pytest.fixture
-def analyst_client(transactional_db, django_user_model) -> Client:
-    user = django_user_model.objects.create_user("uploader")
-    user.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="inspections", codename__in=["add_document", "view_document", "change_document"]))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(client: Client, names: list[str]) -> list[Document]:

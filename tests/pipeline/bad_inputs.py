@@ -31,10 +31,12 @@ def pdf(text: str = NOT_SEND, *, pages: int = 1, user_password: str | None = Non
     return bytes(document.output())
 
 
-def pdf_by_hand(content_stream: bytes, *, compress: bool = True, page_count: int | None = None) -> bytes:
-    """A minimal one-page PDF around the given content stream; `page_count` lies in /Count when given."""
-    body = zlib.compress(content_stream, 9) if compress else content_stream
-    filt = b" /Filter /FlateDecode" if compress else b""
+def pdf_by_hand(content_stream: bytes, *, compress: bool = True, page_count: int | None = None,
+                deflated: bytes | None = None) -> bytes:
+    """A minimal one-page PDF around the given content stream; `page_count` lies in /Count when given.
+    `deflated`: a stream already in zlib form, used as it is (FlateDecode) instead of `content_stream`."""
+    body = deflated if deflated is not None else zlib.compress(content_stream, 9) if compress else content_stream
+    filt = b" /Filter /FlateDecode" if compress or deflated is not None else b""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % (page_count or 1),

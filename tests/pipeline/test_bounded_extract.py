@@ -74,3 +74,14 @@ def test_the_pipeline_fails_a_bomb_with_the_reason_and_reads_the_next_document(s
     assert "expands beyond the 128 MB limit" in bomb.error
     letter = document_store(stream=ContentFile(letter_text().encode()), original_name="letter.txt")
     assert ingest_document(letter.pk).status in ("done", "needs_review")
+
+
+def test_a_reader_s_bug_is_a_failure_with_the_reason_and_is_logged(monkeypatch, caplog):
+    def broken(data, **kwargs):
+        raise KeyError("/Widths")
+
+    monkeypatch.setattr(extract, "extract_text", broken)
+    with pytest.raises(ExtractionError) as caught:
+        extract_text_bounded(pdf("x"), max_memory_mb=300, max_cpu_seconds=30)  # new limits: forked with the patch
+    assert "could not be read: the reader failed (KeyError: '/Widths')" in caught.value.message
+    assert "KeyError" in caplog.text and "Traceback" in caplog.text

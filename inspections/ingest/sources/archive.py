@@ -2,8 +2,10 @@
 (`importer.py`) and by the upload form (a `.zip` upload becomes one Document per member).
 
 Limits (settings, with defaults): ARCHIVE_MAX_MEMBERS files (2,000), ARCHIVE_MAX_TOTAL_BYTES uncompressed in all
-(2 GiB), and MAX_UPLOAD_BYTES per file (50 MiB). A zip over the count or total is refused whole before anything is
-read. A crafted header understating a size gains nothing: zipfile stops reading a member at its declared size
+(2 GiB) — for an upload, in all the zips of one request together (a `Budget` the form shares between them) — and
+MAX_UPLOAD_BYTES per file (50 MiB). A zip over the count or total is refused whole before anything is read. An
+upload's members are streamed into temporary files (`unpack_upload`), never inflated whole in memory; a member
+whose path is absolute or climbs out with '..' is refused with the reason. A crafted header understating a size gains nothing: zipfile stops reading a member at its declared size
 (and then fails its CRC, so the member is refused as damaged), and reading also stops at the limits. A member too large, encrypted, or itself a zip is refused with its reason; the others go on.
 
 Skipped silently, because they are never documents: directories, macOS resource forks (`__MACOSX/`, `._*`) and
