@@ -147,7 +147,7 @@ AREA_IN_TEXT = [
         rf"|(?:Written|written)\s+(?:Statement|statement)\s+of\s+(?:Action|action))\b"
     ),
     # "children and young people with special educational needs and disabilities in Telford and Wrekin are ..."
-    re.compile(rf"\b(?:SEND|special\s+educational\s+needs(?:\s+and(?:/or)?\s+disabilit(?:y|ies))?)\s+(?:services\s+)?in\s+(?:the\s+)?(?P<area>{_NAME})"),
+    re.compile(rf"\b(?:SEND|[Ss]pecial\s+[Ee]ducational\s+[Nn]eeds(?:\s+and(?:/or)?\s+disabilit(?:y|ies))?)\s+(?:services\s+)?in\s+(?:the\s+)?(?P<area>{_NAME})"),
     # "Telford & Wrekin SEND services rated highly"
     re.compile(rf"(?:^|(?<=[\s(]))(?P<area>{_NAME}){_POSSESSIVE}?\s+SEND\s+(?:services|partnership|system)\b"),
     # "Ofsted and the CQC revisited Barnsley between ...", "Inspectors visited Wiltshire between ..."
