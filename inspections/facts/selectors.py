@@ -184,7 +184,7 @@ INSPECTION_ROW_COLUMNS = (
     "row_type", "row_id", "area_name", "area_gss_code", "region", "row_framework", "row_kind", "row_start_date", "row_end_date",
     "row_letter_date", "row_outcome", "wsoa_required", "weakness_count", "row_source_kind", "source_file", "row_source_document_id",
     "row_needs_review", "row_source_url", "row_published_date", "area_dfe_la_code", "area_ofsted_urn", "row_area_end_date",
-    "row_area_successors", "row_known_from",
+    "row_area_successors", "row_known_from", "row_period_text",
 )
 
 
@@ -256,6 +256,7 @@ def _inspection_half(*, detail: bool = True) -> QuerySet:
         row_published_date=Coalesce(F("published_date"), _document_published(), output_field=DateField()),
         **_area_columns("area"),
         row_known_from=_known_from(""),
+        row_period_text=F("period_text"),  # a visit dated only to the month or year, as written
     )
 
 
@@ -293,6 +294,7 @@ def _revisit_half(*, detail: bool = True) -> QuerySet:
         row_published_date=_document_published(),
         **_area_columns("inspection__area"),
         row_known_from=Value("", output_field=CharField()),
+        row_period_text=F("period_text"),
     )
 
 

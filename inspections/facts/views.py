@@ -141,7 +141,8 @@ def _label_inspections(rows):
         row["kind_label"] = label_for(KIND_LABELS, row["row_kind"])
         row["framework_label"] = label_for(FRAMEWORK_LABELS, row["row_framework"])
         row["outcome_label"] = label_for(OUTCOME_LABELS, row["row_outcome"])
-        row["start_label"] = short_date(row["row_start_date"])
+        # A visit dated only to the month or the year shows its period as written ("January 2017"), never a day.
+        row["start_label"] = short_date(row["row_start_date"]) if row["row_start_date"] else row.get("row_period_text") or "—"
         row["end_label"] = short_date(row["row_end_date"]) if row["row_end_date"] else ""
         row["letter_label"] = short_date(row["row_letter_date"])
         row["source_label"] = describe_source(

@@ -13,6 +13,7 @@ from .patterns import COUNCIL as _COUNCIL
 from .patterns import DEAR as _DEAR
 from .patterns import NOT_SEND as _NOT_SEND
 from .patterns import SIGN_OFF as _SIGN_OFF
+from .patterns import NOTICE_OF_VISIT as _NOTICE
 from .patterns import TITLE_2016, TITLE_2023, WSOA_EVALUATION, WSOA_TERM, council_words
 from .parse.common import find_date_range, sentence_around
 from .parse.initial_2016 import wsoa_statement
@@ -39,12 +40,6 @@ _ABOUT_THE_LETTER = re.compile(
 # A notice sent before a visit ("Ofsted and CQC will be undertaking the re-visit ... between 22nd and 24th January
 # 2020"), and the sentences that state an inspection's outcome (a notice has none; "to assess whether the local area
 # has made sufficient progress" states the purpose, not a result).
-_NOTICE = re.compile(
-    r"\bwill\s+(?:be\s+)?(?:undertak|conduct|carry(?:ing)?\s+out)\w*\s+(?:a|the)\s+(?:[\w-]+\s+){0,3}?(?:re-?visit|inspection)"
-    # "Ofsted and the CQC will revisit Devon from 23 to 25 May 2022", "inspectors will be returning to"
-    r"|\b(?:Ofsted|CQC|Commission|inspectors)\s+(?:will|are\s+going\s+to)\s+(?:be\s+)?(?:re-?visit(?:ing)?|inspect(?:ing)?|return(?:ing)?\s+to)\b",
-    re.I,
-)
 _OUTCOME = re.compile(
     r"\b(?:has|had|have)\s+(?:not\s+)?made\s+(?:sufficient|enough|insufficient)\s+progress"
     r"|determined\s+that\s+a\s+written\s+statement|required\s+to\s+(?:jointly\s+)?(?:produce|submit|prepare)",

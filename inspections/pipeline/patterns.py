@@ -75,6 +75,15 @@ NOT_SEND: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 
+# A visit still to come: "will be undertaking the re-visit", "Ofsted and the CQC will revisit Devon from ...". Read by
+# classify (a notice states no outcome) and by the secondary parser (a revisit notice records only the WSOA it names).
+NOTICE_OF_VISIT = re.compile(
+    r"\bwill\s+(?:be\s+)?(?:undertak|conduct|carry(?:ing)?\s+out)\w*\s+(?:a|the)\s+(?:[\w-]+\s+){0,3}?(?:re-?visit|inspection)"
+    # "Ofsted and the CQC will revisit Devon from 23 to 25 May 2022", "inspectors will be returning to"
+    r"|\b(?:Ofsted|CQC|Commission|inspectors)\s+(?:will|are\s+going\s+to)\s+(?:be\s+)?(?:re-?visit(?:ing)?|inspect(?:ing)?|return(?:ing)?\s+to)\b",
+    re.I,
+)
+
 # Ofsted and the CQC's letter evaluating an area's written statement of action: it states that the area had to write
 # one and the day it was judged fit for purpose (the letter's own date, unless it gives another).
 WSOA_EVALUATION = re.compile(

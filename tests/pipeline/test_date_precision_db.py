@@ -69,3 +69,10 @@ def test_a_numeric_letter_date_is_read_day_first(areas):
     ingest(seed.replace("\n7 January 2022\n", "\n07/01/2022\n"), "numeric_date.txt")
     dated = [r.letter_date for r in [*Inspection.objects.filter(is_placeholder=False), *Revisit.objects.all()] if r.letter_date]
     assert dated == [date(2022, 1, 7)]  # never "Letter: not known"
+
+
+def test_the_inspections_list_shows_a_month_only_visit_as_written(areas, client, public_read):
+    ingest("Special educational needs services in Salford were inspected by Ofsted and the Care Quality Commission in "
+           "January 2017. The council was told to provide a written statement of action.", "salford_list.txt")
+    page = client.get("/inspections/").content.decode()
+    assert "January 2017" in page

@@ -73,6 +73,7 @@ def test_k6_an_inspection_dated_to_the_month_is_kept_as_written_never_as_a_day()
     r = run("Special educational needs services in Salford were inspected by Ofsted and the Care Quality Commission in "
             "January 2017. The council was told to provide a written statement of action.")
     letter = r.letter
+    assert r.gss_code == gss("Salford"), r.area_reason  # "Special educational needs services in Salford"
     assert (letter.start_date, letter.end_date) == (None, None)
     assert (letter.period_text, letter.date_precision) == ("January 2017", "month")
     assert letter.outcome == "wsoa_required"

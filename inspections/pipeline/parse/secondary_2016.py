@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from ..patterns import WSOA_EVALUATION, WSOA_TERM
+from ..patterns import NOTICE_OF_VISIT, WSOA_EVALUATION, WSOA_TERM
 from ..types import Classified, ParsedJudgement, ParsedLetter, ParsedWeakness
 from . import common as cm
 from .common import Cleaned
 from .initial_2016 import MENTIONS_OUTCOME, WSOA_BODIES, wsoa_statement
+from .revisit_2016 import _NUM as _NUM_WORD
 
 SECONDARY_REASON = (
     "Read from a text about the inspection (a council report or page, press, a forum post: a secondary source), not "
@@ -49,13 +50,6 @@ SOME_SUFFICIENT = re.compile(
 )
 
 
-NOTICE_OF_REVISIT = re.compile(
-    r"\bwill\s+(?:be\s+)?(?:undertak|conduct|carry(?:ing)?\s+out)\w*\s+(?:a|the)\s+(?:[\w-]+\s+){0,3}?re-?visit"
-    r"|\b(?:Ofsted|CQC|Commission|inspectors)\s+(?:will|are\s+going\s+to)\s+(?:be\s+)?(?:re-?visit(?:ing)?|return(?:ing)?\s+to)\b",
-    re.I,
-)
-
-
 def parse_secondary(item: Classified, document_text: str) -> ParsedLetter:
     chunk = item.chunk
     c = cm.clean(document_text, chunk.span.start, chunk.span.end)
@@ -66,7 +60,7 @@ def parse_secondary(item: Classified, document_text: str) -> ParsedLetter:
     read_lead(letter, c)
     read_published(letter, c)
     items = read_list(c)
-    if item.kind == "initial_inspection" and NOTICE_OF_REVISIT.search(c.text):
+    if item.kind == "initial_inspection" and NOTICE_OF_VISIT.search(c.text) and _REVISIT_WORDS.search(c.text):
         # A notice of a revisit to come: the WSOA it speaks of is read; the visit itself, not yet made, is not, and
         # no date of the notice belongs to the initial inspection.
         letter.findings["notice_of_revisit"] = True
@@ -147,7 +141,7 @@ AREA_IN_TEXT = [
         rf"|(?:Written|written)\s+(?:Statement|statement)\s+of\s+(?:Action|action))\b"
     ),
     # "children and young people with special educational needs and disabilities in Telford and Wrekin are ..."
-    re.compile(rf"\b(?:SEND|special\s+educational\s+needs(?:\s+and(?:/or)?\s+disabilit(?:y|ies))?)\s+(?:services\s+)?in\s+(?:the\s+)?(?P<area>{_NAME})"),
+    re.compile(rf"\b(?:SEND|[Ss]pecial\s+[Ee]ducational\s+[Nn]eeds(?:\s+and(?:/or)?\s+disabilit(?:y|ies))?)\s+(?:services\s+)?in\s+(?:the\s+)?(?P<area>{_NAME})"),
     # "Telford & Wrekin SEND services rated highly"
     re.compile(rf"(?:^|(?<=[\s(]))(?P<area>{_NAME}){_POSSESSIVE}?\s+SEND\s+(?:services|partnership|system)\b"),
     # "Ofsted and the CQC revisited Barnsley between ...", "Inspectors visited Wiltshire between ..."
@@ -461,7 +455,6 @@ def _marker_kind(marker: str) -> str:
     return "number" if head.isdigit() or head == "(" and marker.strip()[1:2].isdigit() else "letter"
 
 
-_NUM_WORD = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
 # "sufficient progress had been made regarding governance and leadership of …": one weakness, named, judged
 # sufficient (never "in all/each/any …", "in 3 of …", "in the following …", which other patterns read).
 NAMED_SUFFICIENT = re.compile(
