@@ -264,3 +264,68 @@ def test_an_unmatched_letter_gets_its_area_from_an_analyst(page, live_server, sh
     page.goto(f"{live_server.url}/areas/gateshead/")
     expect(page.locator("ol.timeline")).to_contain_text("2019")
     shot(page, f"dead-ends-2-chosen-{width}")
+
+
+# --- 4. one matcher for one question ---------------------------------------------------------------------
+
+def _caption_count(page) -> int:
+    caption = page.locator("#results caption").inner_text()
+    found = re.search(r"(\d+) rows?\b", caption)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+@pytest.mark.usefixtures("seeded", "public")
+def test_text_filters_match_as_search_does(page, live_server, shot, width, viewport):
+    page.set_viewport_size(viewport)
+    counts = {}
+    for spelling in ("coproduction", "co-production", "co-producing"):
+        page.goto(live_server.url + "/weaknesses/")
+        page.get_by_label("Text contains").fill(spelling)
+        page.get_by_role("button", name="Apply filters").click()
+        page.wait_for_url(re.compile("text="))
+        counts[spelling] = _caption_count(page)
+    assert len(set(counts.values())) == 1 and counts["coproduction"] > 0, counts
+    page.goto(live_server.url + "/search/?q=coproduction&in=weaknesses")
+    total = page.locator("#weaknesses-heading").inner_text()
+    assert re.search(rf"\b{counts['coproduction']}\)", total), (total, counts)
+    assert no_sideways_scroll(page)
+    shot(page, f"dead-ends-4-matcher-{width}")
+
+
+# --- 6. search answers plainly, filters, and corrects a misspelt word -------------------------------------
+
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+@pytest.mark.usefixtures("seeded", "public")
+def test_search_answers_plainly(page, live_server, shot, width, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + "/search/?q=a")
+    expect(page.locator(".too-common")).to_contain_text("“a” is too common to search for")
+    expect(page.locator("main")).not_to_contain_text("No letter mentions")
+    expect(page.locator("main")).not_to_contain_text("PostgreSQL")
+    # Council reports are named as such and read "in the report"; kinds in the lists' words.
+    page.goto(live_server.url + "/search/?q=co-production&in=letters")
+    report = page.locator(".hit", has_text="Council report about")
+    expect(report.first).to_be_visible()
+    expect(report.first.get_by_role("link", name=re.compile("Read it in the report"))).to_be_visible()
+    expect(page.locator(".hits")).not_to_contain_text("Full inspection")
+    # Filters: a region narrows both kinds, and the links keep it.
+    page.goto(live_server.url + "/search/?q=co-production")
+    page.get_by_text("Filter by area, region, framework or year").click()
+    page.get_by_label("Region").select_option("South East")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile("region=South"))
+    areas = {t.strip() for t in page.locator(".hit h3").all_inner_texts()}
+    assert areas == {"Medway"}, areas
+    response = page.goto(page.url + "&year=1999")  # (the form's own field refuses it before sending)
+    assert response.status == 400
+    expect(page.locator(".error-summary")).to_contain_text("year")
+    expect(page.locator(".hit")).to_have_count(0)
+    # A misspelt word: did you mean the held texts' word?
+    page.goto(live_server.url + "/search/?q=coprodution")
+    suggestion = page.locator(".did-you-mean a")
+    expect(suggestion).to_have_text("coproduction")
+    suggestion.click()
+    expect(page.locator(".hit").first).to_be_visible()
+    assert no_sideways_scroll(page)
+    shot(page, f"dead-ends-6-search-{width}")
