@@ -122,6 +122,7 @@ WEAKNESSES = Export(
         ("area_dfe_la_code", _key("area_dfe_la_code")),
         ("area_ofsted_urn", _key("area_ofsted_urn")),
         ("area_replaced_by", _key("row_area_successors")),
+        ("responsible_bodies", _key("responsible_bodies")),
     ),
     weakness_rows,
 )
@@ -221,6 +222,8 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "judgement_needs_review": "true when the judgement (e.g. a weak match of a restated weakness) awaits an "
                                   "analyst's check; empty when not judged.",
         "published_date": "Publication date of the letter or report that named the weakness, when known.",
+        "responsible_bodies": "The bodies a 2023 report names as responsible for a priority action or improvement "
+                              "area, as printed; empty when the letter or report names none.",
     },
     "areas": {
         **_SHARED_NOTES,
