@@ -329,3 +329,56 @@ def test_search_answers_plainly(page, live_server, shot, width, viewport):
     expect(page.locator(".hit").first).to_be_visible()
     assert no_sideways_scroll(page)
     shot(page, f"dead-ends-6-search-{width}")
+
+
+# --- 3. a review item shows what it is about (the real Plymouth report) -----------------------------------
+
+@pytest.fixture
+def plymouth(transactional_db):
+    from django.core.management import call_command
+
+    from tests.conftest import SHARED
+
+    report = SHARED / "corpus" / "reports-2023" / "80538_plymouth.pdf"
+    if not report.exists():
+        pytest.skip(f"{report} is not present")
+    call_command("load_areas", stdout=io.StringIO())
+    call_command("ingest", str(report), stdout=io.StringIO(), stderr=io.StringIO())
+    from inspections.models import Document
+
+    return Document.objects.get(original_name=report.name)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+def test_review_items_show_the_passage_and_the_values_in_doubt(page, live_server, plymouth, shot, width, viewport):
+    from inspections.models import Inspection, SignificantWeakness
+
+    inspection = Inspection.objects.get(source_document=plymouth, kind="full_inspection")
+    doubt = [r for r in inspection.review_reasons if "printed on one line" in r]
+    assert doubt, inspection.review_reasons
+    # Every action read from the doubted report is flagged, with the letter's doubt, whatever its own confidence.
+    unsure = SignificantWeakness.objects.filter(source_document=plymouth, confidence__lt=0.8)
+    assert unsure.exists() and not unsure.filter(needs_review=False).exists()
+    page.set_viewport_size(viewport)
+    _analyst(page, live_server)
+    page.goto(f"{live_server.url}/documents/{plymouth.pk}/")
+    page.locator(".to-check a", has_text="Area SEND inspection").first.click()
+    expect(page.locator(".review-reasons")).to_contain_text("printed on one line")
+    subject = page.locator(".review-subject")
+    bodies = SignificantWeakness.objects.filter(source_document=plymouth).exclude(responsible_bodies="").first()
+    expect(subject).to_contain_text(bodies.responsible_bodies)  # the body beside its action...
+    expect(subject).to_contain_text(bodies.text[:40])
+    expect(page.locator(".source-window mark").first).to_be_visible()  # ...and the passage beside them
+    shot(page, f"dead-ends-3-review-{width}", full_page=False)
+    # The action itself: flagged, its bodies shown beside its text.
+    action = unsure.first()
+    page.goto(f"{live_server.url}/review/weakness/{action.pk}/")
+    expect(page.locator(".fact-status .badge-review")).to_be_visible()
+    expect(page.locator(".review-reasons")).to_contain_text("low confidence")
+    # Responsible bodies are exported.
+    rows = page.request.get(f"{live_server.url}/exports/weaknesses.csv?area=Plymouth").text()
+    header, *lines = [line for line in rows.lstrip("\ufeff").splitlines() if line]
+    assert "responsible_bodies" in header.split(",")
+    assert any(bodies.responsible_bodies.split(",")[0] in line for line in lines)
+    assert no_sideways_scroll(page)
