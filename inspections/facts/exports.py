@@ -136,6 +136,7 @@ WEAKNESSES = Export(
         ("themes", lambda row: SEPARATOR.join(split_keys(row.get("theme_keys"), row.get("theme_method"))[0])),
         ("themes_uncertain", lambda row: SEPARATOR.join(split_keys(row.get("theme_keys"), row.get("theme_method"))[1])),
         ("themes_method", lambda row: _themes_method(row)),
+        ("responsible_bodies", _key("responsible_bodies")),
     ),
     weakness_rows,
 )
@@ -257,6 +258,8 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
                             "split): not facts; separated by ';'.",
         "themes_method": "Who assigned the themes: 'analyst', or the rules' version (e.g. rules-1); empty when not "
                          "classified.",
+        "responsible_bodies": "The bodies a 2023 report names as responsible for a priority action or improvement "
+                              "area, as printed; empty when the letter or report names none.",
     },
     "areas": {
         **_SHARED_NOTES,

@@ -212,12 +212,18 @@ class WeaknessFilter(SortedFilterSet):
                               choices=Inspection.Outcome.choices + [(NOT_RECORDED, "Not recorded")],
                               label="Outcome of the inspection", empty_label=ANY)
     year = df.NumberFilter(field_name="inspection_start_date", lookup_expr="year", label="Inspection year", **YEAR_BOUNDS)
-    text = df.CharFilter(lookup_expr="icontains", label="Text contains")
+    text = df.CharFilter(method="filter_text", label="Text contains")
     # docs/THEMES.md; a theme the rules find unreliably is still a filter, and the page says it is uncertain.
     theme = df.ChoiceFilter(choices=THEME_CHOICES, method="filter_theme", label="Theme", empty_label=ANY)
 
     def filter_outcome(self, queryset, name, value):
         return queryset.filter(inspection_outcome="" if value == NOT_RECORDED else value)
+
+    def filter_text(self, queryset, name, value):
+        # The search page's matcher (variants, and stemming on PostgreSQL), so the two never disagree on a word.
+        from inspections.search.selectors import WEAKNESS_VECTOR_SQL, filter_by_text
+
+        return filter_by_text(queryset, query=value, field_name="text", vector_sql=WEAKNESS_VECTOR_SQL)
 
     SORTS = {"area": "area_name", "date": "inspection_start_date", "number": "number", "judgement": "judgement",
              "judged_on": "judged_on"}

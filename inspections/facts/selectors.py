@@ -431,7 +431,7 @@ WEAKNESS_ROW_COLUMNS = (
     "id", "area_name", "area_gss_code", "region", "framework", "inspection_start_date", "weakness_kind", "number",
     "text", "judgement", "judged_on", "judgement_id", "revisit_kind", "source_document_id", "needs_review", "source_kind",
     "judgement_needs_review", "inspection_published_date", "area_dfe_la_code", "area_ofsted_urn", "row_area_end_date",
-    "row_area_successors", "inspection_known_from", "theme_keys", "theme_method",
+    "row_area_successors", "inspection_known_from", "theme_keys", "theme_method", "responsible_bodies",
 )
 
 

@@ -73,9 +73,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # What the document produced; a duplicate produced nothing (its original did) and a pending one nothing yet.
     if document.status not in (Document.Status.DUPLICATE, *PENDING):
         context["findings"] = document_findings(document)
-    from inspections.review.selectors import area_choice_history  # the analysts' decisions on its letters
+        from inspections.review.selectors import area_choice_history  # the analysts' decisions on its letters
 
-    context["area_choices"] = area_choice_history(document.pk)
+        context["area_choices"] = area_choice_history(document.pk)
     return render(request, "ingest/detail.html", context)
 
 

@@ -216,11 +216,20 @@ def _merged(group: list[LetterRecord], notes: list) -> tuple[ParsedLetter, Lette
     return merged, lead, disagreements
 
 
+# A fact read from a letter the parser doubted this much is flagged even when the doubt was recorded on another of
+# the letter's facts: a priority action read at 0.60 from a report whose table rows ran together was shown as
+# settled while only its inspection said why.
+LOW_CONFIDENCE = 0.8
+
+
 def _provenance(record: LetterRecord, letter: ParsedLetter, span: Span | None, reasons: list[str] = ()) -> Provenance:
     reasons = list(reasons)
     if letter.source_kind == "secondary" and not any("secondary" in r for r in reasons):
         # Every fact from a council report says so; reuse the parser's wording when it gave one.
         reasons.insert(0, next((r for r in letter.review_reasons if "secondary" in r), SECONDARY_REASON))
+    if not reasons and letter.confidence < LOW_CONFIDENCE:
+        doubt = " ".join(letter.review_reasons) or "no reason was recorded."
+        reasons.append(f"Read with low confidence ({letter.confidence:.2f}) from a letter in doubt: {doubt}")
     return Provenance(record.document_id, span, letter.source_kind, letter.confidence, reasons)
 
 

@@ -214,7 +214,13 @@ def fact_subject(fact: SourcedFact) -> list[tuple[str, object]]:
     if isinstance(fact, WrittenStatementOfAction):
         return [("For", str(fact.inspection)), ("Responsible bodies", fact.responsible_bodies or None)]
     if isinstance(fact, Inspection):
-        return [("Kind", fact.get_kind_display()), ("Outcome", fact.get_outcome_display() or fact.outcome_text or None)]
+        subject = [("Kind", fact.get_kind_display()), ("Outcome", fact.get_outcome_display() or fact.outcome_text or None)]
+        # A doubt about how the report's table was read ("a responsible body and its action were printed on one
+        # line") is about the actions and their bodies: show each beside the other.
+        for weakness in fact.weaknesses.filter(rejected=False).exclude(responsible_bodies="").order_by("kind", "number")[:20]:
+            subject.append((f"{weakness.get_kind_display()} {weakness.number}",
+                            f"{weakness.responsible_bodies} — {weakness.text}"))
+        return subject
     return []
 
 

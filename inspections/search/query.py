@@ -33,6 +33,17 @@ VARIANT_FAMILIES: tuple[tuple[str, ...], ...] = (
     ("ehcp", "ehcps", "ehc plan", "ehc plans"),
     ("autism", "autistic", "asd"),
 )
+# Words too common to search for: PostgreSQL's `english` configuration drops them (its snowball stop list, below),
+# so a search for "the" found nothing there and every letter on SQLite. Both now leave them out of a query and say
+# so; inside a "quoted phrase" they are kept, as part of the phrase.
+STOP_WORDS = frozenset("""
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it
+its itself they them their theirs themselves what which who whom this that these those am is are was were be been
+being have has had having do does did doing a an the and but if or because as until while of at by for with about
+against between into through during before after above below to from up down in out on off over under again
+further then once here there when where why how all any both each few more most other some such no nor not only own
+same so than too very s t can will just don should now
+""".split())
 # "co" + word and "co-" + word are the same word for these prefixes (beyond the families above).
 JOINABLE_PREFIXES = ("co", "multi", "inter", "cross", "non", "pre", "post", "re", "self", "well")
 _FAMILY_OF = {spelling: family for family in VARIANT_FAMILIES for spelling in family}
@@ -103,9 +114,23 @@ def stem_distinct(spellings: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def too_common(query: str) -> list[str]:
+    """The words of `query` that `parse` leaves out: one-letter words and STOP_WORDS outside quotes, in order."""
+    out = []
+    for m in _TOKEN.finditer(query):
+        bare = m.group(3)
+        if bare is None or bare.lower() == "or":
+            continue
+        word = bare.lstrip("-").strip(".,;:!?()[]{}'’")
+        if word and (len(word) < 2 or word.lower() in STOP_WORDS):
+            out.append(word)
+    return list(dict.fromkeys(out))
+
+
 def parse(query: str) -> list[Clause]:
     """The query as clauses, all of which must hold. `a or b` joins two clauses into one; `-word` and
-    `-"a phrase"` exclude. Punctuation around a word is dropped; one-letter words are ignored."""
+    `-"a phrase"` exclude. Punctuation around a word is dropped; one-letter words and words too common to search
+    for (STOP_WORDS; `too_common` names them) are ignored outside quotes."""
     clauses: list[Clause] = []
     join_next = False
     for m in _TOKEN.finditer(query):
@@ -122,7 +147,7 @@ def parse(query: str) -> list[Clause]:
             exclude = bare.startswith("-") and len(bare) > 1
             word = bare.lstrip("-") if exclude else bare
             word = word.strip(".,;:!?()[]{}'’")
-            if len(word) < 2:
+            if len(word) < 2 or word.lower() in STOP_WORDS:
                 continue
             term = Term(word)
         if join_next and not exclude:

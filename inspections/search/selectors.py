@@ -30,8 +30,9 @@ from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from inspections.models import SignificantWeakness, SourceLetter
-from inspections.search.query import Clause, highlight_pattern, parse, phrase_pattern, stem_distinct
+from inspections.models import SignificantWeakness, SourceKind, SourceLetter
+from inspections.search.query import Clause, highlight_pattern, parse, phrase_pattern, stem_distinct, too_common
+from inspections.vocabulary import KIND_LABELS, WEAKNESS_KIND_LABELS, label_for
 
 # Private-use characters mark highlights inside the database's output; the text is HTML-escaped
 # first and only then are they turned into <mark>, so letter text can never inject markup.
@@ -52,10 +53,25 @@ class LetterHit:
     area_name: str
     snippet: SafeString
     rank: float | None = None
+    source_kind: str = "letter"
 
     @property
     def kind_label(self) -> str:
-        return self.kind.replace("_", " ").capitalize()
+        """What the text is, in the lists' words: "Area SEND inspection", "Council report about a revisit"."""
+        return letter_kind_label(self.kind, self.source_kind)
+
+    @property
+    def secondary(self) -> bool:
+        return self.source_kind == SourceKind.SECONDARY
+
+
+def letter_kind_label(kind: str, source_kind: str) -> str:
+    """A letter's kind as the lists and timelines say it (vocabulary.KIND_LABELS: "Area SEND inspection", never the
+    code's "Full inspection"); a council report (a secondary source) is named as one, never as the letter itself."""
+    words = label_for(KIND_LABELS, kind) if kind in KIND_LABELS else (kind or "letter").replace("_", " ").capitalize()
+    if source_kind == SourceKind.SECONDARY:
+        return f"Council report about {'an' if words[:1].lower() in 'aeiou' else 'a'} {words[0].lower() + words[1:]}"
+    return words
 
 
 @dataclass
@@ -84,25 +100,71 @@ class SearchResults:
     page: int = 1
     page_size: int = PAGE_SIZE
     clauses: list[Clause] = field(default_factory=list)
+    too_common: list[str] = field(default_factory=list)  # words left out (one letter, or too common to search for)
+    suggestion: str = ""  # "did you mean": the query with a misspelt word replaced by the index's closest word
 
 
-def search_all(*, query: str, limit: int = PAGE_SIZE, page: int = 1, kinds: tuple[str, ...] = ("letters", "weaknesses")) -> SearchResults:
-    """Letters and weaknesses matching `query`, best first: page `page` (1-based) of `limit` hits of each kind
-    in `kinds`, with each kind's total. One query per kind whatever the data size; none for an empty query."""
+@dataclass(frozen=True)
+class SearchScope:
+    """The search page's filters, already validated (search/forms.py): an area (GSS code or part of its name), a
+    region, a framework, a year (of the inspection, revisit or report). Empty values do not filter."""
+
+    area: str = ""
+    region: str = ""
+    framework: str = ""
+    year: int | None = None
+
+    def letters(self) -> Q:
+        q = Q()
+        if self.area:
+            q &= Q(area__gss_code__iexact=self.area) | Q(area__name__icontains=self.area)
+        if self.region:
+            q &= Q(area__region=self.region)
+        if self.framework:
+            q &= Q(framework=self.framework)
+        if self.year:
+            # The letter's own dates as read (its JSON): the year of the visit's first day or of the letter.
+            q &= Q(data__start_date__startswith=str(self.year)) | Q(data__letter_date__startswith=str(self.year))
+        return q
+
+    def weaknesses(self) -> Q:
+        q = Q()
+        if self.area:
+            q &= Q(inspection__area__gss_code__iexact=self.area) | Q(inspection__area__name__icontains=self.area)
+        if self.region:
+            q &= Q(inspection__area__region=self.region)
+        if self.framework:
+            q &= Q(inspection__framework=self.framework)
+        if self.year:
+            q &= Q(inspection__start_date__year=self.year)
+        return q
+
+
+def search_all(*, query: str, limit: int = PAGE_SIZE, page: int = 1, kinds: tuple[str, ...] = ("letters", "weaknesses"),
+               scope: SearchScope | None = None) -> SearchResults:
+    """Letters and weaknesses matching `query` within `scope`, best first: page `page` (1-based) of `limit` hits of
+    each kind in `kinds`, with each kind's total. One query per kind whatever the data size; none for an empty
+    query. When nothing at all is found, `suggestion` may offer the query with a misspelt word corrected."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     backend = "postgres" if settings.IS_POSTGRES else "simple"
     page = max(1, page)
     clauses = parse(query)
-    results = SearchResults(query=query, backend=backend, page=page, page_size=limit, clauses=clauses)
+    scope = scope or SearchScope()
+    results = SearchResults(query=query, backend=backend, page=page, page_size=limit, clauses=clauses,
+                            too_common=too_common(query))
     if not any(not c.exclude for c in clauses):
         return results  # nothing to look for (empty, or only exclusions)
     offset = (page - 1) * limit
     if "letters" in kinds:
         finder = _letters_postgres if backend == "postgres" else _letters_simple
-        results.letters, results.letters_total = finder(clauses, offset, limit)
+        results.letters, results.letters_total = finder(clauses, offset, limit, scope.letters())
     if "weaknesses" in kinds:
         finder = _weaknesses_postgres if backend == "postgres" else _weaknesses_simple
-        results.weaknesses, results.weaknesses_total = finder(clauses, offset, limit)
+        results.weaknesses, results.weaknesses_total = finder(clauses, offset, limit, scope.weaknesses())
+    if not (results.letters_total or results.weaknesses_total):
+        from inspections.search.suggest import suggest_query
+
+        results.suggestion = suggest_query(query, clauses)
     return results
 
 
@@ -135,7 +197,7 @@ def letter_passage(*, letter_id: int, query: str) -> LetterPassage | None:
     letter. One query: the text is cut from the document in SQL."""
     letter = (
         _letters(load_text=True).filter(pk=letter_id)
-        .only("id", "kind", "framework", "area_name_printed", "document__id", "document__original_name",
+        .only("id", "kind", "framework", "source_kind", "area_name_printed", "document__id", "document__original_name",
               "area__gss_code", "area__name", "span_start", "span_end")
         .first()
     )
@@ -158,7 +220,7 @@ def _letters(*, load_text: bool) -> QuerySet:
     qs = (
         SourceLetter.objects.filter(duplicate_of__isnull=True)
         .select_related("area", "document")
-        .only("id", "kind", "framework", "area_name_printed", "document__id", "document__original_name",
+        .only("id", "kind", "framework", "source_kind", "area_name_printed", "document__id", "document__original_name",
               "area__gss_code", "area__name")
     )
     # PostgreSQL only needs the text inside the query (for the vector and the headline), not back in Python.
@@ -211,7 +273,7 @@ class _PreparedTsQuery(SearchQueryBase):
         return f"({self.sql})", list(self.params)
 
 
-def _letters_postgres(clauses: list[Clause], offset: int, limit: int) -> tuple[list[LetterHit], int]:
+def _letters_postgres(clauses: list[Clause], offset: int, limit: int, scope: Q = Q()) -> tuple[list[LetterHit], int]:
     from django.contrib.postgres.search import SearchHeadline, SearchRank
 
     q = _pg_query(clauses)
@@ -219,7 +281,7 @@ def _letters_postgres(clauses: list[Clause], offset: int, limit: int) -> tuple[l
     # Match and rank on the stored vector (SourceLetter.search_vector: GIN-indexed, kept by triggers,
     # migration 0005), so no letter's text is parsed at query time. The page is chosen in a subquery
     # that touches no document text; only those `limit` letters are headlined, each from its own span.
-    matching = SourceLetter.objects.filter(duplicate_of__isnull=True, search_vector=q)
+    matching = SourceLetter.objects.filter(scope, duplicate_of__isnull=True, search_vector=q)
     page = matching.annotate(rank=rank).order_by("-rank", "-id").values("pk")[offset : offset + limit]
     rows = (
         _letters(load_text=False)
@@ -238,7 +300,7 @@ def _letters_postgres(clauses: list[Clause], offset: int, limit: int) -> tuple[l
     return [_letter_hit(row, _marked(row.headline), row.rank) for row in rows], _page_total(rows, matching, offset)
 
 
-def _weaknesses_postgres(clauses: list[Clause], offset: int, limit: int) -> tuple[list[WeaknessHit], int]:
+def _weaknesses_postgres(clauses: list[Clause], offset: int, limit: int, scope: Q = Q()) -> tuple[list[WeaknessHit], int]:
     from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVectorField
 
     q = _pg_query(clauses)
@@ -246,7 +308,7 @@ def _weaknesses_postgres(clauses: list[Clause], offset: int, limit: int) -> tupl
     # not a model field and is named here. A weakness is short: its headline is cheap, and PostgreSQL
     # evaluates it only for the rows kept by the LIMIT (an expensive select-list function after a sort).
     vector = RawSQL('"inspections_significantweakness"."search_vector"', [], output_field=SearchVectorField())
-    matching = _weaknesses().alias(search=vector).filter(search=q)
+    matching = _weaknesses().filter(scope).alias(search=vector).filter(search=q)
     rows = (
         matching
         .annotate(
@@ -285,15 +347,15 @@ def _matches(field_name: str, clauses: list[Clause]) -> Q:
     return condition
 
 
-def _letters_simple(clauses: list[Clause], offset: int, limit: int) -> tuple[list[LetterHit], int]:
-    matching = _letters(load_text=True).filter(_matches("letter_text", clauses))
+def _letters_simple(clauses: list[Clause], offset: int, limit: int, scope: Q = Q()) -> tuple[list[LetterHit], int]:
+    matching = _letters(load_text=True).filter(scope).filter(_matches("letter_text", clauses))
     rows = list(matching.annotate(total=_total(matching)).order_by("-document__created_at", "-id")[offset : offset + limit])
     pattern = highlight_pattern(clauses)
     return [_letter_hit(row, snippet(row.letter_text, pattern)) for row in rows], _page_total(rows, matching, offset)
 
 
-def _weaknesses_simple(clauses: list[Clause], offset: int, limit: int) -> tuple[list[WeaknessHit], int]:
-    matching = _weaknesses().filter(_matches("text", clauses))
+def _weaknesses_simple(clauses: list[Clause], offset: int, limit: int, scope: Q = Q()) -> tuple[list[WeaknessHit], int]:
+    matching = _weaknesses().filter(scope).filter(_matches("text", clauses))
     rows = list(matching.annotate(total=_total(matching)).order_by("-inspection__start_date", "-id")[offset : offset + limit])
     pattern = highlight_pattern(clauses)
     return [_weakness_hit(row, snippet(row.text, pattern)) for row in rows], _page_total(rows, matching, offset)
@@ -324,6 +386,31 @@ def snippet(text: str, terms: list[str] | re.Pattern | None, width: int = SNIPPE
     return mark_safe(("… " if start > 0 else "") + "".join(out) + (" …" if end < len(text) else ""))
 
 
+# --- The lists' text filters ----------------------------------------------------------------------
+
+# A weakness's stored search vector (PostgreSQL only; migration 0005), as raw SQL naming the base table: used only on
+# a queryset whose base table is the weaknesses' own (never inside a subquery, where the table is aliased).
+WEAKNESS_VECTOR_SQL = '"inspections_significantweakness"."search_vector"'
+
+
+def filter_by_text(queryset: QuerySet, *, query: str, field_name: str, vector_sql: str | None = None) -> QuerySet:
+    """`queryset` narrowed to rows whose `field_name` matches `query` exactly as the search page matches it: the
+    same syntax ("phrases", or, -word), the same spelling variants and, on PostgreSQL with `vector_sql` (the row's
+    stored tsvector), the same stemming — so a list's "text contains" and /search/ find the same rows for
+    "coproduction" and "co-production". A query with nothing to look for (one letter, punctuation) is matched as
+    a plain substring rather than ignored: a filter never shows every row in its place."""
+    text = " ".join((query or "").split())[:MAX_QUERY_LENGTH]
+    clauses = parse(text)
+    if not clauses:
+        return queryset.filter(**{f"{field_name}__icontains": text}) if text else queryset
+    if settings.IS_POSTGRES and vector_sql:
+        from django.contrib.postgres.search import SearchVectorField
+
+        vector = RawSQL(vector_sql, [], output_field=SearchVectorField())
+        return queryset.alias(_text_search=vector).filter(_text_search=_pg_query(clauses))
+    return queryset.filter(_matches(field_name, clauses))
+
+
 # --- Shared -------------------------------------------------------------------------------------
 
 def _letter_hit(row: SourceLetter, snip: SafeString, rank: float | None = None) -> LetterHit:
@@ -337,6 +424,7 @@ def _letter_hit(row: SourceLetter, snip: SafeString, rank: float | None = None) 
         area_name=row.area.name if row.area else row.area_name_printed,
         snippet=snip,
         rank=rank,
+        source_kind=row.source_kind,
     )
 
 
@@ -344,7 +432,7 @@ def _weakness_hit(row: SignificantWeakness, snip: SafeString, rank: float | None
     inspection = row.inspection
     return WeaknessHit(
         weakness_id=row.id,
-        kind=row.get_kind_display(),
+        kind=WEAKNESS_KIND_LABELS.get(row.kind, row.get_kind_display()),
         number=row.number,
         inspection_start=inspection.start_date,
         framework=inspection.framework,

@@ -9,7 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from inspections.search.selectors import letter_passage, search_all
+from inspections.search.forms import FILTERS, SearchFilterForm
+from inspections.search.selectors import letter_kind_label, letter_passage, search_all
 from sendtracker.access import DOCUMENT_VIEW_PERMISSION, public_read
 
 KINDS = ("letters", "weaknesses")
@@ -21,22 +22,32 @@ def _page_number(raw: str | None) -> int:
 
 @public_read
 def search(request: HttpRequest) -> HttpResponse:
-    # ?in=letters or ?in=weaknesses pages through one kind; without it, the first page of both.
+    # ?in=letters or ?in=weaknesses pages through one kind; without it, the first page of both. The filters (area,
+    # region, framework, year) narrow both kinds and ride along every link of the page.
     only = request.GET.get("in") if request.GET.get("in") in KINDS else None
     page = _page_number(request.GET.get("page")) if only else 1
-    results = search_all(query=request.GET.get("q", ""), page=page, kinds=(only,) if only else KINDS)
+    form = SearchFilterForm(request.GET)
+    valid = form.is_valid()
+    query = request.GET.get("q", "") if valid else ""  # an unreadable filter: nothing searched in its place
+    scope = form.scope() if valid else None
+    results = search_all(query=query, page=page, kinds=(only,) if only else KINDS, scope=scope)
     if only and page > 1 and not getattr(results, only):
         # Past the end (an old link, a hand-edited URL): show the last page, as the lists do, never "41–40 of 32".
         total = getattr(results, f"{only}_total") or 0
         last = max(1, -(-total // results.page_size))
         if last < page:
-            results = search_all(query=request.GET.get("q", ""), page=last, kinds=(only,))
+            results = search_all(query=query, page=last, kinds=(only,), scope=scope)
     # Only readers who may open a document page get a link to it; the others would be refused.
     may_open = request.user.has_perm(DOCUMENT_VIEW_PERMISSION)
     passage_query = urlencode({"q": results.query})
     for hit in results.letters:
         hit.document_url = reverse("document_detail", args=[hit.document_id]) if may_open else None
         hit.passage_url = f"{reverse('search_letter', args=[hit.letter_id])}?{passage_query}#match-1"
+    kept = {name: request.GET[name] for name in FILTERS if request.GET.get(name)} if valid else {}
+
+    def link(**params) -> str:
+        return "?" + urlencode({"q": results.query, **kept, **params})
+
     sections = []
     for kind in (only,) if only else KINDS:
         total = getattr(results, f"{kind}_total")
@@ -44,13 +55,17 @@ def search(request: HttpRequest) -> HttpResponse:
         first = (results.page - 1) * results.page_size + 1
         sections.append({
             "kind": kind, "hits": hits, "total": total, "first": first, "last": first + len(hits) - 1,
-            "more_url": f"?{urlencode({'q': results.query, 'in': kind})}" if not only and total and total > len(hits) else "",
-            "prev_url": f"?{urlencode({'q': results.query, 'in': kind, 'page': results.page - 1})}" if only and results.page > 1 else "",
-            "next_url": f"?{urlencode({'q': results.query, 'in': kind, 'page': results.page + 1})}"
-            if only and total and first + len(hits) - 1 < total else "",
+            "more_url": link(**{"in": kind}) if not only and total and total > len(hits) else "",
+            "prev_url": link(**{"in": kind, "page": results.page - 1}) if only and results.page > 1 else "",
+            "next_url": link(**{"in": kind, "page": results.page + 1}) if only and total and first + len(hits) - 1 < total else "",
         })
-    return render(request, "search/search.html", {"results": results, "q": results.query, "sections": sections,
-                                                  "only": only})
+    searched = any(not c.exclude for c in results.clauses)
+    return render(request, "search/search.html", {
+        "results": results, "q": request.GET.get("q", "").strip() if not valid else results.query, "sections": sections,
+        "only": only, "form": form, "searched": searched, "back_url": link(),
+        "suggestion_url": "?" + urlencode({"q": results.suggestion, **kept}) if results.suggestion else "",
+        "share_url": request.build_absolute_uri(request.path + link()) if results.query and (kept or only) else "",
+    }, status=200 if valid else 400)
 
 
 @public_read
@@ -63,6 +78,6 @@ def search_letter(request: HttpRequest, letter_id: int) -> HttpResponse:
     may_open = request.user.has_perm(DOCUMENT_VIEW_PERMISSION)
     return render(request, "search/letter.html", {
         "passage": passage, "letter": passage.letter, "q": " ".join(query.split()),
-        "kind_label": passage.letter.kind.replace("_", " ").capitalize() or "Letter",
+        "kind_label": letter_kind_label(passage.letter.kind, passage.letter.source_kind),
         "document_url": reverse("document_detail", args=[passage.letter.document.id]) if may_open else None,
     })

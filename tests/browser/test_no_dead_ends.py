@@ -264,3 +264,121 @@ def test_an_unmatched_letter_gets_its_area_from_an_analyst(page, live_server, sh
     page.goto(f"{live_server.url}/areas/gateshead/")
     expect(page.locator("ol.timeline")).to_contain_text("2019")
     shot(page, f"dead-ends-2-chosen-{width}")
+
+
+# --- 4. one matcher for one question ---------------------------------------------------------------------
+
+def _caption_count(page) -> int:
+    caption = page.locator("#results caption").inner_text()
+    found = re.search(r"(\d+) rows?\b", caption)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+@pytest.mark.usefixtures("seeded", "public")
+def test_text_filters_match_as_search_does(page, live_server, shot, width, viewport):
+    page.set_viewport_size(viewport)
+    counts = {}
+    for spelling in ("coproduction", "co-production", "co-producing"):
+        page.goto(live_server.url + "/weaknesses/")
+        page.get_by_label("Text contains").fill(spelling)
+        page.get_by_role("button", name="Apply filters").click()
+        page.wait_for_url(re.compile("text="))
+        counts[spelling] = _caption_count(page)
+    assert len(set(counts.values())) == 1 and counts["coproduction"] > 0, counts
+    page.goto(live_server.url + "/search/?q=coproduction&in=weaknesses")
+    total = page.locator("#weaknesses-heading").inner_text()
+    assert re.search(rf"\b{counts['coproduction']}\)", total), (total, counts)
+    assert no_sideways_scroll(page)
+    shot(page, f"dead-ends-4-matcher-{width}")
+
+
+# --- 6. search answers plainly, filters, and corrects a misspelt word -------------------------------------
+
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+@pytest.mark.usefixtures("seeded", "public")
+def test_search_answers_plainly(page, live_server, shot, width, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + "/search/?q=a")
+    expect(page.locator(".too-common")).to_contain_text("“a” is too common to search for")
+    expect(page.locator("main")).not_to_contain_text("No letter mentions")
+    expect(page.locator("main")).not_to_contain_text("PostgreSQL")
+    # Council reports are named as such and read "in the report"; kinds in the lists' words.
+    page.goto(live_server.url + "/search/?q=co-production&in=letters")
+    report = page.locator(".hit", has_text="Council report about")
+    expect(report.first).to_be_visible()
+    expect(report.first.get_by_role("link", name=re.compile("Read it in the report"))).to_be_visible()
+    expect(page.locator(".hits")).not_to_contain_text("Full inspection")
+    # Filters: a region narrows both kinds, and the links keep it.
+    page.goto(live_server.url + "/search/?q=co-production")
+    page.get_by_text("Filter by area, region, framework or year").click()
+    page.get_by_label("Region").select_option("South East")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile("region=South"))
+    areas = {t.strip() for t in page.locator(".hit h3").all_inner_texts()}
+    assert areas == {"Medway"}, areas
+    response = page.goto(page.url + "&year=1999")  # (the form's own field refuses it before sending)
+    assert response.status == 400
+    expect(page.locator(".error-summary")).to_contain_text("year")
+    expect(page.locator(".hit")).to_have_count(0)
+    # A misspelt word: did you mean the held texts' word?
+    page.goto(live_server.url + "/search/?q=coprodution")
+    suggestion = page.locator(".did-you-mean a")
+    expect(suggestion).to_have_text("coproduction")
+    suggestion.click()
+    expect(page.locator(".hit").first).to_be_visible()
+    assert no_sideways_scroll(page)
+    shot(page, f"dead-ends-6-search-{width}")
+
+
+# --- 3. a review item shows what it is about (the real Plymouth report) -----------------------------------
+
+@pytest.fixture
+def plymouth(transactional_db):
+    from django.core.management import call_command
+
+    from tests.conftest import SHARED
+
+    report = SHARED / "corpus" / "reports-2023" / "80538_plymouth.pdf"
+    if not report.exists():
+        pytest.skip(f"{report} is not present")
+    call_command("load_areas", stdout=io.StringIO())
+    call_command("ingest", str(report), stdout=io.StringIO(), stderr=io.StringIO())
+    from inspections.models import Document
+
+    return Document.objects.get(original_name=report.name)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("width,viewport", WIDTHS)
+def test_review_items_show_the_passage_and_the_values_in_doubt(page, live_server, plymouth, shot, width, viewport):
+    from inspections.models import Inspection, SignificantWeakness
+
+    inspection = Inspection.objects.get(source_document=plymouth, kind="full_inspection")
+    doubt = [r for r in inspection.review_reasons if "printed on one line" in r]
+    assert doubt, inspection.review_reasons
+    # Every action read from the doubted report is flagged, with the letter's doubt, whatever its own confidence.
+    unsure = SignificantWeakness.objects.filter(source_document=plymouth, confidence__lt=0.8)
+    assert unsure.exists() and not unsure.filter(needs_review=False).exists()
+    page.set_viewport_size(viewport)
+    _analyst(page, live_server)
+    page.goto(f"{live_server.url}/documents/{plymouth.pk}/")
+    page.locator(".to-check a", has_text="Area SEND inspection").first.click()
+    expect(page.locator(".review-reasons")).to_contain_text("printed on one line")
+    subject = page.locator(".review-subject")
+    bodies = SignificantWeakness.objects.filter(source_document=plymouth).exclude(responsible_bodies="").first()
+    expect(subject).to_contain_text(bodies.responsible_bodies)  # the body beside its action...
+    expect(subject).to_contain_text(bodies.text[:40])
+    expect(page.locator(".source-window mark").first).to_be_visible()  # ...and the passage beside them
+    shot(page, f"dead-ends-3-review-{width}", full_page=False)
+    # The action itself: flagged, its bodies shown beside its text.
+    action = unsure.first()
+    page.goto(f"{live_server.url}/review/weakness/{action.pk}/")
+    expect(page.locator(".fact-status .badge-review")).to_be_visible()
+    expect(page.locator(".review-reasons")).to_contain_text("low confidence")
+    # Responsible bodies are exported.
+    rows = page.request.get(f"{live_server.url}/exports/weaknesses.csv?area=Plymouth").text()
+    header, *lines = [line for line in rows.lstrip("\ufeff").splitlines() if line]
+    assert "responsible_bodies" in header.split(",")
+    assert any(bodies.responsible_bodies.split(",")[0] in line for line in lines)
+    assert no_sideways_scroll(page)

@@ -163,7 +163,10 @@ def test_404_is_in_the_sites_design(page, live_server, shot):
 
 A11Y_PAGES = ["/", "/areas/", "/inspections/", "/weaknesses/", "/search/?q=co-production", "/areas/{gss}/",
               "/documents/", "/documents/{doc}/", "/review/", "/review/weakness/{weakness}/",
-              "/facts/weakness/{weakness}/", "/search/letters/{letter}/?q=co-producing", "/no-such-page/"]
+              "/facts/weakness/{weakness}/", "/search/letters/{letter}/?q=co-producing", "/no-such-page/",
+              # The no-dead-ends pages: choosing a letter's area, a shared view, search's answers, an unknown name.
+              "/review/letters/{letter}/area/", "/inspections/?kind=revisit", "/search/?q=a",
+              "/search/?q=coprodution&region=London", "/areas/no-such-name/", "/analysis/durations/"]
 
 
 @pytest.mark.parametrize("width", ["laptop", "phone"])

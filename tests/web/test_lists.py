@@ -132,6 +132,11 @@ def test_weakness_filters():
     path["weaknesses"][0].text = "Co-production with parents is weak"
     path["weaknesses"][0].save()
     assert [r["area_name"] for r in weakness_rows(filters={"text": "co-production"})] == ["Kent"]
+    # The search's matcher: every spelling of the word finds it, and exclusions work as they do in search.
+    for spelling in ("coproduction", "co-producing", "Co-Production"):
+        assert [r["area_name"] for r in weakness_rows(filters={"text": spelling})] == ["Kent"], spelling
+    left = [r["text"] for r in weakness_rows(filters={"text": "-coproduction"})]
+    assert left and "Co-production with parents is weak" not in left
     assert {r["weakness_kind"] for r in weakness_rows(filters={"framework": "2023"})} == {"priority_action"}
     assert {r["area_name"] for r in weakness_rows(filters={"kind": "priority_action"})} == {"Kent"}
     assert len(list(weakness_rows(filters={"area": "hartlepool", "judgement": "insufficient"}))) == 1
@@ -141,8 +146,9 @@ def test_weakness_filters():
 
 @pytest.mark.skipif(not settings.IS_POSTGRES, reason="PostgreSQL's pg_trgm index (set DATABASE_URL)")
 def test_weakness_text_filter_uses_trigram_index():
-    """`text` stays icontains (substring, any case: the test above, on both backends); on PostgreSQL migration
-    inspections/0006 indexes upper(text) with gin_trgm_ops so the substring match need not read every row."""
+    """`text` matches as the search page does (its stored vector on PostgreSQL); a text with no word to search for
+    (one letter) falls back to icontains, which migration inspections/0006 serves with a gin_trgm_ops index of
+    upper(text), so the substring match need not read every row."""
     path = make_path(make_area("Kent"), revisit=False)
     path["weaknesses"][0].text = "Weak CO-PRODUCTION with parents"
     path["weaknesses"][0].save()
