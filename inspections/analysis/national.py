@@ -153,3 +153,48 @@ def national_figures(as_at: dt.date, basis: Basis = "published", region: str | N
         figures.revisits_sufficient_all += row["overall"] == Revisit.Overall.SUFFICIENT_ALL
     figures.regions = sorted(by_region.values(), key=lambda r: r.region)
     return figures
+
+
+# --- how current each source is ------------------------------------------------------------------------------
+
+_SERIES = (("ofsted_statistics", "Ofsted statistics"), ("ofsted_mi", "management information"),
+           ("d2i_scrape", "data-to-insight summary"))
+
+
+@dataclass
+class SourceCurrency:
+    label: str  # "Ofsted statistics"
+    currency: str  # "inspections and revisits as at 31 August 2022"
+    source_kind: str  # official | secondary | letter
+
+
+def source_currency() -> list[SourceCurrency]:
+    """How current each source held is, newest release of each dataset series first, then the letters:
+    [Ofsted statistics: inspections and revisits as at 31 August 2022, …, letters and reports held: 34]."""
+    from inspections.models import Dataset, SourceLetter
+
+    found = []
+    for kind, label in _SERIES:
+        latest = Dataset.objects.filter(kind=kind).order_by("-covers_to", "-published", "-pk").first()
+        if latest is not None:
+            found.append(SourceCurrency(label, latest.currency, latest.source_kind))
+    letters = (SourceLetter.objects.filter(source_kind="letter", area__isnull=False)
+               .values("document_id").distinct().count())
+    found.append(SourceCurrency("letters and reports held", str(letters), "letter"))
+    return found
+
+
+def national_context(params) -> dict:
+    """The dashboard's national figures for `?as_at=YYYY-MM-DD[&basis=published|carried_out]` and the currency line.
+    {"sources": [...], "national": NationalFigures | None, "as_at_error": str}."""
+    context = {"sources": source_currency(), "national": None, "as_at_error": "", "as_at": params.get("as_at", "")}
+    raw = params.get("as_at", "")
+    if raw:
+        basis = params.get("basis") or "published"
+        try:
+            as_at = dt.date.fromisoformat(raw)
+            context["national"] = national_figures(as_at, basis=basis, region=params.get("region") or None)
+        except ValueError:
+            context["as_at_error"] = (f"“{raw}” with basis “{basis}” is not a date as YYYY-MM-DD (e.g. 2021-03-31) with a "
+                                      "basis of published or carried_out; no figures as at a date are shown.")
+    return context

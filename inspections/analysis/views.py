@@ -14,6 +14,7 @@ from inspections.analysis.charts import box_chart, stacked_chart
 from inspections.analysis.durations import MEASURES, Summary
 from inspections.analysis.figures import Comparison, area_comparison, due_list, outcome_trends, path_table, stage_times
 from inspections.analysis.forms import DueFilter
+from inspections.analysis.national import national_context
 from inspections.analysis.paths import OUTCOME_LABELS as PATH_OUTCOME_LABELS
 from inspections.analysis.paths import OUTCOMES as PATH_OUTCOMES
 from inspections.analysis.paths import PATH_LABELS, PATHS
@@ -86,7 +87,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["invalid_region"] = region
         return render(request, "analysis/dashboard.html", context, status=400)
     parts = _dashboard_parts(region)
-    return render(request, "analysis/dashboard.html", {**context, **parts, "last_fetch": last_successful_fetch()})
+    national = national_context(request.GET)  # the sources' currency; ?as_at= figures (analysis/national.py)
+    return render(request, "analysis/dashboard.html", {**context, **parts, **national, "last_fetch": last_successful_fetch()},
+                  status=400 if national["as_at_error"] else 200)
 
 
 # --- the analysis pages -----------------------------------------------------------------------------------

@@ -110,3 +110,26 @@ def test_the_upload_page_takes_a_dataset(areas, client, django_user_model, djang
     assert response.status_code == 302
     row = Inspection.objects.get(area__name="Hartlepool", framework="2016")
     assert (row.source_kind, row.source_row, row.stated_weaknesses) == ("official", 3, 4)
+
+
+def test_as_at_filters_the_inspections_list_and_its_csv(areas, client):
+    _ingest("stats.xlsx", _statistics(dt.date(2016, 10, 3), 4))
+    assert "Hartlepool" in client.get("/inspections/?as_at=2016-10-03").content.decode()
+    assert "Hartlepool" not in client.get("/inspections/?as_at=2016-10-02").content.decode()
+    csv_before = b"".join(client.get("/exports/inspections.csv?as_at=2016-10-02").streaming_content).decode()
+    csv_after = b"".join(client.get("/exports/inspections.csv?as_at=2017-01-01").streaming_content).decode()
+    assert "Hartlepool" not in csv_before and "Hartlepool" in csv_after
+    assert client.get("/exports/inspections.csv?as_at=2021-13-45").status_code == 400  # never every row
+
+
+def test_the_dashboard_shows_figures_as_at_a_date_and_each_sources_currency(areas, client):
+    _ingest("stats.xlsx", _statistics(dt.date(2016, 10, 3), 4))
+    _ingest("hartlepool.txt", LETTER)
+    page = client.get("/").content.decode()
+    assert "Ofsted statistics (inspections and revisits as at 31 August 2022)" in page
+    assert "letters and reports held: 1" in page
+    page = client.get("/?as_at=2017-03-31").content.decode()
+    assert "1 of 152 local areas inspected" in page and "1 required a written statement of action" in page
+    assert "reports published by 31 March 2017" in page
+    assert "0 of 152 local areas inspected" in client.get("/?as_at=2017-01-17").content.decode()  # published the 18th
+    assert client.get("/?as_at=yesterday").status_code == 400
