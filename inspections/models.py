@@ -93,6 +93,10 @@ class Dataset(models.Model):
     licence = models.CharField(max_length=200)
     attribution = models.TextField()
     records = models.PositiveIntegerField(default=0, help_text="Inspections and revisits its rows state.")
+    # A table derived from several datasets (the England table shipped with the product): each source it was
+    # built from, [{"kind", "title", "source_kind", "published", "covers_to", "currency"}], so the dashboard can say
+    # how current each one is.
+    parts = models.JSONField(default=list, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -168,6 +172,7 @@ class SourcedFact(models.Model):
     source_sheet = models.CharField(max_length=100, blank=True)
     source_row = models.PositiveIntegerField(null=True, blank=True)
     source_column = models.CharField(max_length=500, blank=True)
+    source_label = models.CharField(max_length=300, blank=True, help_text="The dataset row in words: 'Ofsted official statistics, published 17 November 2022, sheet …, row 34'.")
 
     objects = VisibleFactManager()
     # Rejected facts too: the writer, the review pages and the admin use it. (Forward relations such as
@@ -180,15 +185,9 @@ class SourcedFact(models.Model):
     @property
     def dataset_source(self) -> str:
         """For a fact read from a dataset: 'Ofsted official statistics, published 17 November 2022, sheet …, row 34'."""
-        if self.source_row is None or self.source_document_id is None:
+        if self.source_row is None:
             return ""
-        dataset = Dataset.objects.filter(document_id=self.source_document_id).first()
-        if dataset is None:
-            return f"sheet {self.source_sheet}, row {self.source_row}"
-        when = (f", published {dataset.published.day} {dataset.published:%B %Y}" if dataset.published
-                else f" ({dataset.currency})" if dataset.currency else "")
-        sheet = f", sheet {self.source_sheet}" if self.source_sheet and self.source_sheet not in ("CSV", "table 1") else ""
-        return f"{dataset.title}{when}{sheet}, row {self.source_row}"
+        return self.source_label or f"sheet {self.source_sheet}, row {self.source_row}"
 
     @property
     def source_text(self) -> str:

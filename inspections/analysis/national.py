@@ -173,11 +173,18 @@ def source_currency() -> list[SourceCurrency]:
     [Ofsted statistics: inspections and revisits as at 31 August 2022, …, letters and reports held: 34]."""
     from inspections.models import Dataset, SourceLetter
 
+    # Each release held: a dataset file itself, or a part of a table derived from several (the England table).
+    releases = []
+    for dataset in Dataset.objects.all():
+        for part in dataset.parts or [{"kind": dataset.kind, "source_kind": dataset.source_kind, "currency": dataset.currency,
+                                       "covers_to": str(dataset.covers_to or ""), "published": str(dataset.published or "")}]:
+            releases.append(part)
     found = []
     for kind, label in _SERIES:
-        latest = Dataset.objects.filter(kind=kind).order_by("-covers_to", "-published", "-pk").first()
-        if latest is not None:
-            found.append(SourceCurrency(label, latest.currency, latest.source_kind))
+        mine = [r for r in releases if r["kind"] == kind]
+        if mine:
+            latest = max(mine, key=lambda r: (r.get("covers_to") or "", r.get("published") or ""))
+            found.append(SourceCurrency(label, latest["currency"], latest["source_kind"]))
     letters = (SourceLetter.objects.filter(source_kind="letter", area__isnull=False)
                .values("document_id").distinct().count())
     found.append(SourceCurrency("letters and reports held", str(letters), "letter"))

@@ -60,6 +60,7 @@ class DatasetRead:
     records: list[DatasetRecord] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # rows skipped, with the reason
     text: str = ""  # the rows as lines of text: each record's span points at its line
+    parts: list[dict] = field(default_factory=list)  # a derived table: the sources it was built from (see TABLE)
 
     @property
     def released(self) -> dt.date | None:
@@ -104,6 +105,17 @@ _KINDS = [
         "grade": "Outcome Grade", "published": "Publication Date",
     }, 4),
 ]
+
+# The England table shipped with the product (inspections/datasets/data/england.csv, built by build_england.py
+# from the files above): one row per record, with the source it was read from. Its columns:
+TABLE = (
+    "series", "series_title", "source_kind", "series_published", "series_covers_to", "series_currency", "licence",
+    "framework", "kind", "area_code", "area_name", "start_date", "end_date", "published_date", "period_text",
+    "initial_start_date", "initial_period_text", "outcome", "outcome_text", "overall", "overall_text",
+    "stated_weaknesses", "stated_sufficient", "stated_insufficient", "source_sheet", "source_row", "source_columns",
+    "source_label", "review_reasons", "line",
+)
+_KINDS.append(_Kind("england_table", "sendtracker's England table", {c: c for c in TABLE}, 12))
 
 
 @dataclass
@@ -470,6 +482,88 @@ def _scrape(workbook: Workbook, found: _Located, raw: bytes) -> DatasetRead:
     return read
 
 
+# --- the England table (derived; shipped with the product) -------------------------------------------------------
+
+TABLE_TITLE = "sendtracker's England table (derived from Ofsted's and data-to-insight's datasets)"
+_TABLE_DATES = ("start_date", "end_date", "published_date", "initial_start_date")
+_TABLE_TEXT = ("period_text", "initial_period_text", "outcome", "outcome_text", "overall", "overall_text")
+_TABLE_COUNTS = ("stated_weaknesses", "stated_sufficient", "stated_insufficient")
+
+
+def table_rows(reads: list[DatasetRead]) -> list[dict[str, str]]:
+    """The England table's rows for the datasets `reads` (build_england.py writes them): every record, once — a
+    record whose line an earlier release already gave (the same row in two management-information files) is
+    kept from the latest release only. Ordered by series, area and date, so a rebuild gives the same bytes."""
+    rows, seen = [], set()
+    for read in sorted(reads, key=lambda r: (r.kind, -(r.released or dt.date.min).toordinal())):
+        for record in read.records:
+            p = record.letter
+            line = read.text[p.span.start:p.span.end]
+            if line in seen:
+                continue
+            seen.add(line)
+            row = {
+                "series": read.kind, "series_title": read.title, "source_kind": p.source_kind,
+                "series_published": read.published.isoformat() if read.published else "",
+                "series_covers_to": read.covers_to.isoformat() if read.covers_to else "", "series_currency": read.currency,
+                "licence": read.licence, "framework": p.framework, "kind": p.kind, "area_code": record.area_code,
+                "area_name": record.area_name or p.area_name, "source_sheet": p.source_sheet,
+                "source_row": str(p.source_row or ""), "source_columns": p.source_columns, "source_label": p.source_label,
+                "review_reasons": " | ".join(p.review_reasons), "line": line,
+            }
+            row.update({n: getattr(p, n).isoformat() if getattr(p, n) else "" for n in _TABLE_DATES})
+            row.update({n: getattr(p, n) for n in _TABLE_TEXT})
+            row.update({n: "" if getattr(p, n) is None else str(getattr(p, n)) for n in _TABLE_COUNTS})
+            rows.append(row)
+    rows.sort(key=lambda r: (r["series"], r["area_name"].lower(), r["framework"], r["kind"], r["start_date"], r["source_label"]))
+    return rows
+
+
+def _iso(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _england_table(workbook: Workbook, found: _Located, raw: bytes) -> DatasetRead:
+    """Each row rebuilt as the record its source's reader made: the same line (so the same fingerprint: a row of the
+    table and the same row read from the original file count once), the source's own sheet, row and label."""
+    t, ix = found.table, found.index
+    rows = [dict(zip(TABLE, (row[ix[c]] if ix[c] < len(row) else "" for c in TABLE)))
+            for row in t.rows[found.heading_row:] if any(not _blank(c) for c in row)]
+    read = DatasetRead(kind="england_table", title=TABLE_TITLE, source_kind="official", published=None,
+                       covers_to=max((_iso(r["series_covers_to"]) for r in rows if r["series_covers_to"]), default=None),
+                       currency="", licence="; ".join(sorted({r["licence"] for r in rows})),
+                       attribution=" ".join(sorted({OGL if r["source_kind"] == "official" else D2I_ATTRIBUTION for r in rows})))
+    parts: dict[tuple, dict] = {}
+    for r in rows:
+        parts.setdefault((r["series"], r["series_published"], r["series_covers_to"]), {
+            "kind": r["series"], "title": r["series_title"], "source_kind": r["source_kind"],
+            "published": r["series_published"], "covers_to": r["series_covers_to"], "currency": r["series_currency"]})
+    read.parts = sorted(parts.values(), key=lambda p: (p["kind"], p["published"], p["covers_to"]))
+    read.currency = f"{len(read.parts)} releases of {len({p['kind'] for p in read.parts})} series"
+    text = _Text(TABLE_TITLE)
+    for r in rows:
+        if r["source_kind"] not in ("official", "secondary"):
+            raise DatasetFormatError(f"The England table's row for {r['area_name']} has source_kind “{r['source_kind']}”: "
+                                     "only official or secondary rows are shipped.")
+        letter = ParsedLetter(kind=r["kind"], framework=r["framework"], source_kind=r["source_kind"], span=Span(0, 0),
+                              area_name=r["area_name"])
+        for n in _TABLE_DATES:
+            setattr(letter, n, _iso(r[n]))
+        for n in _TABLE_TEXT:
+            setattr(letter, n, r[n])
+        for n in _TABLE_COUNTS:
+            setattr(letter, n, int(r[n]) if r[n] != "" else None)
+        letter.source_sheet, letter.source_row = r["source_sheet"], int(r["source_row"]) if r["source_row"] else None
+        letter.source_columns, letter.source_label = r["source_columns"], r["source_label"]
+        letter.dataset_released = _iso(r["series_published"]) or _iso(r["series_covers_to"])
+        for reason in filter(None, r["review_reasons"].split(" | ")):
+            letter.flag(reason, confidence=0.7)
+        read.records.append(_record(text, r["line"], letter, code=r["area_code"], name=r["area_name"]))
+    read.text = text.value()
+    return read
+
+
 _READERS: dict[str, Callable[[Workbook, _Located, bytes], DatasetRead]] = {
     "ofsted_statistics": _statistics, "ofsted_mi": _management_information, "d2i_scrape": _scrape,
+    "england_table": _england_table,
 }

@@ -99,7 +99,7 @@ def dataset_write(*, document: Document, read: DatasetRead) -> IngestReport:
     Dataset.objects.update_or_create(document=document, defaults={
         "kind": read.kind, "title": read.title, "source_kind": read.source_kind, "published": read.published,
         "covers_to": read.covers_to, "currency": read.currency[:200], "licence": read.licence,
-        "attribution": read.attribution, "records": len(read.records),
+        "attribution": read.attribution, "records": len(read.records), "parts": read.parts,
     })
     report.skipped += read.notes
     return report

@@ -73,11 +73,13 @@ class Provenance:
     sheet: str = ""
     row: int | None = None
     columns: str = ""
+    label: str = ""
 
     def fields(self) -> dict[str, Any]:
         reasons = list(dict.fromkeys(self.review_reasons))
         return {
             "source_sheet": self.sheet[:100], "source_row": self.row, "source_column": self.columns[:500],
+            "source_label": self.label[:300],
             "source_document_id": self.document_id,
             "span_start": self.span.start if self.span else None,
             "span_end": self.span.end if self.span else None,
@@ -312,7 +314,7 @@ def _provenance(record: LetterRecord, letter: ParsedLetter, span: Span | None, r
         reasons.insert(0, next((r for r in letter.review_reasons if "secondary" in r), SECONDARY_REASON))
     lead = record.parsed  # the row a dataset record cites (a merged letter keeps its lead's provenance)
     return Provenance(record.document_id, span, letter.source_kind, letter.confidence, reasons,
-                      lead.source_sheet, lead.source_row, lead.source_columns)
+                      lead.source_sheet, lead.source_row, lead.source_columns, lead.source_label)
 
 
 def _heading_span(letter: ParsedLetter) -> Span:
