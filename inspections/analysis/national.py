@@ -191,16 +191,22 @@ def source_currency() -> list[SourceCurrency]:
     return found
 
 
-def national_context(params) -> dict:
+def national_context(params, facts) -> dict:
     """The dashboard's national figures for `?as_at=YYYY-MM-DD[&basis=published|carried_out]` and the currency line.
-    {"sources": [...], "national": NationalFigures | None, "as_at_error": str}."""
-    context = {"sources": source_currency(), "national": None, "as_at_error": "", "as_at": params.get("as_at", "")}
+    {"sources": [...], "national": NationalFigures | None, "as_at_error": str}.
+
+    `facts`: the analysis snapshot the page already holds; both are kept with it (rebuilt only when the facts or
+    documents change), so a warm dashboard makes no query for them (tests/web/test_dashboard.py)."""
+    context = {"sources": facts.once("source_currency", source_currency), "national": None, "as_at_error": "",
+               "as_at": params.get("as_at", "")}
     raw = params.get("as_at", "")
     if raw:
         basis = params.get("basis") or "published"
         try:
             as_at = dt.date.fromisoformat(raw)
-            context["national"] = national_figures(as_at, basis=basis, region=params.get("region") or None)
+            region = params.get("region") or None
+            context["national"] = facts.once(f"national {as_at} {basis} {region}",
+                                             lambda: national_figures(as_at, basis=basis, region=region))
         except ValueError:
             context["as_at_error"] = (f"“{raw}” with basis “{basis}” is not a date as YYYY-MM-DD (e.g. 2021-03-31) with a "
                                       "basis of published or carried_out; no figures as at a date are shown.")

@@ -62,16 +62,17 @@ def _map_parts(d: Dashboard) -> dict:
     return {"map_shapes": shapes, "inset_shapes": inset, "map_rows": rows}
 
 
-def _dashboard_parts(region: str) -> dict:
+def _dashboard_parts(region: str, params) -> dict:
     """The dashboard's figures and its map's markup for `region` ('' = England), from the analysis snapshot: built
-    on the first request after the facts change (two queries besides the snapshot's), then reused as is."""
+    on the first request after the facts change (two queries besides the snapshot's, and two for the sources'
+    currency line), then reused as is; with the national figures of `?as_at=` (analysis/national.py)."""
     snap = snapshot()
 
     def build() -> dict:
         summary = dashboard_summary(region, statuses=snap.statuses, areas=snap.areas)
         return {"d": summary, **_map_parts(summary)}
 
-    return snap.once(f"dashboard:{region}", build)
+    return {**snap.once(f"dashboard:{region}", build), **national_context(params, snap)}
 
 
 @public_read
@@ -86,10 +87,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if region and region not in LocalArea.Region.values:
         context["invalid_region"] = region
         return render(request, "analysis/dashboard.html", context, status=400)
-    parts = _dashboard_parts(region)
-    national = national_context(request.GET)  # the sources' currency; ?as_at= figures (analysis/national.py)
-    return render(request, "analysis/dashboard.html", {**context, **parts, **national, "last_fetch": last_successful_fetch()},
-                  status=400 if national["as_at_error"] else 200)
+    parts = _dashboard_parts(region, request.GET)
+    return render(request, "analysis/dashboard.html", {**context, **parts, "last_fetch": last_successful_fetch()},
+                  status=400 if parts["as_at_error"] else 200)
 
 
 # --- the analysis pages -----------------------------------------------------------------------------------
