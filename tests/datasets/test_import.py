@@ -12,8 +12,8 @@ from django.core.management import call_command
 
 from areas.models import LocalArea
 from inspections.analysis.national import national_figures
-from inspections.models import Dataset, Inspection, Revisit
-from tests.conftest import SEEDS, SHARED
+from inspections.models import Dataset, Inspection
+from tests.conftest import SHARED
 
 pytestmark = pytest.mark.shared
 STATS = SHARED / "reference/ofsted-statistics"
@@ -22,20 +22,12 @@ MI_MARCH = STATS / "mi_area_send_as_at_31_mar_2023.csv"
 MI_AUGUST = STATS / "mi_area_send_jan_to_aug_2023.csv"
 SCRAPE = SHARED / "reference/d2i-send-scrape"
 ALL = [ODS_FILE, MI_MARCH, MI_AUGUST, SCRAPE / "index_2026-06-29.html", SCRAPE / "ofsted_csc_send_overview_2025-11-10.xlsx"]
-HARTLEPOOL_LETTER = SEEDS / "000_30b352e54e3c96f7.txt"
 
 
 def ingest(*paths, reprocess=False) -> str:
     out = io.StringIO()
     call_command("ingest", *[str(p) for p in paths], *(["--reprocess"] if reprocess else []), stdout=out, stderr=io.StringIO())
     return out.getvalue()
-
-
-def _snapshot():
-    return sorted(Inspection.all_objects.values_list("area__gss_code", "framework", "kind", "start_date", "published_date",
-                                                   "outcome", "stated_weaknesses", "source_kind", "source_document_id", "source_row")), \
-        sorted(Revisit.all_objects.values_list("inspection__area__gss_code", "start_date", "overall", "stated_sufficient",
-                                               "stated_insufficient", "published_date"))
 
 
 @pytest.fixture(scope="module")

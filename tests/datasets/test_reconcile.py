@@ -9,9 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from areas.models import LocalArea
-from inspections.analysis.national import national_figures
-from inspections.models import Dataset, Inspection, Revisit
+from inspections.models import Inspection, Revisit
 from tests.conftest import SEEDS, SHARED
 
 pytestmark = pytest.mark.shared
@@ -20,7 +18,6 @@ ODS_FILE = STATS / "Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
 MI_MARCH = STATS / "mi_area_send_as_at_31_mar_2023.csv"
 MI_AUGUST = STATS / "mi_area_send_jan_to_aug_2023.csv"
 SCRAPE = SHARED / "reference/d2i-send-scrape"
-ALL = [ODS_FILE, MI_MARCH, MI_AUGUST, SCRAPE / "index_2026-06-29.html", SCRAPE / "ofsted_csc_send_overview_2025-11-10.xlsx"]
 HARTLEPOOL_LETTER = SEEDS / "000_30b352e54e3c96f7.txt"
 
 
