@@ -51,3 +51,20 @@ def test_the_official_statistics_bulk_import_survives_reprojection(areas):
     _ingest(path.name, path.read_bytes())
     assert Inspection.objects.count() == 151 and Revisit.objects.count() == 47
     assert _reprojection_changes() == []
+
+
+@pytest.mark.shared
+def test_every_file_beside_letters_in_any_order_survives_reprojection(areas):
+    """The scrape first (areas then hold 2023 rows), then its workbook (repeats), the statistics (2016 rows beside
+    them), the management information (repeats and disagreements), then letters: one inspection per visit, and
+    re-projecting every area changes nothing."""
+    stats, scrape = SHARED / "reference/ofsted-statistics", SHARED / "reference/d2i-send-scrape"
+    reports = sorted((SHARED / "corpus/reports-2023").glob("*.pdf"))[:6]
+    for path in [scrape / "index_2026-06-29.html", scrape / "ofsted_csc_send_overview_2025-11-10.xlsx",
+                 stats / "Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods", *sorted(stats.glob("*.csv")),
+                 *reports, SEEDS / "000_30b352e54e3c96f7.txt"]:
+        _ingest(path.name, path.read_bytes())
+    assert _reprojection_changes() == []
+    keys = list(Inspection.objects.values_list("area_id", "framework", "kind", "start_date"))
+    assert len(keys) == len(set(keys))
+    assert Inspection.objects.filter(framework="2016", kind="initial_inspection").values("area").distinct().count() == 151
