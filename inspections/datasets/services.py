@@ -210,11 +210,12 @@ def _same(row, values: dict) -> bool:
 
 
 def _add_beside(document: Document, area_ids: set[int], report: IngestReport) -> set[int]:
-    """Areas that already hold letters or facts, where this dataset only ADDS rows (a 2016 inspection beside the
-    2023 ones held) or repeats what is held: the whole area is planned from all its letters (the projection's pure
-    function) and, when every row held is exactly what the plan wants, the plan's new rows are bulk-inserted.
-    Returns the areas so handled; any other (a row to update or delete, an analyst's decision, a link between a
-    report and its previous inspection, a former or successor authority) is left to the writer's projection."""
+    """Areas that already hold letters or facts: the whole area is planned from all its letters (the projection's
+    pure function) and, when the plan only adds rows (a 2016 inspection beside the 2023 ones held) or changes
+    values of rows held (a later release, Ofsted's figures leading over the scrape), the new rows are bulk-inserted
+    and the changed fields updated, as Changes.save would. Returns the areas so handled; any other (a row to
+    delete, weaknesses or judgements to match, an analyst's decision, a placeholder, a link between a report and its
+    previous inspection, a former or successor authority) is left to the writer's projection."""
     from areas.models import LocalArea
     from inspections.models import (
         Inspection, ProgressJudgement, Revisit, SignificantWeakness, SourceLetter, WrittenStatementOfAction,
@@ -240,54 +241,66 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport) ->
     judged = set(ProgressJudgement.all_objects.filter(revisit__inspection__area_id__in=candidates).values_list("revisit_id", flat=True))
     start_of = dict(LocalArea.objects.filter(pk__in=candidates).values_list("pk", "start_date"))
     names = dict(LocalArea.objects.filter(pk__in=candidates).values_list("pk", "name"))
-    handled, new_inspections, marks = set(), [], []
+    handled, new_inspections, marks, new_revisits, new_wsoas = set(), [], [], [], []
     for area_id in sorted(candidates):
+        mark_revisits, mark_wsoas = len(new_revisits), len(new_wsoas)
         held = letters.get(area_id, [])
         plan = project_area([LetterRecord(l.pk, l.document_id, l.document.sha256, l.position, l.fingerprint,
                                           ParsedLetter.from_json(l.data), document_published=l.document.published_date)
                              for l in held], area_start=start_of.get(area_id))
         existing = {(r.framework, r.kind, r.start_date): r for r in rows.get(area_id, [])}
-        if len(existing) != len(rows.get(area_id, [])) or any(r.locked_fields or r.rejected for r in rows.get(area_id, [])):
+        if len(existing) != len(rows.get(area_id, [])) or any(r.locked_fields or r.rejected or r.is_placeholder for r in rows.get(area_id, [])):
             continue
         if any(p.values.get("previous_inspection_start") or p.is_placeholder for p in plan.inspections):
             continue  # _link_previous and placeholders: the projection decides
-        ok, new = True, []
+        ok, new, updates = True, [], []
         for p in plan.inspections:
             row = existing.pop(p.key, None)
             if row is None:
                 new.append(p)
                 continue
-            if not _same(row, {**p.values, **p.prov.fields()}) or row.previous_inspection_id is not None:
+            if row.previous_inspection_id is not None or p.weaknesses != [] and not children[SignificantWeakness].get(row.pk):
                 ok = False
                 break
+            updates.append((Inspection, row, {**p.values, **p.prov.fields()}))
             held_revisits = children[Revisit].get(row.pk, [])
             held_wsoa = children[WrittenStatementOfAction].get(row.pk, [])
             held_weak = children[SignificantWeakness].get(row.pk, [])
-            if (len(held_revisits) != len(p.revisits) or len(held_weak) != len(p.weaknesses)
-                    or len(held_wsoa) != (p.wsoa is not None)
-                    or any(c.locked_fields or c.rejected for c in [*held_revisits, *held_wsoa, *held_weak])):
-                ok = False
+            if (any(c.locked_fields or c.rejected for c in [*held_revisits, *held_wsoa, *held_weak])
+                    or (held_wsoa and p.wsoa is None) or any(v.judgements for v in p.revisits)
+                    or any(r.pk in judged for r in held_revisits)):
+                ok = False  # a deletion, an analyst's decision or judgements: the projection decides
                 break
             by_key = {(v.kind, v.start_date): v for v in p.revisits}
-            if any((r.kind, r.start_date) not in by_key or not _same(r, {**by_key[(r.kind, r.start_date)].values, **by_key[(r.kind, r.start_date)].prov.fields()})
-                   or (r.pk in judged) != bool(by_key[(r.kind, r.start_date)].judgements) for r in held_revisits):
+            if any((r.kind, r.start_date) not in by_key for r in held_revisits):
                 ok = False
                 break
-            if held_wsoa and not _same(held_wsoa[0], {**p.wsoa.values, **p.wsoa.prov.fields()}):
-                ok = False
-                break
+            held_keys = {(r.kind, r.start_date): r for r in held_revisits}
+            for key, v in by_key.items():
+                if key in held_keys:
+                    updates.append((Revisit, held_keys[key], {**v.values, **v.prov.fields()}))
+                else:
+                    new_revisits.append((row, v))
+            if p.wsoa is not None:
+                if held_wsoa:
+                    updates.append((WrittenStatementOfAction, held_wsoa[0], {**p.wsoa.values, **p.wsoa.prov.fields()}))
+                else:
+                    new_wsoas.append((row, p.wsoa))
             weak = {(w.kind, w.number): w for w in p.weaknesses}
-            if any((w.kind, w.number) not in weak or not _same(w, {**weak[(w.kind, w.number)].values, **weak[(w.kind, w.number)].prov.fields()})
-                   for w in held_weak):
-                ok = False
-                break
-            if any(v.judgements for v in p.revisits):
-                ok = False  # judgements are matched to weakness rows by the writer
+            if len(held_weak) != len(weak) or any((w.kind, w.number) not in weak or not _same(w, {**weak[(w.kind, w.number)].values, **weak[(w.kind, w.number)].prov.fields()})
+                                                   for w in held_weak):
+                ok = False  # weaknesses come from letters: the writer matches and updates them
                 break
         if not ok or existing or any(p.weaknesses or any(v.judgements for v in p.revisits) for p in new):
-            continue  # something to update or delete, or weaknesses to make: the projection does it
+            del new_revisits[mark_revisits:], new_wsoas[mark_wsoas:]
+            continue  # something to delete, or weaknesses to make: the projection does it
         handled.add(area_id)
         new_inspections += [(area_id, p) for p in new]
+        for model, row, values in updates:
+            changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+            if changed:
+                model.all_objects.filter(pk=row.pk).update(**changed)
+                report.updated.append(f"{model._meta.verbose_name} of {names[area_id]} ({', '.join(changed)})")
         marks += [(l.pk, plan.duplicate_of.get(l.pk)) for l in held if l.duplicate_of_id != plan.duplicate_of.get(l.pk)]
         report.skipped += [line for doc_id, line in plan.notes if doc_id == document.pk]
     for letter_id, want in marks:
@@ -303,6 +316,8 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport) ->
         if p.wsoa is not None:
             wsoas.append(WrittenStatementOfAction(inspection_id=row.pk, **p.wsoa.values, **p.wsoa.prov.fields()))
         revisits += [Revisit(inspection_id=row.pk, **v.values, **v.prov.fields()) for v in p.revisits]
+    wsoas += [WrittenStatementOfAction(inspection_id=row.pk, **w.values, **w.prov.fields()) for row, w in new_wsoas]
+    revisits += [Revisit(inspection_id=row.pk, **v.values, **v.prov.fields()) for row, v in new_revisits]
     WrittenStatementOfAction.objects.bulk_create(wsoas)
     Revisit.objects.bulk_create(revisits)
     return handled
