@@ -225,8 +225,13 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport) ->
 
     if not area_ids:
         return set()
-    linked = set(LocalArea.replaced_by.through.objects.filter(from_localarea_id__in=area_ids).values_list("from_localarea_id", flat=True))
-    linked |= set(LocalArea.replaced_by.through.objects.filter(to_localarea_id__in=area_ids).values_list("to_localarea_id", flat=True))
+    # A former authority and its successors are linked by a 2023 report's "previous inspection" (write._link_previous):
+    # where one of them holds such a report, the projection decides for all of them.
+    stating = set(Inspection.objects.filter(previous_inspection_start__isnull=False).values_list("area_id", flat=True))
+    linked = set()
+    for old, new in LocalArea.replaced_by.through.objects.values_list("from_localarea_id", "to_localarea_id"):
+        if old in stating or new in stating:
+            linked |= {old, new}
     candidates = area_ids - linked
     letters: dict[int, list] = {}
     for l in SourceLetter.objects.filter(area_id__in=candidates).select_related("document").order_by("pk"):
