@@ -234,7 +234,10 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport) ->
             linked |= {old, new}
     candidates = area_ids - linked
     letters: dict[int, list] = {}
-    for l in SourceLetter.objects.filter(area_id__in=candidates).select_related("document").order_by("pk"):
+    # Not the documents' texts (a dataset's is every row of it): the plan needs only their keys and dates.
+    for l in (SourceLetter.objects.filter(area_id__in=candidates).select_related("document")
+              .only("pk", "area_id", "document_id", "position", "fingerprint", "data", "duplicate_of_id",
+                    "document__sha256", "document__published_date").order_by("pk")):
         letters.setdefault(l.area_id, []).append(l)
     rows: dict[int, list] = {}
     for row in Inspection.all_objects.filter(area_id__in=candidates):
@@ -247,6 +250,7 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport) ->
     start_of = dict(LocalArea.objects.filter(pk__in=candidates).values_list("pk", "start_date"))
     names = dict(LocalArea.objects.filter(pk__in=candidates).values_list("pk", "name"))
     handled, new_inspections, marks, new_revisits, new_wsoas = set(), [], [], [], []
+    pending: dict = {}  # model -> ({pk: row with its new values set}, the fields changed)
     for area_id in sorted(candidates):
         mark_revisits, mark_wsoas = len(new_revisits), len(new_wsoas)
         held = letters.get(area_id, [])
@@ -304,12 +308,20 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport) ->
         for model, row, values in updates:
             changed = {name: value for name, value in values.items() if getattr(row, name) != value}
             if changed:
-                model.all_objects.filter(pk=row.pk).update(**changed)
+                for name, value in changed.items():
+                    setattr(row, name, value)
+                pending.setdefault(model, ({}, set()))[0][row.pk] = row
+                pending[model][1].update(changed)
                 report.updated.append(f"{model._meta.verbose_name} of {names[area_id]} ({', '.join(changed)})")
-        marks += [(l.pk, plan.duplicate_of.get(l.pk)) for l in held if l.duplicate_of_id != plan.duplicate_of.get(l.pk)]
+        for l in held:
+            if l.duplicate_of_id != plan.duplicate_of.get(l.pk):
+                l.duplicate_of_id = plan.duplicate_of.get(l.pk)
+                marks.append(l)
         report.skipped += [line for doc_id, line in plan.notes if doc_id == document.pk]
-    for letter_id, want in marks:
-        SourceLetter.objects.filter(pk=letter_id).update(duplicate_of_id=want)
+    # One UPDATE per table (CASE on the ids), not one per row: a release repeating another changes ~100 rows.
+    SourceLetter.objects.bulk_update(marks, ["duplicate_of_id"], batch_size=500)
+    for model, (changed_rows, names_changed) in pending.items():
+        model.all_objects.bulk_update(list(changed_rows.values()), sorted(names_changed), batch_size=500)
     created = Inspection.objects.bulk_create([Inspection(area_id=a, **p.values, **p.prov.fields()) for a, p in new_inspections])
     if any(row.pk is None for row in created):
         keys = {(r.area_id, r.framework, r.kind, r.start_date): r.pk for r in Inspection.all_objects.filter(area_id__in=handled)}
