@@ -27,6 +27,8 @@ class Framework(models.TextChoices):
 
 class SourceKind(models.TextChoices):
     LETTER = "letter", "Inspection letter or report"
+    # Ofsted's own per-area figures (inspections/datasets/): primary like a letter for dates, outcomes and counts.
+    OFFICIAL = "official", "Ofsted official statistics / management information"
     SECONDARY = "secondary", "Secondary source (council report)"
 
 
@@ -78,6 +80,33 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Dataset(models.Model):
+    """A stored document that is a dataset (inspections/datasets/): what it is and how current it is. Its rows are
+    stored as SourceLetters (one per inspection or revisit a row states), so they are projected with the letters."""
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="dataset")
+    kind = models.CharField(max_length=32, help_text="ofsted_statistics | ofsted_mi | d2i_scrape (a series: a later file of one kind updates an earlier one).")
+    title = models.CharField(max_length=200)
+    source_kind = models.CharField(max_length=16, choices=SourceKind.choices)
+    published = models.DateField(null=True, blank=True, help_text="The release date the file states.")
+    covers_to = models.DateField(null=True, blank=True, help_text="The latest date the file speaks for.")
+    currency = models.CharField(max_length=200, blank=True, help_text="How current it is, in words.")
+    licence = models.CharField(max_length=200)
+    attribution = models.TextField()
+    records = models.PositiveIntegerField(default=0, help_text="Inspections and revisits its rows state.")
+    # A table derived from several datasets (the England table shipped with the product): each source it was
+    # built from, [{"kind", "title", "source_kind", "published", "covers_to", "currency"}], so the dashboard can say
+    # how current each one is.
+    parts = models.JSONField(default=list, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "-published", "-covers_to"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.currency})"
 
 
 class SourceLetter(models.Model):
@@ -142,6 +171,11 @@ class SourcedFact(models.Model):
     # An analyst said this fact is wrong (e.g. a misread weakness): kept so re-processing does not bring it
     # back, hidden from every page and export by the default manager.
     rejected = models.BooleanField(default=False)
+    # Read from a dataset (source_document.dataset): the sheet, row (1-based) and column headings it rests on.
+    source_sheet = models.CharField(max_length=100, blank=True)
+    source_row = models.PositiveIntegerField(null=True, blank=True)
+    source_column = models.CharField(max_length=500, blank=True)
+    source_label = models.CharField(max_length=300, blank=True, help_text="The dataset row in words: 'Ofsted official statistics, published 17 November 2022, sheet …, row 34'.")
 
     objects = VisibleFactManager()
     # Rejected facts too: the writer, the review pages and the admin use it. (Forward relations such as
@@ -150,6 +184,13 @@ class SourcedFact(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def dataset_source(self) -> str:
+        """For a fact read from a dataset: 'Ofsted official statistics, published 17 November 2022, sheet …, row 34'."""
+        if self.source_row is None:
+            return ""
+        return self.source_label or f"sheet {self.source_sheet}, row {self.source_row}"
 
     @property
     def source_text(self) -> str:
@@ -205,6 +246,11 @@ class Inspection(SourcedFact):
     previous_inspection_end = models.DateField(null=True, blank=True)
     is_placeholder = models.BooleanField(
         default=False, help_text="Known only from a later document (no letter of its own yet)."
+    )
+    stated_weaknesses = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="How many significant weaknesses (2016) or areas for priority action (2023) a dataset states; never "
+                  "turned into weakness rows, whose words come only from letters.",
     )
 
     class Meta:
@@ -267,6 +313,9 @@ class Revisit(SourcedFact):
     overall_text = models.TextField(blank=True)
     next_steps = models.TextField(blank=True)
     lead_inspector = models.CharField(max_length=200, blank=True)
+    published_date = models.DateField(null=True, blank=True)
+    stated_sufficient = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Weaknesses with sufficient progress, as a dataset states.")
+    stated_insufficient = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Weaknesses without sufficient progress, as a dataset states.")
 
     class Meta:
         ordering = ["inspection__area__name", "start_date"]

@@ -14,6 +14,7 @@ from inspections.analysis.charts import box_chart, stacked_chart
 from inspections.analysis.durations import MEASURES, Summary
 from inspections.analysis.figures import Comparison, area_comparison, due_list, outcome_trends, path_table, stage_times
 from inspections.analysis.forms import DueFilter
+from inspections.analysis.national import national_context
 from inspections.analysis.paths import OUTCOME_LABELS as PATH_OUTCOME_LABELS
 from inspections.analysis.paths import OUTCOMES as PATH_OUTCOMES
 from inspections.analysis.paths import PATH_LABELS, PATHS
@@ -63,9 +64,10 @@ def _map_parts(d: Dashboard) -> dict:
     return {"map_shapes": shapes, "inset_shapes": inset, "map_rows": rows}
 
 
-def _dashboard_parts(region: str) -> dict:
+def _dashboard_parts(region: str, params) -> dict:
     """The dashboard's figures and its map's markup for `region` ('' = England), from the analysis snapshot: built
-    on the first request after the facts change (two queries besides the snapshot's), then reused as is."""
+    on the first request after the facts change (two queries besides the snapshot's, and two for the sources'
+    currency line), then reused as is; with the national figures of `?as_at=` (analysis/national.py)."""
     snap = snapshot()
 
     def build() -> dict:
@@ -73,7 +75,8 @@ def _dashboard_parts(region: str) -> dict:
         return {"d": summary, **_map_parts(summary)}
 
     # Weakness themes: national whatever the region (the card says so), built once per snapshot.
-    return {**snap.once(f"dashboard:{region}", build), "themes": snap.once("dashboard:themes", dashboard_themes)}
+    return {**snap.once(f"dashboard:{region}", build), "themes": snap.once("dashboard:themes", dashboard_themes),
+            **national_context(params, snap)}
 
 
 @public_read
@@ -88,10 +91,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if region and region not in LocalArea.Region.values:
         context["invalid_region"] = region
         return render(request, "analysis/dashboard.html", context, status=400)
-    parts = _dashboard_parts(region)
+    parts = _dashboard_parts(region, request.GET)
     currency = fetch_currency()  # one query: the last successful fetch and any trouble since, in words
     return render(request, "analysis/dashboard.html", {**context, **parts, "last_fetch": currency.last_success,
-                                                       "fetch_problem": currency.problem})
+                                                       "fetch_problem": currency.problem},
+                  status=400 if parts["as_at_error"] else 200)
 
 
 # --- the analysis pages -----------------------------------------------------------------------------------

@@ -175,6 +175,10 @@ class InspectionFilter(SortedFilterSet):
                               choices=Inspection.Outcome.choices + Revisit.Overall.choices + [(NOT_RECORDED, "Not recorded")],
                               label="Outcome or revisit result", empty_label=ANY)
     year = df.NumberFilter(field_name="row_start_date", lookup_expr="year", label="Year started", **YEAR_BOUNDS)
+    # ?as_at=2021-03-31: the visits carried out by that day (start date on or before it), as Ofsted's releases count
+    # them "as at" a date; a visit known only to the month has no start date and is left out.
+    as_at = df.DateFilter(field_name="row_start_date", lookup_expr="lte", label="As at (started by)",
+                          widget=forms.DateInput(attrs={"type": "date"}))
     source_kind = df.ChoiceFilter(field_name="row_source_kind", choices=SourceKind.choices, label="Source", empty_label=ANY)
     needs_review = df.TypedChoiceFilter(field_name="row_needs_review", choices=BOOLEAN_CHOICES,
                                         coerce=lambda v: v == "true", label="Needs review")

@@ -121,7 +121,8 @@ def describe_source(*, source_kind: str, area_name: str, published: dt.date | No
     """What a fact's document is, in words (issue 13 item 13), from what is held about it — never its stored
     file name: 'Ofsted/CQC letter or report on Hartlepool, published 3 May 2017', '... letter dated 7 January
     2022', 'Council report (secondary source) on Middlesbrough, date not known'."""
-    what = "Council report (secondary source)" if source_kind == SourceKind.SECONDARY else "Ofsted/CQC letter or report"
+    what = {SourceKind.SECONDARY: "Council report or third-party dataset (secondary source)",
+            SourceKind.OFFICIAL: "Ofsted official statistics / management information"}.get(source_kind, "Ofsted/CQC letter or report")
     if published:
         when = f"published {long_date(published)}"
     elif letter_date:

@@ -57,7 +57,9 @@ def refusal_reason(upload: UploadedFile) -> str:
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label="Inspection letters",
-        help_text="PDF, Word (DOCX), HTML or plain text, or a .zip of them. Choose several at once, or drop them here.",
+        help_text=("PDF, Word (DOCX), HTML or plain text, or a .zip of them; also Ofsted's datasets (official statistics "
+                   ".ods, management information .csv/.xlsx/.ods, data-to-insight's summary). Choose several at once, "
+                   "or drop them here."),
         # allow_empty_file: an empty file is refused with a per-file reason, not a form error.
         allow_empty_file=True,
         error_messages={"required": "Choose at least one file."},

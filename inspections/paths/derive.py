@@ -154,6 +154,9 @@ class RevisitFact:
     needs_review: bool = False
     judgements: tuple[Judgement, ...] = ()
     document: str = ""
+    # Counts a dataset states (Ofsted's statistics: weaknesses with / without sufficient progress); None: not given.
+    stated_sufficient: int | None = None
+    stated_insufficient: int | None = None
 
 
 @dataclass(frozen=True)
@@ -274,7 +277,10 @@ def judged_counts(revisit: RevisitFact, weaknesses: int | None) -> tuple[int, in
     weaknesses when held (a rejected or unread judgement leaves its weakness "not known"), else the judgements."""
     sufficient = sum(1 for j in revisit.judgements if j.sufficient is True)
     insufficient = sum(1 for j in revisit.judgements if j.sufficient is False)
-    total = max(weaknesses or 0, len(revisit.judgements))
+    if not revisit.judgements and revisit.stated_sufficient is not None and revisit.stated_insufficient is not None:
+        # No per-weakness verdict held, but Ofsted's data states the counts: they are facts of their own.
+        sufficient, insufficient = revisit.stated_sufficient, revisit.stated_insufficient
+    total = max(weaknesses or 0, len(revisit.judgements), sufficient + insufficient)
     return total, sufficient, insufficient, total - sufficient - insufficient
 
 

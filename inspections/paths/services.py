@@ -42,7 +42,7 @@ def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
     inspections = list(Inspection.objects.filter(area_id__in=ids).order_by().values(
         "id", "area_id", "framework", "kind", "start_date", "end_date", "published_date", "letter_date", "outcome",
         "next_inspection_text", "source_kind", "needs_review", "is_placeholder", "previous_inspection_start",
-        "previous_inspection_id", "source_document__original_name"))
+        "previous_inspection_id", "source_document__original_name", "stated_weaknesses"))
     inspection_ids = [i["id"] for i in inspections]
     weakness_counts = defaultdict(dict)
     for row in (SignificantWeakness.objects.filter(inspection_id__in=inspection_ids).order_by()
@@ -52,7 +52,7 @@ def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
         inspection_id__in=inspection_ids).order_by().values("inspection_id", "fit_for_purpose_on")}
     revisits = list(Revisit.objects.filter(inspection_id__in=inspection_ids).order_by().values(
         "id", "inspection_id", "kind", "start_date", "end_date", "letter_date", "overall", "next_steps",
-        "source_kind", "needs_review", "source_document__original_name"))
+        "source_kind", "needs_review", "source_document__original_name", "stated_sufficient", "stated_insufficient"))
     judgements = defaultdict(list)
     for j in ProgressJudgement.objects.filter(revisit_id__in=[r["id"] for r in revisits], weakness__rejected=False
                                               ).order_by().values("revisit_id", "weakness_id", "sufficient_progress",
@@ -73,7 +73,7 @@ def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
             next_text=i["next_inspection_text"] or "", source_kind=i["source_kind"], needs_review=i["needs_review"],
             placeholder=i["is_placeholder"], known_from=i["source_document__original_name"] or "",
             weaknesses=weakness_counts[i["id"]].get(_JUDGED_KIND.get(i["framework"], ""), 0),
-            stated_weaknesses=None,
+            stated_weaknesses=i["stated_weaknesses"],
             previous_start=previous,
             previous_held=bool(previous is None or i["previous_inspection_id"]
                                or (i["area_id"], previous) in placeholder_starts),
@@ -86,6 +86,7 @@ def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
             letter=r["letter_date"], overall=r["overall"] or "", next_steps=r["next_steps"] or "",
             source_kind=r["source_kind"], needs_review=r["needs_review"], judgements=tuple(judgements[r["id"]]),
             document=r["source_document__original_name"] or "",
+            stated_sufficient=r["stated_sufficient"], stated_insufficient=r["stated_insufficient"],
         ))
     return {area_id: AreaFacts(tuple(i), tuple(r)) for area_id, (i, r) in by_area.items()}
 

@@ -29,7 +29,12 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HTML = "text/html"
 TEXT = "text/plain"
-SUPPORTED = {PDF: "PDF", DOCX: "Word (DOCX)", HTML: "HTML", TEXT: "plain text"}
+ODS = "application/vnd.oasis.opendocument.spreadsheet"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Spreadsheets are datasets (Ofsted's statistics and management information), read by inspections/datasets/
+# before text extraction; extract_text refuses one that reached it (no dataset's headings).
+SUPPORTED = {PDF: "PDF", DOCX: "Word (DOCX)", HTML: "HTML", TEXT: "plain text", ODS: "OpenDocument spreadsheet (a dataset)",
+             XLSX: "Excel workbook (a dataset)"}
 ZIP = "application/zip"  # not in SUPPORTED: an archive is unpacked (ingest/sources/archive.py), never read whole
 
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<meta|<div|<p[ >]|<table|<h[1-6])", re.I)
@@ -55,7 +60,14 @@ def sniff_content_type(data: bytes) -> str:
     if head.startswith(_ZIP_SIGNATURES):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                return DOCX if "word/document.xml" in zf.namelist() else ZIP
+                names = set(zf.namelist())
+                if "word/document.xml" in names:
+                    return DOCX
+                if "xl/workbook.xml" in names:
+                    return XLSX
+                if "mimetype" in names and zf.read("mimetype").strip() == ODS.encode():
+                    return ODS
+                return ZIP
         except zipfile.BadZipFile:
             return ""
     if head.startswith(_OTHER_CONTAINERS):
@@ -97,6 +109,8 @@ def extract_text(data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MA
         result = ExtractedText(text=_decode(data), content_type=TEXT)
     elif content_type == ZIP:
         raise ExtractionError(_archive_refusal(data))
+    elif content_type in (ODS, XLSX):
+        raise ExtractionError("The file is a spreadsheet: sendtracker reads spreadsheets only as datasets (inspections/datasets/), not as letters.")
     else:
         raise ExtractionError(
             "The file is not a type sendtracker reads: it is not a PDF, Word (DOCX), HTML or plain-text file "

@@ -69,10 +69,17 @@ class Provenance:
     source_kind: str = "letter"
     confidence: float = 1.0
     review_reasons: list[str] = field(default_factory=list)
+    # A dataset row (inspections/datasets/): the sheet, row and column headings the record rests on.
+    sheet: str = ""
+    row: int | None = None
+    columns: str = ""
+    label: str = ""
 
     def fields(self) -> dict[str, Any]:
         reasons = list(dict.fromkeys(self.review_reasons))
         return {
+            "source_sheet": self.sheet[:100], "source_row": self.row, "source_column": self.columns[:500],
+            "source_label": self.label[:300],
             "source_document_id": self.document_id,
             "span_start": self.span.start if self.span else None,
             "span_end": self.span.end if self.span else None,
@@ -178,19 +185,60 @@ def _dedupe(records: list[LetterRecord]):
     return kept, duplicate_of, notes
 
 
+# Which source leads when several state one event: the letter itself, then Ofsted's own figures (official
+# statistics, management information), then secondary sources (council reports, third-party datasets).
+RANK = {"letter": 0, "official": 1, "secondary": 2}
+
+
 def _order(record: LetterRecord):
     p = record.parsed
-    return (p.source_kind != "letter", p.start_date or _LATEST, p.letter_date or _LATEST, record.fingerprint)
+    # Among rows of datasets, the later release leads (it updates the earlier one).
+    released = -(p.dataset_released.toordinal()) if p.dataset_released else 0
+    return (RANK.get(p.source_kind, 2), p.start_date or _LATEST, p.letter_date or _LATEST, released, record.fingerprint)
 
 
 def _groups(ordered: list[LetterRecord], kinds: set[str]) -> list[list[LetterRecord]]:
-    """Letters about one event (kind + start date), in order; the first of each group leads it."""
+    """Letters about one event (kind + start date), in order; the first of each group leads it.
+
+    A dataset's row and a letter about the same visit are one event even when their dates differ a little: a
+    group led by a lower-ranked source joins the group of a higher-ranked one of the same kind whose visit is the
+    same (start dates within a week, the same publication date, or an undated row's month) — so an inspection in
+    a dataset and in a letter makes one row, whichever arrived first."""
     groups: dict[tuple, list[LetterRecord]] = {}
     for record in ordered:
         p = record.parsed
         if p.kind in kinds:
             groups.setdefault((p.framework, p.kind, p.start_date), []).append(record)
-    return [sorted(g, key=_order) for g in groups.values()]
+    merged: list[list[LetterRecord]] = []
+    for group in sorted((sorted(g, key=_order) for g in groups.values()), key=lambda g: _order(g[0])):
+        lead = group[0].parsed
+        same = [m for m in merged if RANK.get(m[0].parsed.source_kind, 2) < RANK.get(lead.source_kind, 2)
+                and (m[0].parsed.framework, m[0].parsed.kind) == (lead.framework, lead.kind) and _same_event(m[0].parsed, lead)]
+        if same:
+            target = min(same, key=lambda m: abs(((m[0].parsed.start_date or _LATEST) - (lead.start_date or _LATEST)).days))
+            target.extend(group)
+            target.sort(key=_order)
+        else:
+            merged.append(group)
+    return merged
+
+
+def _same_event(a: ParsedLetter, b: ParsedLetter) -> bool:
+    if a.start_date and b.start_date:
+        return abs((a.start_date - b.start_date).days) <= _SAME_VISIT.days
+    if a.published_date and b.published_date:
+        return a.published_date == b.published_date
+    period = b.period_text or a.period_text
+    dated = a.start_date or b.start_date
+    if period and dated:
+        return _in_period(dated, period)
+    return False
+
+
+def _in_period(day: date, period: str) -> bool:
+    years = {int(y) for y in re.findall(r"\b(20\d\d)\b", period)}
+    months = {_MONTHS[m.lower()] for m in re.findall(r"[A-Za-z]+", period) if m.lower() in _MONTHS}
+    return (not years or day.year in years) and (not months or day.month in months)
 
 
 def _merged(group: list[LetterRecord], notes: list) -> tuple[ParsedLetter, LetterRecord, list[str]]:
@@ -200,13 +248,22 @@ def _merged(group: list[LetterRecord], notes: list) -> tuple[ParsedLetter, Lette
     disagreements = []
     for other in group[1:]:
         p = other.parsed
+        if p.source_kind == "secondary" and lead.parsed.source_kind != "secondary":
+            notes.append((other.document_id, f"letter {other.position + 1} ({describe(p)}): a secondary source; the letter's or Ofsted's own facts win, so it adds nothing"))
+            continue
         if p.source_kind != lead.parsed.source_kind:
-            notes.append((other.document_id, f"letter {other.position + 1} ({describe(p)}): a secondary source; the letter's own facts win, so it adds nothing"))
+            # A letter and Ofsted's figures are both primary: the figures fill what the letter does not state
+            # (publication date, counts), and every disagreement is kept for review with both values and sources.
+            notes.append((other.document_id, f"{p.source_label or describe(p)}: the same {describe(p)} as a letter already recorded; it fills values the letter lacks"))
+            _fill(merged, p)
+            disagreements += _disagreements(lead.parsed, p)
+            continue
+        if p.source_row is not None:
+            # An earlier release of the same series: the later one (the lead) updates it, it only fills blanks.
+            _fill(merged, p)
             continue
         notes.append((other.document_id, f"letter {other.position + 1} ({describe(p)}): another copy of a letter already recorded; it only fills values that copy lacks"))
-        for name in _FILLABLE:
-            if not getattr(merged, name) and getattr(p, name):
-                setattr(merged, name, copy.deepcopy(getattr(p, name)))
+        _fill(merged, p)
         for name in _MUST_AGREE:
             mine, theirs = getattr(lead.parsed, name), getattr(p, name)
             if mine and theirs and mine != theirs:
@@ -220,6 +277,38 @@ def _merged(group: list[LetterRecord], notes: list) -> tuple[ParsedLetter, Lette
 # the letter's facts: a priority action read at 0.60 from a report whose table rows ran together was shown as
 # settled while only its inspection said why.
 LOW_CONFIDENCE = 0.8
+_DATASET_FILLABLE = ("stated_weaknesses", "stated_sufficient", "stated_insufficient", "period_text")
+
+
+def _fill(merged: ParsedLetter, p: ParsedLetter) -> None:
+    for name in (*_FILLABLE, *_DATASET_FILLABLE):
+        if getattr(merged, name) in (None, "", [], {}) and getattr(p, name) not in (None, "", [], {}):
+            setattr(merged, name, copy.deepcopy(getattr(p, name)))
+
+
+def _says(value) -> str:
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value).replace("_", " ")
+
+
+def _disagreements(letter: ParsedLetter, row: ParsedLetter) -> list[str]:
+    """Where a letter and a dataset row about the same visit differ: each with both values and both sources."""
+    found = []
+    names = ["start_date", "published_date", "outcome", "overall"]
+    for name in names:
+        mine, theirs = getattr(letter, name), getattr(row, name)
+        if mine and theirs and mine != theirs:
+            found.append((name.replace("_", " "), _says(mine), _says(theirs)))
+    weaknesses = [w for w in letter.weaknesses if w.kind != "improvement_area"]
+    if row.stated_weaknesses is not None and weaknesses and len(weaknesses) != row.stated_weaknesses:
+        found.append(("number of weaknesses", str(len(weaknesses)), str(row.stated_weaknesses)))
+    judged = [j.sufficient_progress for j in letter.judgements]
+    if row.stated_sufficient is not None and judged and None not in judged and sum(judged) != row.stated_sufficient:
+        found.append(("weaknesses with sufficient progress", str(sum(judged)), str(row.stated_sufficient)))
+    source = row.source_label or "a dataset"
+    return [f"The letter and Ofsted's figures disagree on the {what}: the letter says {mine}; {source} says {theirs}."
+            for what, mine, theirs in found]
 
 
 def _provenance(record: LetterRecord, letter: ParsedLetter, span: Span | None, reasons: list[str] = ()) -> Provenance:
@@ -230,7 +319,9 @@ def _provenance(record: LetterRecord, letter: ParsedLetter, span: Span | None, r
     if not reasons and letter.confidence < LOW_CONFIDENCE:
         doubt = " ".join(letter.review_reasons) or "no reason was recorded."
         reasons.append(f"Read with low confidence ({letter.confidence:.2f}) from a letter in doubt: {doubt}")
-    return Provenance(record.document_id, span, letter.source_kind, letter.confidence, reasons)
+    lead = record.parsed  # the row a dataset record cites (a merged letter keeps its lead's provenance)
+    return Provenance(record.document_id, span, letter.source_kind, letter.confidence, reasons,
+                      lead.source_sheet, lead.source_row, lead.source_columns, lead.source_label)
 
 
 def _heading_span(letter: ParsedLetter) -> Span:
@@ -251,7 +342,7 @@ def _inspection(group: list[LetterRecord], notes: list) -> InspectionPlan:
         "period_text": "" if letter.start_date else letter.period_text[:100],
         "date_precision": _precision(letter.start_date, letter.period_text, letter.date_precision),
         "letter_date": letter.letter_date,
-        "published_date": letter.published_date or _listed_publication(group),
+        "published_date": letter.published_date or _listed_publication(group), "stated_weaknesses": letter.stated_weaknesses,
         "outcome": letter.outcome, "outcome_text": letter.outcome_text, "lead_inspector": letter.lead_inspector,
         "inspection_team": letter.inspection_team, "findings": letter.findings,
         "next_inspection_text": letter.next_inspection_text, "previous_inspection_start": letter.previous_start_date,
@@ -317,7 +408,8 @@ def _revisit(group: list[LetterRecord], inspections: dict[tuple, InspectionPlan]
         "period_text": "" if letter.start_date else letter.period_text[:100],
         "date_precision": _precision(letter.start_date, letter.period_text, letter.date_precision),
         "overall": letter.overall, "overall_text": letter.overall_text, "next_steps": letter.next_steps,
-        "lead_inspector": letter.lead_inspector,
+        "lead_inspector": letter.lead_inspector, "published_date": letter.published_date,
+        "stated_sufficient": letter.stated_sufficient, "stated_insufficient": letter.stated_insufficient,
     }
     reasons = [*letter.review_reasons, *disagreements]
     revisit = RevisitPlan(letter.kind, letter.start_date, values, _provenance(lead, letter, _heading_span(letter), reasons), letters=group)
@@ -373,6 +465,11 @@ def _followed_up(letter: ParsedLetter, inspections: dict[tuple, InspectionPlan])
         exact = [p for p in candidates if p.start_date == letter.initial_start_date]
         if exact:
             return exact[0]
+        if letter.source_row is not None:
+            # A dataset row's inspection date, where the letter of that inspection prints a day or two apart.
+            near = [p for p in candidates if abs((p.start_date - letter.initial_start_date).days) <= _SAME_VISIT.days]
+            if len(near) == 1:
+                return near[0]
         same_key = inspections.get((framework, kind, letter.initial_start_date))
         return same_key  # a placeholder another copy of this revisit made, or None: none on record
     consistent = [p for p in candidates if _fits_period(p, letter.initial_period_text) and _fits_published(p, letter.initial_letter_published)]
@@ -507,8 +604,8 @@ def _fits_published(plan: InspectionPlan, published: date | None) -> bool:
 
 
 def describe(letter: ParsedLetter) -> str:
-    when = letter.start_date.isoformat() if letter.start_date else "undated"
-    source = ", secondary source" if letter.source_kind == "secondary" else ""
+    when = letter.start_date.isoformat() if letter.start_date else (letter.period_text or "undated")
+    source = {"secondary": ", secondary source", "official": ", Ofsted's figures"}.get(letter.source_kind, "")
     return f"{letter.area_name or 'unnamed area'} {letter.kind.replace('_', ' ')} {when}{source}"
 
 

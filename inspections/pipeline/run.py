@@ -32,6 +32,13 @@ def ingest_document(document_id: int) -> IngestReport:
     try:
         data = read_document_bytes(document)
         _progress(document, 10)
+        from inspections.datasets.services import dataset_in, dataset_write  # Django-bound, like write.py
+
+        dataset = dataset_in(data)  # Ofsted's statistics, management information, data-to-insight's summary
+        if dataset is not None:
+            report = dataset_write(document=document, read=dataset)
+            _finish(document, report.status, report.message)
+            return report
         extracted = extract_text(data)
         del data  # the file's bytes are not needed past extraction (a 50 MB upload is 50 MB held to the end)
         text = extracted.text

@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 LetterKind = Literal["initial_inspection", "revisit", "full_inspection", "monitoring_inspection"]
 Framework = Literal["2016", "2023"]
-SourceKind = Literal["letter", "secondary"]
+# official: Ofsted's own statistics and management information (inspections/datasets/), primary like a letter.
+SourceKind = Literal["letter", "official", "secondary"]
 WeaknessKind = Literal["significant_weakness", "priority_action", "improvement_area"]
 
 
@@ -134,6 +135,16 @@ class ParsedLetter:
     next_inspection_text: str = ""
     confidence: float = 1.0
     review_reasons: list[str] = field(default_factory=list)
+    # A row of a dataset (inspections/datasets/): where it was read, and what only a dataset states.
+    period_text: str = ""  # the visit known only to the month ("January 2017", a dataset's note)
+    source_sheet: str = ""
+    source_row: int | None = None  # 1-based, as a spreadsheet program numbers rows
+    source_columns: str = ""  # the headings of the cells the record rests on
+    source_label: str = ""  # "Ofsted official statistics, published 17 November 2022, sheet …, row 34"
+    dataset_released: date | None = None  # orders two releases of one series: the later one leads
+    stated_weaknesses: int | None = None  # significant weaknesses (2016) / areas for priority action (2023)
+    stated_sufficient: int | None = None  # revisit: weaknesses with sufficient progress
+    stated_insufficient: int | None = None  # revisit: weaknesses without
 
     def flag(self, reason: str, confidence: float = 0.5) -> None:
         """Record doubt instead of guessing: the record will be marked needs_review."""
@@ -141,7 +152,9 @@ class ParsedLetter:
         self.confidence = min(self.confidence, confidence)
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(dataclasses.asdict(self))
+        # The same dict as _jsonable(dataclasses.asdict(self)), without asdict's deep copy of every value first
+        # (a dataset writes hundreds of letters at once: asdict was a tenth of its import).
+        return _jsonable(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ParsedLetter:
@@ -166,7 +179,7 @@ class ParsedLetter:
 
 _DATE_FIELDS = (
     "start_date", "end_date", "letter_date", "published_date", "wsoa_fit_for_purpose", "initial_start_date",
-    "initial_end_date", "initial_letter_published", "previous_start_date", "previous_end_date",
+    "initial_end_date", "initial_letter_published", "previous_start_date", "previous_end_date", "dataset_released",
 )
 _SPAN_FIELDS = ("span", "area_span", "dates_span", "letter_date_span", "outcome_span", "previous_span", "initial_outcome_span")
 
@@ -178,6 +191,8 @@ def _span_or_none(value: dict[str, int] | None) -> Span | None:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -1,0 +1,70 @@
+"""A dataset's rows for areas that hold nothing yet are bulk-inserted from the projection's own plan
+(datasets/services.py): the rows must be exactly what the writer's projection makes, so re-projecting every area
+afterwards changes nothing — and an area that already holds a letter still goes through the projection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import transaction
+
+from areas.models import LocalArea
+from inspections.models import Inspection, Revisit, SourceLetter, WrittenStatementOfAction
+from inspections.pipeline.run import ingest_document
+from inspections.pipeline.store import document_store
+from inspections.pipeline.write import project_areas
+from tests.conftest import SEEDS, SHARED
+from tests.datasets.test_disagreement import _statistics
+
+
+def _ingest(name: str, data: bytes):
+    return ingest_document(document_store(stream=io.BytesIO(data), original_name=name).pk)
+
+
+def _reprojection_changes():
+    with transaction.atomic():
+        changes = project_areas(LocalArea.objects.values_list("pk", flat=True))
+    return changes.created + changes.updated + changes.deleted
+
+
+def test_bulk_rows_are_what_the_projection_makes(areas):
+    report = _ingest("stats.xlsx", _statistics(dt.date(2016, 10, 3), 4))
+    assert report.status == "done" and report.created
+    assert Inspection.objects.count() == 1 and WrittenStatementOfAction.objects.count() == 1
+    assert _reprojection_changes() == []
+
+
+def test_an_area_holding_a_letter_goes_through_the_projection(areas):
+    _ingest("hartlepool.txt", (SEEDS / "000_30b352e54e3c96f7.txt").read_bytes())
+    _ingest("stats.xlsx", _statistics(dt.date(2016, 10, 3), 4))
+    assert Inspection.objects.filter(area__name="Hartlepool").count() == 1
+    assert SourceLetter.objects.filter(area__name="Hartlepool", document__original_name="stats.xlsx").count() == 1
+    assert Inspection.objects.get(area__name="Hartlepool").source_kind == "letter"
+    assert _reprojection_changes() == []
+
+
+@pytest.mark.shared
+def test_the_official_statistics_bulk_import_survives_reprojection(areas):
+    path = SHARED / "reference/ofsted-statistics/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
+    _ingest(path.name, path.read_bytes())
+    assert Inspection.objects.count() == 151 and Revisit.objects.count() == 47
+    assert _reprojection_changes() == []
+
+
+@pytest.mark.shared
+def test_every_file_beside_letters_in_any_order_survives_reprojection(areas):
+    """The scrape first (areas then hold 2023 rows), then its workbook (repeats), the statistics (2016 rows beside
+    them), the management information (repeats and disagreements), then letters: one inspection per visit, and
+    re-projecting every area changes nothing."""
+    stats, scrape = SHARED / "reference/ofsted-statistics", SHARED / "reference/d2i-send-scrape"
+    reports = sorted((SHARED / "corpus/reports-2023").glob("*.pdf"))[:6]
+    for path in [scrape / "index_2026-06-29.html", scrape / "ofsted_csc_send_overview_2025-11-10.xlsx",
+                 stats / "Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods", *sorted(stats.glob("*.csv")),
+                 *reports, SEEDS / "000_30b352e54e3c96f7.txt"]:
+        _ingest(path.name, path.read_bytes())
+    assert _reprojection_changes() == []
+    keys = list(Inspection.objects.values_list("area_id", "framework", "kind", "start_date"))
+    assert len(keys) == len(set(keys))
+    assert Inspection.objects.filter(framework="2016", kind="initial_inspection").values("area").distinct().count() == 151
