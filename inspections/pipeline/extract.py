@@ -52,6 +52,21 @@ _OTHER_CONTAINERS = (b"\x1f\x8b", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"BZh"
 _PDF_HEADER = re.compile(rb"%PDF-\d\.\d")
 
 
+def zip_content_type(zf: zipfile.ZipFile) -> str:
+    """What a zip is, from its table of contents: a Word document, a spreadsheet (XLSX, ODS: Ofsted's datasets),
+    else ZIP (an archive to unpack). The ODS `mimetype` member is read only up to 100 bytes (never a bomb)."""
+    names = set(zf.namelist())
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    if "mimetype" in names:
+        with zf.open("mimetype") as handle:
+            if handle.read(100).strip() == ODS.encode():
+                return ODS
+    return ZIP
+
+
 def sniff_content_type(data: bytes) -> str:
     """The content type from the first bytes (and, for a zip, its table of contents); '' when it is none we
     read. ZIP is returned for a zip that is not a Word document: an archive, which the upload and import paths
@@ -60,14 +75,7 @@ def sniff_content_type(data: bytes) -> str:
     if head.startswith(_ZIP_SIGNATURES):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = set(zf.namelist())
-                if "word/document.xml" in names:
-                    return DOCX
-                if "xl/workbook.xml" in names:
-                    return XLSX
-                if "mimetype" in names and zf.read("mimetype").strip() == ODS.encode():
-                    return ODS
-                return ZIP
+                return zip_content_type(zf)
         except zipfile.BadZipFile:
             return ""
     if head.startswith(_OTHER_CONTAINERS):

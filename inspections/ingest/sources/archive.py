@@ -24,7 +24,7 @@ from typing import IO
 
 from django.conf import settings
 
-from inspections.pipeline.extract import DOCX, ZIP, sniff_content_type
+from inspections.pipeline.extract import ZIP, sniff_content_type, zip_content_type
 
 CHUNK = 1024 * 1024
 
@@ -179,7 +179,7 @@ def sniff_file(handle: IO[bytes]) -> str:
         if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):  # extract._ZIP_SIGNATURES
             try:
                 with zipfile.ZipFile(handle) as zf:
-                    return DOCX if "word/document.xml" in zf.namelist() else ZIP
+                    return zip_content_type(zf)  # a Word document or a dataset spreadsheet is one file, not an archive
             except zipfile.BadZipFile:
                 return ""
         return sniff_content_type(head)
