@@ -364,3 +364,15 @@ def test_every_earlier_inspection_a_report_names_is_shown(corpus, client, django
     marked = ("Known from a later document" in text and "the inspection's own letter is not held" in text) \
         or "is not held" in text
     assert marked, (label["file"], day)
+
+
+def test_every_area_agrees_with_its_stored_path_on_every_page(corpus, client):
+    """Issue 19: the areas CSV, the areas list, the dashboard's statuses, the paths table and each area's timeline
+    read the one stored path — for all 161 areas of the register with the seeds and the 29 real reports loaded."""
+    from inspections.models import AreaPath
+    from tests.paths.test_stored_paths import _agree, _text
+
+    assert _agree(client) == 161
+    for path in AreaPath.objects.select_related("area").exclude(stage="not_inspected"):
+        timeline = _text(client.get(f"/areas/{path.area.gss_code}/").content.decode())
+        assert f"Latest stage {path.stage_label}" in timeline, path.area.gss_code
