@@ -246,14 +246,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # E-mail digests: through Django's e-mail machinery; the console backend (printed, not sent) unless set, e.g.
-# DIGEST_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with Django's EMAIL_HOST/EMAIL_PORT/... .
+# DIGEST_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with Django's EMAIL_HOST/EMAIL_PORT/... (set once,
+# above, with the password reset's: one mail server for both).
 DIGEST_EMAIL_BACKEND = os.environ.get("DIGEST_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sendtracker@localhost")
 # The address links in e-mails point at (no request to take it from).
 SENDTRACKER_SITE_URL = os.environ.get("SENDTRACKER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

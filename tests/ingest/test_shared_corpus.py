@@ -54,9 +54,13 @@ def test_2023_report_links_to_the_2016_inspection_of_its_area(register):
 
 def test_2023_report_without_the_earlier_inspection_keeps_the_printed_dates(register):
     assert _ingest_path(REPORTS / "80522_medway.pdf").status == "done"
-    medway = Inspection.objects.get(area__gss_code="E06000035")
-    assert medway.previous_inspection is None
+    medway = Inspection.objects.get(area__gss_code="E06000035", framework="2023")
     assert (medway.previous_inspection_start, medway.previous_inspection_end) == (date(2019, 12, 9), date(2019, 12, 11))
+    # Issue 19 item 4: the visit it names (three days in 2019: inspection or revisit, not stated) is a record of its
+    # own, known from this report, and the report points at it.
+    earlier = Inspection.objects.get(area__gss_code="E06000035", kind="earlier_visit")
+    assert earlier.is_placeholder and (earlier.start_date, earlier.end_date) == (date(2019, 12, 9), date(2019, 12, 11))
+    assert medway.previous_inspection == earlier
 
 
 def test_ingest_command_says_what_it_did(register, capsys):
