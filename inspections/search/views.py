@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from inspections.search.forms import FILTERS, SearchFilterForm
@@ -24,6 +24,11 @@ def _page_number(raw: str | None) -> int:
 def search(request: HttpRequest) -> HttpResponse:
     # ?in=letters or ?in=weaknesses pages through one kind; without it, the first page of both. The filters (area,
     # region, framework, year) narrow both kinds and ride along every link of the page.
+    if any(name in request.GET and not request.GET[name].strip() for name in FILTERS):
+        # The filter fields sent empty (the form sends every field): the same search at its short address, which is
+        # the one a reader copies and shares.
+        kept = [(k, v) for k, v in request.GET.items() if not (k in FILTERS and not v.strip())]
+        return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
     only = request.GET.get("in") if request.GET.get("in") in KINDS else None
     page = _page_number(request.GET.get("page")) if only else 1
     form = SearchFilterForm(request.GET)

@@ -118,7 +118,8 @@ def test_workbook_download_and_footer_attribution(page, live_server, public, sho
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile("Excel workbook")).click()
     book = load_workbook(io.BytesIO(open(info.value.path(), "rb").read()), read_only=True)
-    weaknesses = list(book["Weaknesses"].values)
+    note, *weaknesses = list(book["Weaknesses"].values)  # its first line: the filters it applied
+    assert note[0] == "Filters applied to this sheet: area=Medway."
     assert len(weaknesses) - 1 == 8 and "area_ofsted_urn" in weaknesses[0]
     about = " ".join(str(c) for r in book["About"].values for c in r if c)
     assert "Open Government Licence" in about and "area=Medway" in about
