@@ -152,3 +152,23 @@ def test_openapi_description_and_docs(client, private):
     bad = schema["paths"]["/api/v1/areas"]["get"]["responses"]["400"]["content"]
     assert list(bad) == ["application/problem+json"]
     assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_a_control_character_is_a_problem_too(client, public_read):
+    response = client.get("/api/v1/areas", {"q": "Med\x00way"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert "control character" in response.json()["detail"]
+
+
+def test_admin_shows_a_new_key_once(admin_client, django_user_model):
+    from inspections.api.services import hash_key
+    from inspections.models import ApiToken
+
+    owner = django_user_model.objects.create_user("owner")
+    response = admin_client.post("/admin/inspections/apitoken/add/", {"user": owner.pk, "name": "R notebook",
+                                                                      "active": "on"}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    key = shown[0].split(" is ")[1].split(" ")[0]
+    token = ApiToken.objects.get()
+    assert token.user == owner and token.key_hash == hash_key(key) and token.prefix == key[:8]
+    assert key not in admin_client.get(f"/admin/inspections/apitoken/{token.pk}/change/").content.decode()
