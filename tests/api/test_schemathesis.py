@@ -15,6 +15,22 @@ pytestmark = [pytest.mark.django_db, pytest.mark.schemathesis]
 EXAMPLES = 40  # per operation: enough to reach every filter's values and the bounds of page/page_size
 
 
+@pytest.fixture
+def _keep_the_test_connection():
+    """The raw WSGI handler closes the database connection at the end of each request (request_finished ->
+    close_old_connections), which on PostgreSQL ends the test's transaction; Django's test Client disconnects
+    that handler for the same reason, so do the same here."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("_keep_the_test_connection")
 def test_the_api_honours_its_own_description(settings, paths, analyst_key):
     settings.PUBLIC_READ = False  # the description says a token is needed; so it is (and documents need one)
     settings.API_RATE_LIMIT = 0
