@@ -583,3 +583,23 @@ class WeaknessTheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.theme} ({self.method}) for weakness #{self.weakness_id}"
+
+
+class ApiToken(models.Model):
+    """A per-user key for the JSON API (inspections/api/, README "JSON API"): sent as `Authorization: Bearer
+    <key>`, it acts as its user (the user's permissions apply). Only the key's SHA-256 is stored: the admin
+    shows the key once, when the token is made; a lost key is replaced by a new token."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. 'team notebook'.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False, help_text="The key's first characters, to tell tokens apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    active = models.BooleanField(default=True, help_text="Untick to revoke the token.")
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…) of {self.user}"

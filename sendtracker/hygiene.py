@@ -7,6 +7,7 @@ kind is refused here once for every page and export, with a 400 that says why, r
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -41,5 +42,8 @@ class RejectBadAddressMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         reason = bad_request_reason(request)
         if reason:
+            if request.path_info.startswith("/api/"):  # the JSON API answers every error as problem details
+                body = {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": reason}
+                return HttpResponseBadRequest(json.dumps(body), content_type="application/problem+json")
             return HttpResponseBadRequest(f"Bad request: {reason}\n", content_type="text/plain; charset=utf-8")
         return self.get_response(request)

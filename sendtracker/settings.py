@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_htmx",
+    "ninja",  # the JSON API's browsable docs (its templates and static files): inspections/api/
     "axes",  # login throttling: the attempts table, its admin and `axes_reset` (see "Logins" below)
     "areas",
     "inspections",
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 400 for NUL bytes and other control characters in the address, before any view or query.
     "sendtracker.hygiene.RejectBadAddressMiddleware",
+    # CORS for /api/ only, and only for API_CORS_ORIGINS (none by default); answers the preflight itself.
+    "inspections.api.middleware.ApiCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -187,6 +190,11 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 # Read-only pages open to anyone when true; uploading and reviewing always need the analyst group.
 PUBLIC_READ = env_bool("PUBLIC_READ", DEBUG)
+
+# The JSON API (inspections/api/, README "JSON API"): requests a minute per token, or per client address
+# without one (0: no limit); browser origins allowed to read it (CORS), none by default.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+API_CORS_ORIGINS = env_list("API_CORS_ORIGINS", "")
 
 # Uploads larger than this are refused before they are stored.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("inspections.review.urls")),  # review queue, fact pages, corrections
     path("", include("areas.urls")),  # area list and timelines
     path("", include("inspections.alerts.urls")),  # Atom feeds and e-mail digests
+    path("api/v1/", include("inspections.api.urls")),  # the read-only JSON API and its OpenAPI description
 ]
 
 handler400 = "sendtracker.errors.bad_request"  # says the upload limits and the way round them

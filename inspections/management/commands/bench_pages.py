@@ -27,6 +27,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
 
 LIST_PATHS = ["/areas/", "/inspections/", "/weaknesses/"]  # /weaknesses/ carries the judgements too
+# The JSON API (issue 24): a page of 100 rows of each list, a filtered one, and the documents (with a token of a
+# user who may see them; the others anonymously like the pages).
+API_PAGES = [
+    ("api areas", "/api/v1/areas"), ("api inspections", "/api/v1/inspections"), ("api weaknesses", "/api/v1/weaknesses"),
+    ("api inspections filtered", "/api/v1/inspections?framework=2016&outcome=wsoa_required&year=2017"),
+    ("api weaknesses filtered", "/api/v1/weaknesses?judgement=insufficient&sort=-date"),
+    ("api areas 500", "/api/v1/areas?page_size=500"),
+]
 # Every analysis page, its CSV and its SVG (issue 15); the area comparison is added with the timeline's area.
 ANALYSIS_PAGES = [
     ("analysis due", "/analysis/due/"), ("analysis due filtered", "/analysis/due/?months=24&region=London&sort=-area"),
@@ -59,6 +67,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, repeat, export_repeat, memory_rows, keepdb, only, **options):
         settings.DEBUG = False
+        settings.API_RATE_LIMIT = 0  # thirty requests a page from one client address: not what is timed
         logging.getLogger("django.request").setLevel(logging.ERROR)  # a missing page is shown in the table
         config = setup_databases(verbosity=1, interactive=False, keepdb=keepdb, aliases={"default"})
         try:
@@ -106,14 +115,16 @@ class Command(BaseCommand):
         pages += [(label, url) for label, url in ANALYSIS_PAGES] + [
             (f"compare {gss}", f"/analysis/compare/{gss}/"), (f"compare part {gss}", f"/analysis/compare/{gss}/part/"),
             (f"compare csv {gss}", f"/analysis/compare/{gss}.csv")]
+        pages += API_PAGES + [("api documents", "/api/v1/documents")]
 
         if only:
             pages = [(label, url) for label, url in pages
                      if label.startswith("timeline") or any(word in label for word in only)]
         rows = []
         exports = []
+        token_client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {_document_reader_key()}")
         for label, url in pages:
-            row = self._time(client, label, url, repeat)
+            row = self._time(token_client if label == "api documents" else client, label, url, repeat)
             rows.append(row)
             if label.startswith("list") and row["status"] == 200 and "?" not in url:
                 match = CSV_LINK.search(row["html"])
@@ -190,6 +201,18 @@ class Command(BaseCommand):
             "p50": statistics.median(timings), "p95": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
             "html": body.decode("utf-8", "replace") if first.get("Content-Type", "").startswith("text/html") else "",
         }
+
+
+def _document_reader_key() -> str:
+    """An API key of a (throwaway database's) user who may see the documents."""
+    from django.contrib.auth.models import Permission, User
+
+    from inspections.api.services import issue_token
+    from inspections.models import ApiToken
+
+    user, _ = User.objects.get_or_create(username="bench-api")
+    user.user_permissions.add(Permission.objects.get(codename="view_document", content_type__app_label="inspections"))
+    return issue_token(ApiToken(user=user, name="bench"))
 
 
 def _consume(response) -> bytes:

@@ -1,0 +1,173 @@
+"""The JSON API (/api/v1/, inspections/api/): shapes, filters, errors, conditional requests, access, limits."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_areas_carry_the_stored_path(client, public_read, paths):
+    body = client.get("/api/v1/areas").json()
+    assert body["count"] == 3 and body["page"] == 1 and body["page_size"] == 100 and body["next"] is None
+    medway = next(r for r in body["results"] if r["area_gss_code"] == "E06000035")
+    assert medway["stage"] and medway["coverage"] and medway["current"] is True
+    assert medway["latest_inspection_date"] == "2025-03-03"  # ISO dates
+    bexley = next(r for r in body["results"] if r["area_gss_code"] == "E09000004")
+    assert bexley["stage"] == "not_inspected"
+
+
+def test_inspection_rows_have_stable_ids_and_provenance(client, public_read, paths):
+    rows = client.get("/api/v1/inspections", {"area": "E06000035", "sort": "date"}).json()["results"]
+    assert [r["kind"] for r in rows] == ["initial_inspection", "revisit", "full_inspection", "monitoring_inspection"]
+    initial = rows[0]
+    assert initial["id"] == f"inspection-{paths[0]['inspection'].pk}"
+    assert initial["source_document_id"] == paths[0]["document"].pk
+    assert initial["source_kind"] == "letter" and initial["needs_review"] is False and initial["known_from"] == ""
+    assert initial["wsoa_required"] is True and rows[1]["wsoa_required"] is None
+    assert rows[1]["id"] == f"revisit-{paths[0]['revisit'].pk}"
+
+
+def test_weaknesses_carry_judgements(client, public_read, paths):
+    rows = client.get("/api/v1/weaknesses", {"area": "Medway", "framework": "2016"}).json()["results"]
+    assert sorted(r["judgement"] for r in rows) == ["insufficient", "sufficient", "sufficient"]
+    assert all(r["judgement_id"] and r["source_document_id"] == paths[0]["document"].pk for r in rows)
+
+
+def test_pagination_and_ordering(client, public_read, paths):
+    first = client.get("/api/v1/areas", {"page_size": 2, "sort": "-name"}).json()
+    assert first["count"] == 3 and first["pages"] == 2
+    assert [r["area_name"] for r in first["results"]] == ["Medway", "Kent"]
+    assert "page=2" in first["next"] and "sort=-name" in first["next"]
+    second = client.get(first["next"]).json()
+    assert [r["area_name"] for r in second["results"]] == ["Bexley"] and second["previous"]
+    assert client.get("/api/v1/areas", {"page_size": 501}).status_code == 400
+    missing = client.get("/api/v1/areas", {"page": 9})
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("url, params, parameter", [
+    ("/api/v1/inspections", {"outcome": "foo"}, "outcome"),
+    ("/api/v1/weaknesses", {"judgement": "maybe"}, "judgement"),
+    ("/api/v1/areas", {"stage": "nowhere"}, "stage"),
+    ("/api/v1/inspections", {"year": "1999"}, "year"),
+    ("/api/v1/areas", {"sort": "height"}, "sort"),
+])
+def test_a_bad_filter_is_a_400_problem_never_every_row(client, public_read, paths, url, params, parameter):
+    response = client.get(url, params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 400 and "results" not in body
+    assert parameter in body["errors"]
+
+
+def test_an_empty_filter_means_any_as_on_the_page(client, public_read, paths):
+    """The empty value the page's form sends (`?outcome=&region=`) means "any", as on the page: all 5 rows."""
+    assert client.get("/api/v1/inspections", {"outcome": "", "region": ""}).json()["count"] == 5
+
+
+def test_conditional_requests_get_304(client, public_read, paths):
+    first = client.get("/api/v1/inspections", {"area": "Kent"})
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    again = client.get("/api/v1/inspections", {"area": "Kent"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    since = client.get("/api/v1/inspections", {"area": "Kent"}, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    other = client.get("/api/v1/inspections", {"area": "Medway"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other.status_code == 200  # another address, another ETag
+
+
+def test_the_etag_changes_when_the_data_does(client, public_read, paths):
+    from tests.factories import make_path, make_area
+
+    first = client.get("/api/v1/areas")
+    make_path(make_area("Hartlepool", gss_code="E06000001"))
+    again = client.get("/api/v1/areas", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again.json()["count"] == 4
+
+
+def test_private_site_needs_a_login_or_a_token(client, private, paths, reader_key):
+    anonymous = client.get("/api/v1/areas")
+    assert anonymous.status_code == 401 and anonymous["Content-Type"] == "application/problem+json"
+    bad = client.get("/api/v1/areas", HTTP_AUTHORIZATION="Bearer not-a-key")
+    assert bad.status_code == 401
+    assert client.get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {reader_key}").json()["count"] == 3
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="reader"))
+    assert client.get("/api/v1/areas").status_code == 200
+
+
+def test_revoked_token_is_refused(client, private, paths, reader_key):
+    from inspections.models import ApiToken
+
+    ApiToken.objects.update(active=False)
+    assert client.get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {reader_key}").status_code == 401
+
+
+def test_only_the_key_hash_is_stored(reader_key):
+    from inspections.models import ApiToken
+
+    token = ApiToken.objects.get()
+    assert reader_key not in (token.key_hash, token.prefix) and token.prefix == reader_key[:8]
+
+
+def test_documents_need_the_document_permission(client, public_read, paths, reader_key, analyst_key):
+    assert client.get("/api/v1/documents").status_code == 401  # public read does not open documents
+    assert client.get("/api/v1/documents", HTTP_AUTHORIZATION=f"Bearer {reader_key}").status_code == 403
+    body = client.get("/api/v1/documents", HTTP_AUTHORIZATION=f"Bearer {analyst_key}").json()
+    assert body["count"] == 2 and {"status", "sha256", "original_name"} <= set(body["results"][0])
+    assert "text" not in body["results"][0]
+    bad = client.get("/api/v1/documents", {"status": "lost"}, HTTP_AUTHORIZATION=f"Bearer {analyst_key}")
+    assert bad.status_code == 400 and "status" in bad.json()["errors"]
+
+
+def test_rate_limit_per_token(client, private, settings, paths, reader_key, analyst_key):
+    settings.API_RATE_LIMIT = 2
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {reader_key}"}
+    assert [client.get("/api/v1/areas", **auth).status_code for _ in range(3)] == [200, 200, 429]
+    refused = client.get("/api/v1/areas", **auth)
+    assert refused["Content-Type"] == "application/problem+json" and int(refused["Retry-After"]) <= 60
+    # Another token has its own allowance.
+    assert client.get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {analyst_key}").status_code == 200
+
+
+def test_cors_is_off_unless_an_origin_is_allowed(client, public_read, settings, paths):
+    origin = {"HTTP_ORIGIN": "https://dash.example.org"}
+    assert "Access-Control-Allow-Origin" not in client.get("/api/v1/areas", **origin)
+    settings.API_CORS_ORIGINS = ["https://dash.example.org"]
+    assert client.get("/api/v1/areas", **origin)["Access-Control-Allow-Origin"] == "https://dash.example.org"
+    preflight = client.options("/api/v1/areas", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET", **origin)
+    assert preflight.status_code == 204 and "Authorization" in preflight["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Origin" not in client.get("/areas/", **origin)  # the API only
+
+
+def test_openapi_description_and_docs(client, private):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/v1/areas", "/api/v1/inspections", "/api/v1/weaknesses", "/api/v1/documents"} <= set(schema["paths"])
+    params = {p["name"] for p in schema["paths"]["/api/v1/inspections"]["get"]["parameters"]}
+    assert {"area", "region", "framework", "kind", "outcome", "year", "source_kind", "needs_review", "held", "sort",
+            "page", "page_size"} <= params
+    bad = schema["paths"]["/api/v1/areas"]["get"]["responses"]["400"]["content"]
+    assert list(bad) == ["application/problem+json"]
+    assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_a_control_character_is_a_problem_too(client, public_read):
+    response = client.get("/api/v1/areas", {"q": "Med\x00way"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert "control character" in response.json()["detail"]
+
+
+def test_admin_shows_a_new_key_once(admin_client, django_user_model):
+    from inspections.api.services import hash_key
+    from inspections.models import ApiToken
+
+    owner = django_user_model.objects.create_user("owner")
+    response = admin_client.post("/admin/inspections/apitoken/add/", {"user": owner.pk, "name": "R notebook",
+                                                                      "active": "on"}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    key = shown[0].split(" is ")[1].split(" ")[0]
+    token = ApiToken.objects.get()
+    assert token.user == owner and token.key_hash == hash_key(key) and token.prefix == key[:8]
+    assert key not in admin_client.get(f"/admin/inspections/apitoken/{token.pk}/change/").content.decode()
