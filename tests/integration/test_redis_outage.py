@@ -26,7 +26,6 @@ from .test_upload_reliability import (  # noqa: F401  (fixtures)
     GOOD,
     SEED_FILES,
     PrivateRedis,
-    analyst_client,
     assert_no_duplicate_facts,
     private_redis,
     upload,

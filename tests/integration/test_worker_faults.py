@@ -25,7 +25,7 @@ from sendtracker.celery import EXIT_DATABASE_UNREACHABLE
 from sendtracker.celery import app as celery_app
 
 from .conftest import wait_finished
-from .test_upload_reliability import SEED_FILES, analyst_client, upload  # noqa: F401  (fixture)
+from .test_upload_reliability import SEED_FILES, upload  # analyst_client: a fixture of tests/integration/conftest.py
 
 pytestmark = pytest.mark.integration
 
