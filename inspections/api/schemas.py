@@ -35,6 +35,11 @@ def query_model(name: str, filter_class: type[SortedFilterSet]) -> type[Schema]:
             kind = Optional[Literal[tuple(["", *values])]]
         elif isinstance(filt, df.BooleanFilter):
             kind = Optional[Literal["", "true", "false"]]
+        elif isinstance(filt, df.DateFilter):
+            # ?as_at=2021-03-31: an ISO date (or empty: any), as the page's form reads it.
+            fields[key] = (Optional[str], Field(None, description=f"{label} (YYYY-MM-DD)",
+                                                pattern=r"^((19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8]))?$"))
+            continue
         elif isinstance(filt, df.NumberFilter):
             low, high = YEAR_BOUNDS["min_value"], YEAR_BOUNDS["max_value"]
             fields[key] = (Optional[str], Field(None, description=f"{label} ({low}–{high})",
@@ -163,6 +168,10 @@ class WeaknessRow(Schema):
     area_ofsted_urn: _Str
     area_replaced_by: _Str
     inspection_known_from: _Str
+    responsible_bodies: _Str = Field(description="The bodies a 2023 report names as responsible, as printed.")
+    themes: _Str = Field(description="Its themes (docs/THEMES.md keys, ';'-separated) shown as fact.")
+    themes_uncertain: _Str = Field(description="Themes the rules cannot find reliably: not facts (';'-separated).")
+    themes_method: _Str = Field(description="'analyst', or the rules' version; empty when not classified.")
 
 
 class DocumentRow(Schema):
