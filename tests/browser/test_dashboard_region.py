@@ -39,8 +39,8 @@ def regional_data(transactional_db):
 
 
 def _counts(page) -> dict[str, int]:
-    return {key: int(page.locator(f".coverage [data-key='{key}'] .coverage-count").inner_text())
-            for key in ("whole", "partly", "none")}
+    return {key: int(page.locator(f".coverage [data-key='{key}'] .coverage-count strong").inner_text())
+            for key in ("whole", "partly", "official_only", "secondary_only", "none")}
 
 
 @pytest.mark.parametrize("size", ["laptop", "phone"])
