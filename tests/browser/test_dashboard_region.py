@@ -57,7 +57,7 @@ def test_region_filter_and_coverage(page, live_server, regional_data, shot, size
     expect(page.locator("svg.england-map a.map-area-outside")).to_have_count(0)
 
     page.get_by_label("Region").select_option("North East")
-    page.get_by_role("button", name="Show").click()
+    page.locator("form.dash-region").get_by_role("button", name="Show").click()
     page.wait_for_url(re.compile(r"region=North\+East"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Local area SEND inspections in North East")
     in_region = LocalArea.objects.filter(end_date__isnull=True, region="North East").count()
