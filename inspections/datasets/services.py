@@ -119,7 +119,7 @@ def _write_rows(document: Document, letters: list[ResolvedLetter]) -> IngestRepo
     from areas.models import LocalArea
     from inspections.models import Inspection, Revisit, SourceLetter, WrittenStatementOfAction
     from inspections.pipeline.project import LetterRecord, project_area
-    from inspections.pipeline.write import _lock_areas, _review_reasons, fingerprint, project_areas
+    from inspections.pipeline.write import _lock_areas, finish_report, fingerprint, project_areas
 
     report = IngestReport(document_id=document.pk, status=Document.Status.DONE)
     areas = {a.gss_code: a for a in LocalArea.objects.filter(gss_code__in={r.gss_code for r in letters if r.gss_code})}
@@ -193,16 +193,7 @@ def _write_rows(document: Document, letters: list[ResolvedLetter]) -> IngestRepo
     slow = (busy & touched) - before
     slow -= _add_beside(document, slow, report)
     slow |= (busy & touched) & before
-    if slow:
-        changes = project_areas(slow, document=document)
-        report.created += changes.created
-        report.updated += changes.updated
-        report.skipped += [line for doc_id, line in changes.notes if doc_id == document.pk]
-    reasons = _review_reasons(document, stored)
-    if reasons:
-        report.status = Document.Status.NEEDS_REVIEW
-        report.message = "Needs review: " + " ".join(reasons[:3]) + (f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else "")
-    return report
+    return finish_report(report, project_areas(slow, document=document) if slow else None, document, stored)
 
 
 def _same(row, values: dict) -> bool:

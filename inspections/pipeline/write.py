@@ -64,10 +64,16 @@ def write_document(*, document: Document, letters: list[ResolvedLetter]) -> Inge
     touched = _lock_areas(before | {a.pk for a in areas.values()})
     SourceLetter.objects.filter(document=document).delete()  # a re-run replaces the document's letters
     stored = [_store_letter(document, position, resolved, areas, report) for position, resolved in enumerate(letters)]
-    changes = project_areas(touched, document=document)
-    report.created += changes.created
-    report.updated += changes.updated
-    report.skipped += [line for doc_id, line in changes.notes if doc_id == document.pk]
+    return finish_report(report, project_areas(touched, document=document), document, stored)
+
+
+def finish_report(report: IngestReport, changes: Changes | None, document: Document, stored: list) -> IngestReport:
+    """Fold a projection's changes (None: nothing projected) and the stored letters' doubts into the report; shared
+    by this writer and the datasets' bulk writer (inspections/datasets/services.py)."""
+    if changes is not None:
+        report.created += changes.created
+        report.updated += changes.updated
+        report.skipped += [line for doc_id, line in changes.notes if doc_id == document.pk]
     reasons = _review_reasons(document, stored)
     if reasons:
         report.status = Document.Status.NEEDS_REVIEW
