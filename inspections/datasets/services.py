@@ -18,6 +18,7 @@ from inspections.models import Dataset, Document
 from inspections.pipeline.extract import sniff_content_type
 from inspections.pipeline.resolve import check_framework_years
 from inspections.pipeline.types import ExtractionError, IngestReport, ResolvedLetter
+from sendtracker.bulk import update_rows
 
 from .kinds import DatasetFormatError, DatasetRead, DatasetRecord, read_dataset
 from .tables import CSV, HTML, ODS, XLSX, TableError, read_tables, spreadsheet_type
@@ -157,7 +158,7 @@ def _write_rows(document: Document, letters: list[ResolvedLetter]) -> IngestRepo
         if row.area_id in fresh:
             by_area.setdefault(row.area_id, []).append(row)
     start_of = dict(LocalArea.objects.filter(pk__in=fresh).values_list("pk", "start_date"))
-    plans = {}
+    plans, marked = {}, []
     for area_id, rows in by_area.items():
         records = [LetterRecord(r.pk, document.pk, document.sha256, r.position, r.fingerprint, letter.letter,
                                 document_published=document.published_date)
@@ -170,8 +171,10 @@ def _write_rows(document: Document, letters: list[ResolvedLetter]) -> IngestRepo
         for row in rows:  # as write._mark_duplicates leaves them: the copy kept points nowhere
             want = plan.duplicate_of.get(row.pk)
             if row.duplicate_of_id != want:
-                SourceLetter.objects.filter(pk=row.pk).update(duplicate_of_id=want)
+                row.duplicate_of_id = want
+                marked.append(row)
         report.skipped += [line for _, line in plan.notes]
+    update_rows(SourceLetter, marked, ["duplicate_of_id"])
     inspections = [(area_id, p, Inspection(area_id=area_id, **p.values, **p.prov.fields()))
                    for area_id, plan in plans.items() for p in plan.inspections]
     created = Inspection.objects.bulk_create([row for _, _, row in inspections])
@@ -309,10 +312,10 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport) ->
                 l.duplicate_of_id = plan.duplicate_of.get(l.pk)
                 marks.append(l)
         report.skipped += [line for doc_id, line in plan.notes if doc_id == document.pk]
-    # One UPDATE per table (CASE on the ids), not one per row: a release repeating another changes ~100 rows.
-    SourceLetter.objects.bulk_update(marks, ["duplicate_of_id"], batch_size=500)
+    # One UPDATE per table (sendtracker.bulk), not one per row: a release repeating another changes ~100 rows.
+    update_rows(SourceLetter, marks, ["duplicate_of_id"])
     for model, (changed_rows, names_changed) in pending.items():
-        model.all_objects.bulk_update(list(changed_rows.values()), sorted(names_changed), batch_size=500)
+        update_rows(model, changed_rows.values(), sorted(names_changed))
     created = Inspection.objects.bulk_create([Inspection(area_id=a, **p.values, **p.prov.fields()) for a, p in new_inspections])
     if any(row.pk is None for row in created):
         keys = {(r.area_id, r.framework, r.kind, r.start_date): r.pk for r in Inspection.all_objects.filter(area_id__in=handled)}

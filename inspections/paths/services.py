@@ -30,6 +30,7 @@ from inspections.models import (
     WrittenStatementOfAction,
 )
 from inspections.paths.derive import VERSION, AreaFacts, InspectionFact, Judgement, RevisitFact, derive_path
+from sendtracker.bulk import update_rows
 
 _JUDGED_KIND = {"2016": SignificantWeakness.Kind.SIGNIFICANT_WEAKNESS, "2023": SignificantWeakness.Kind.PRIORITY_ACTION}
 _FIELDS = [f.name for f in AreaPath._meta.get_fields() if f.concrete and f.name not in ("area", "derived_at")]
@@ -111,7 +112,7 @@ def area_paths_refresh(area_ids: Iterable[int]) -> int:
         if new:
             AreaPath.objects.bulk_create(new, batch_size=500)
         if changed:
-            AreaPath.objects.bulk_update(changed, _UPDATED, batch_size=500)
+            update_rows(AreaPath, changed, _UPDATED)
     return len(new) + len(changed)
 
 

@@ -244,7 +244,9 @@ def _in_period(day: date, period: str) -> bool:
 def _merged(group: list[LetterRecord], notes: list) -> tuple[ParsedLetter, LetterRecord, list[str]]:
     """The lead letter with blanks filled by the others of its source kind, and the disagreements found."""
     lead = group[0]
-    merged = copy.deepcopy(lead.parsed)
+    # A shallow copy: nothing below changes a value in place (_fill and the weaknesses assign copies), and a
+    # deep copy of every letter was a fifth of a dataset import (hundreds of single-letter groups).
+    merged = copy.copy(lead.parsed)
     disagreements = []
     for other in group[1:]:
         p = other.parsed
