@@ -208,7 +208,7 @@ class WeaknessFilter(SortedFilterSet):
                           empty_label=ANY)
     judgement = df.ChoiceFilter(
         choices=(("sufficient", "Sufficient progress"), ("insufficient", "Insufficient progress"), ("empty", "Not judged")),
-        label="Judgement", empty_label=ANY,
+        label="Judgement", empty_label=ANY, method="filter_judgement",
     )
     # The outcome of the inspection that named the weakness: what the inspections list's `outcome` means for a
     # weakness, so its workbook's Weaknesses sheet can apply it (a revisit's result is not a weakness's).
@@ -222,6 +222,14 @@ class WeaknessFilter(SortedFilterSet):
 
     def filter_outcome(self, queryset, name, value):
         return queryset.filter(inspection_outcome="" if value == NOT_RECORDED else value)
+
+    def filter_judgement(self, queryset, name, value):
+        # On the joined judgement's own column, not on the `judgement` CASE built from it (the same rows): a
+        # condition on the judgement lets PostgreSQL start from the judgements instead of reading every weakness
+        # (at ten times today's data, 49 ms -> see bench/README.md "Issue 24").
+        if value in ("sufficient", "insufficient"):
+            return queryset.filter(judged_sufficient=value == "sufficient")
+        return queryset.filter(judgement=value)
 
     def filter_text(self, queryset, name, value):
         # The search page's matcher (variants, and stemming on PostgreSQL), so the two never disagree on a word.
