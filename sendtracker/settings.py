@@ -194,6 +194,13 @@ PUBLIC_READ = env_bool("PUBLIC_READ", DEBUG)
 # The JSON API (inspections/api/, README "JSON API"): requests a minute per token, or per client address
 # without one (0: no limit); browser origins allowed to read it (CORS), none by default.
 API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+# The API's rate-limit counts live in Django's cache. Unset: each process counts its own (the embedded default, one
+# process). With several web processes, CACHE_URL (e.g. redis://redis:6379/1: not the broker's db) makes the
+# limit one per token across all of them, in Django's own Redis cache backend.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "sendtracker"}}
 API_CORS_ORIGINS = env_list("API_CORS_ORIGINS", "")
 
 # Uploads larger than this are refused before they are stored.

@@ -16,7 +16,7 @@ ENV_KEYS = [
     "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "MEDIA_ROOT", "STATIC_ROOT",
     "CSRF_TRUSTED_ORIGINS", "CONN_MAX_AGE", "CELERY_VISIBILITY_TIMEOUT", "CELERY_TASK_TIME_LIMIT", "PUBLIC_READ",
     "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "LOGIN_THROTTLE", "LOGIN_FAILURE_LIMIT",
-    "LOGIN_COOLOFF_MINUTES", "LOGIN_LOCKOUT_PARAMETERS", "LOGIN_TRUSTED_PROXIES", "SENDTRACKER_DEMO_LOGIN",
+    "LOGIN_COOLOFF_MINUTES", "LOGIN_LOCKOUT_PARAMETERS", "LOGIN_TRUSTED_PROXIES", "SENDTRACKER_DEMO_LOGIN", "CACHE_URL",
 ]
 PRODUCTION = {
     "DEBUG": "0",
@@ -70,6 +70,13 @@ def test_redis_url_switches_celery_to_a_real_broker(load_settings):
     assert s["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"] > s["CELERY_TASK_TIME_LIMIT"]
     assert s["CELERY_TASK_SOFT_TIME_LIMIT"] < s["CELERY_TASK_TIME_LIMIT"]
     assert s["CELERY_TASK_SERIALIZER"] == "json" and s["CELERY_ACCEPT_CONTENT"] == ["json"]
+
+
+def test_cache_url_shares_the_api_rate_limit_through_redis(load_settings):
+    assert "CACHES" not in load_settings()  # the embedded default: Django's per-process memory cache
+    s = load_settings(CACHE_URL="redis://redis:6379/1")
+    assert s["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["CACHES"]["default"]["LOCATION"] == "redis://redis:6379/1"
 
 
 def test_visibility_timeout_can_be_lowered_for_worker_kill_tests(load_settings):

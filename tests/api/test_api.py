@@ -131,6 +131,29 @@ def test_rate_limit_per_token(client, private, settings, paths, reader_key, anal
     assert client.get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {analyst_key}").status_code == 200
 
 
+def test_rate_limit_is_shared_through_redis_when_cache_url_is_set(client, private, settings, paths, reader_key):
+    """With CACHE_URL (several web processes), the count is in Redis: another process's client reads the same
+    count, and the limit holds for the token across processes."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/14"  # a db of its own (CI's worker uses 11)
+    other_process = redis.Redis.from_url(url)
+    try:
+        other_process.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    other_process.flushdb()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": "sendtracker"}}
+    settings.API_RATE_LIMIT = 3
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {reader_key}"}
+    assert [client.get("/api/v1/areas", **auth).status_code for _ in range(2)] == [200, 200]
+    keys = list(other_process.scan_iter("sendtracker:*api-rate:token:*"))
+    assert len(keys) == 1 and int(other_process.get(keys[0])) == 2
+    other_process.incr(keys[0])  # a request to another web process: this one is the fourth, over the limit of 3
+    assert client.get("/api/v1/areas", **auth).status_code == 429
+    other_process.flushdb()
+
+
 def test_cors_is_off_unless_an_origin_is_allowed(client, public_read, settings, paths):
     origin = {"HTTP_ORIGIN": "https://dash.example.org"}
     assert "Access-Control-Allow-Origin" not in client.get("/api/v1/areas", **origin)
