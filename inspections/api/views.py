@@ -34,7 +34,7 @@ from inspections.api.selectors import as_of, document_rows, token_for
 from inspections.api.services import hash_key, note_use
 from inspections.facts.exports import AREAS, INSPECTIONS, WEAKNESSES
 from inspections.facts.filters import AreaFilter, InspectionFilter, SortedFilterSet, WeaknessFilter
-from inspections.facts.selectors import area_pages, counted, inspection_rows, weakness_rows
+from inspections.facts.selectors import area_pages, inspection_rows, weakness_pages
 from sendtracker.access import DOCUMENT_VIEW_PERMISSION
 
 PROBLEM = "application/problem+json"
@@ -267,7 +267,7 @@ def inspections(request, response: HttpResponse, filters: Query[InspectionQuery]
 def weaknesses(request, response: HttpResponse, filters: Query[WeaknessQuery]):
     """Weaknesses, priority actions and areas for improvement, one row per judgement, as /weaknesses/ lists them."""
     return _listing(request, response, WeaknessFilter,
-                    lambda f: counted(weakness_rows(filters=f), flags=("needs_review", "judgement_needs_review")),
+                    lambda f: weakness_pages(filters=f),
                     filters, weakness_out)
 
 

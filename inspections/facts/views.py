@@ -15,7 +15,7 @@ from django.shortcuts import render
 
 from inspections.facts import exports
 from inspections.facts.filters import InspectionFilter, SortedFilterSet, WeaknessFilter
-from inspections.facts.selectors import counted, inspection_rows, weakness_rows
+from inspections.facts.selectors import inspection_rows, weakness_pages
 from inspections.themes.selectors import split_keys, theme_labels
 from inspections.models import SourceKind
 from inspections.vocabulary import (
@@ -182,7 +182,7 @@ def weakness_list(request: HttpRequest) -> HttpResponse:
     return render_list(
         request,
         template="facts/list_weaknesses.html",
-        rows=counted(weakness_rows(filters=request.GET), flags=("needs_review", "judgement_needs_review")),
+        rows=weakness_pages(filters=request.GET),
         filter_class=WeaknessFilter,
         export_name="weaknesses",
         sort_labels={"area": "Area", "date": "Inspected", "number": "No.", "judgement": "Judgement", "judged_on": "Judged on"},
