@@ -135,7 +135,8 @@ class InspectionRow(Row):
     outcome: _Str
     wsoa_required: _Bool = Field(description="2016 initial inspections; null for other kinds or when not recorded.")
     weakness_count: _Int
-    source_kind: _Str = Field(description="Provenance: letter (the inspectorates') or secondary (a council report).")
+    source_kind: _Str = Field(description="Provenance: letter (the inspectorates'), official (Ofsted's statistics or "
+                                          "management information) or secondary (a council report, a third party's data).")
     source_document_id: _Int = Field(description="Provenance: the document the row was read from.")
     source_file: _Str
     needs_review: _Bool = Field(description="Provenance: read with low confidence or from a secondary source, not yet checked.")
@@ -146,6 +147,18 @@ class InspectionRow(Row):
     area_replaced_by: _Str
     source_url: _Str
     known_from: _Str = Field(description="Provenance: for a visit known only from a later document, that document's name.")
+    period_text: _Str = Field(description="A visit dated only to the month or year: the period as written; else empty.")
+    date_precision: _Str = Field(description="day, month or year: how precisely the visit is dated; empty when not known.")
+    stated_weaknesses: _Int = Field(description="Inspections: the weaknesses (or priority actions) a dataset states; "
+                                                "null when none states it.")
+    stated_sufficient: _Int = Field(description="Revisits: weaknesses with sufficient progress, as a dataset states; "
+                                                "null when not stated.")
+    stated_insufficient: _Int = Field(description="Revisits: weaknesses without sufficient progress, as a dataset "
+                                                  "states; null when not stated.")
+    source_label: _Str = Field(description="Provenance: for a row read from a dataset, the dataset row in words.")
+    source_sheet: _Str = Field(description="Provenance: the dataset's sheet or table.")
+    source_row: _Int = Field(description="Provenance: the dataset's row number (1-based).")
+    source_columns: _Str = Field(description="Provenance: the headings of the dataset cells the row rests on.")
 
 
 class WeaknessRow(Row):
@@ -177,6 +190,9 @@ class WeaknessRow(Row):
     themes: _Str = Field(description="Its themes (docs/THEMES.md keys, ';'-separated) shown as fact.")
     themes_uncertain: _Str = Field(description="Themes the rules cannot find reliably: not facts (';'-separated).")
     themes_method: _Str = Field(description="'analyst', or the rules' version; empty when not classified.")
+    source_label: _Str = Field(description="Provenance: for a weakness read from a dataset row, that row in words.")
+    inspection_stated_weaknesses: _Int = Field(description="The weaknesses a dataset states for the inspection; null "
+                                                           "when none states it.")
 
 
 class DocumentRow(Row):

@@ -365,7 +365,7 @@ def _former_authorities(workbook: Workbook, read: DatasetRead, text: _Text) -> N
         source = _source(read, "Notes", number)
         inspection = ParsedLetter(kind="initial_inspection", framework="2016", source_kind="official", span=Span(0, 0),
                                   area_name=name, outcome="wsoa_required" if m.group("wsoa").lower() == "required" else "no_wsoa")
-        inspection.period_text = m.group("month")
+        inspection.period_text, inspection.date_precision = m.group("month"), period_precision(m.group("month"))
         _provenance(inspection, "Notes", number, source, read, ["Note text"])
         read.records.append(_record(text, f"{read.title} — note — {note}", inspection, name=name))
         r = _NOTE_REVISIT.search(note)
@@ -374,9 +374,21 @@ def _former_authorities(workbook: Workbook, read: DatasetRead, text: _Text) -> N
                                    initial_period_text=m.group("month"),
                                    overall={"all": "sufficient_all", "some": "sufficient_some"}.get(r.group("which").lower(), "sufficient_none"))
             revisit.overall_text = f"Revisit in {r.group('month')}: sufficient progress in addressing {r.group('which').lower()} significant weaknesses (Ofsted's note)."
-            revisit.period_text = r.group("month")
+            revisit.period_text, revisit.date_precision = r.group("month"), period_precision(r.group("month"))
             _provenance(revisit, "Notes", number, source, read, ["Note text"])
             read.records.append(_record(text, f"{read.title} — note, revisit — {note}", revisit, name=name))
+
+
+_MONTH_NAMES = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def period_precision(text: str) -> str:
+    """How precisely a period as a dataset writes it dates a visit: "month" ("January 2017"), "year" ("2019"), or
+    "" (no period). Without it the exports said nothing of how the period_text of a dataset's visit is to be read."""
+    if _MONTH_NAMES.search(text or ""):
+        return "month"
+    return "year" if _YEAR.search(text or "") else ""
 
 
 def _provenance(letter: ParsedLetter, sheet: str, row: int, label: str, read: DatasetRead, columns: list[str]) -> None:
@@ -553,6 +565,8 @@ def _england_table(workbook: Workbook, found: _Located, raw: bytes) -> DatasetRe
             setattr(letter, n, r[n])
         for n in _TABLE_COUNTS:
             setattr(letter, n, int(r[n]) if r[n] != "" else None)
+        if letter.start_date is None:
+            letter.date_precision = period_precision(letter.period_text)
         letter.source_sheet, letter.source_row = r["source_sheet"], int(r["source_row"]) if r["source_row"] else None
         letter.source_columns, letter.source_label = r["source_columns"], r["source_label"]
         letter.dataset_released = _iso(r["series_published"]) or _iso(r["series_covers_to"])

@@ -107,6 +107,17 @@ INSPECTIONS = Export(
         ("area_replaced_by", _key("row_area_successors")),
         ("source_url", _key("row_source_url")),
         ("known_from", _key("row_known_from")),
+        # Appended after the columns analysts' scripts already read by position: a visit dated only to the month or
+        # the year, the counts Ofsted's datasets state, and the dataset row a fact rests on (docs/CSV.md).
+        ("period_text", _key("row_period_text")),
+        ("date_precision", _key("row_date_precision")),
+        ("stated_weaknesses", _key("row_stated_weaknesses")),
+        ("stated_sufficient", _key("row_stated_sufficient")),
+        ("stated_insufficient", _key("row_stated_insufficient")),
+        ("source_label", _key("row_source_label")),
+        ("source_sheet", _key("row_source_sheet")),
+        ("source_row", _key("row_source_row")),
+        ("source_columns", _key("row_source_columns")),
     ),
     inspection_rows,
 )
@@ -137,6 +148,10 @@ WEAKNESSES = Export(
         ("themes_uncertain", lambda row: SEPARATOR.join(split_keys(row.get("theme_keys"), row.get("theme_method"))[1])),
         ("themes_method", lambda row: _themes_method(row)),
         ("responsible_bodies", _key("responsible_bodies")),
+        # Appended: where the weakness was read, and how many the inspection's dataset row states (docs/CSV.md).
+        ("source_kind", _key("source_kind")),
+        ("source_label", _key("source_label")),
+        ("inspection_stated_weaknesses", _key("inspection_stated_weaknesses")),
     ),
     weakness_rows,
 )
@@ -233,9 +248,26 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
                           "monitoring inspections: the weaknesses (areas for priority action) they follow up.",
         "known_from": "For a visit known only from a later document (its own letter is not held): that document's "
                       "file name; empty for a visit held as its own letter or report.",
-        "source_kind": "letter (the inspectorates' letter or report) or secondary (a council report).",
+        "source_kind": "letter (the inspectorates' letter or report), official (Ofsted's official statistics or "
+                       "management information) or secondary (a council report or a third party's dataset).",
         "source_file": "Original file name of the document the row was read from.",
         "source_url": "Address of the original on the publisher's website, when known; else empty.",
+        "period_text": "For a visit dated only to the month or the year: the period as written, e.g. 'January 2017'; "
+                       "empty when the day is known (start_date) or nothing dates it.",
+        "date_precision": "How precisely the visit is dated: day (start_date holds it), month or year (period_text); "
+                          "empty when not known.",
+        "stated_weaknesses": "Inspections: how many significant weaknesses (2016) or areas for priority action (2023) "
+                             "a dataset states; empty when no dataset states it (never 0 for unknown), and always for "
+                             "revisits and monitoring inspections.",
+        "stated_sufficient": "Revisits: how many weaknesses a dataset states made sufficient progress; empty when not "
+                             "stated, and always for inspections.",
+        "stated_insufficient": "Revisits: how many weaknesses a dataset states did not make sufficient progress; empty "
+                               "when not stated, and always for inspections.",
+        "source_label": "For a row read from a dataset: the dataset row in words, e.g. 'Ofsted official statistics, "
+                        "published 17 November 2022, sheet Area_SEND_up_to_31_Aug_2022, row 10'; empty for a letter.",
+        "source_sheet": "For a row read from a dataset: its sheet or table; else empty.",
+        "source_row": "For a row read from a dataset: its row number (1-based, as a spreadsheet numbers rows); else empty.",
+        "source_columns": "For a row read from a dataset: the headings of the cells it rests on (comma-separated).",
     },
     "weaknesses": {
         **_SHARED_NOTES,
@@ -260,6 +292,11 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
                          "classified.",
         "responsible_bodies": "The bodies a 2023 report names as responsible for a priority action or improvement "
                               "area, as printed; empty when the letter or report names none.",
+        "source_kind": "Where the weakness was read: letter (the inspectorates' letter or report) or secondary (a "
+                       "council report). Datasets state only counts, never a weakness's words.",
+        "source_label": "For a weakness read from a dataset row: that row in words; else empty.",
+        "inspection_stated_weaknesses": "How many significant weaknesses or areas for priority action a dataset "
+                                        "states for the inspection that named this one; empty when none states it.",
     },
     "areas": {
         **_SHARED_NOTES,

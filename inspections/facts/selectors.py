@@ -179,12 +179,30 @@ def _source_columns(prefix: str = "") -> dict:
     }
 
 
+def _dataset_source_columns(prefix: str = "") -> dict:
+    """Where a fact read from a dataset row rests (SourcedFact's source_sheet/row/column/label): empty for a
+    fact read from a letter or report."""
+    return {
+        "row_source_label": F(f"{prefix}source_label"),
+        "row_source_sheet": F(f"{prefix}source_sheet"),
+        "row_source_row": F(f"{prefix}source_row"),
+        "row_source_columns": F(f"{prefix}source_column"),
+    }
+
+
+DATASET_SOURCE_COLUMNS = ("row_source_label", "row_source_sheet", "row_source_row", "row_source_columns")
+_NO_COUNT = Value(None, output_field=IntegerField())  # a half without such a count: NULL (not stated), never 0
+
 # Column order matters: the two halves are UNIONed by position.
 INSPECTION_ROW_COLUMNS = (
     "row_type", "row_id", "area_name", "area_gss_code", "region", "row_framework", "row_kind", "row_start_date", "row_end_date",
     "row_letter_date", "row_outcome", "wsoa_required", "weakness_count", "row_source_kind", "source_file", "row_source_document_id",
     "row_needs_review", "row_source_url", "row_published_date", "area_dfe_la_code", "area_ofsted_urn", "row_area_end_date",
     "row_area_successors", "row_known_from", "row_period_text",
+    # Appended (a UNION matches by position; the export's column order is kept): how precisely the visit is dated,
+    # the counts a dataset states (NULL where the half has no such count, or nothing states it) and the dataset row.
+    "row_date_precision", "row_stated_weaknesses", "row_stated_sufficient", "row_stated_insufficient",
+    *DATASET_SOURCE_COLUMNS,
 )
 
 
@@ -257,6 +275,11 @@ def _inspection_half(*, detail: bool = True) -> QuerySet:
         **_area_columns("area"),
         row_known_from=_known_from(""),
         row_period_text=F("period_text"),  # a visit dated only to the month or year, as written
+        row_date_precision=F("date_precision"),
+        row_stated_weaknesses=F("stated_weaknesses"),
+        row_stated_sufficient=_NO_COUNT,
+        row_stated_insufficient=_NO_COUNT,
+        **_dataset_source_columns(),
     )
 
 
@@ -295,6 +318,11 @@ def _revisit_half(*, detail: bool = True) -> QuerySet:
         **_area_columns("inspection__area"),
         row_known_from=Value("", output_field=CharField()),
         row_period_text=F("period_text"),
+        row_date_precision=F("date_precision"),
+        row_stated_weaknesses=_NO_COUNT,  # the inspection's count is on the inspection's own row
+        row_stated_sufficient=F("stated_sufficient"),
+        row_stated_insufficient=F("stated_insufficient"),
+        **_dataset_source_columns(),
     )
 
 
@@ -432,6 +460,7 @@ WEAKNESS_ROW_COLUMNS = (
     "text", "judgement", "judged_on", "judgement_id", "revisit_kind", "source_document_id", "needs_review", "source_kind",
     "judgement_needs_review", "inspection_published_date", "area_dfe_la_code", "area_ofsted_urn", "row_area_end_date",
     "row_area_successors", "inspection_known_from", "theme_keys", "theme_method", "responsible_bodies",
+    "source_label", "inspection_stated_weaknesses",
 )
 
 
@@ -462,6 +491,7 @@ def _weaknesses(*, detail: bool = True) -> QuerySet:
                                                output_field=DateField()),
             **_area_columns("inspection__area"),
             inspection_known_from=_known_from("inspection__"),
+            inspection_stated_weaknesses=F("inspection__stated_weaknesses"),
             **theme_columns(),
         )
     return qs.annotate(

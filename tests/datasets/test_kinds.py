@@ -109,3 +109,10 @@ def test_official_statistics_ods_rows_notes_and_release():
     assert [(d.kind, d.period_text, d.outcome or d.overall) for d in dorset] == [
         ("initial_inspection", "January 2017", "wsoa_required"), ("revisit", "February 2019", "sufficient_some")]
     assert dorset[0].start_date is None  # only the month is stated: no day is made up
+
+
+@pytest.mark.parametrize("text, precision", [("January 2017", "month"), ("Feb 2019", "month"), ("2019", "year"), ("", "")])
+def test_a_datasets_period_says_how_precise_it_is(text, precision):
+    from inspections.datasets.kinds import period_precision
+
+    assert period_precision(text) == precision
