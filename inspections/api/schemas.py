@@ -125,6 +125,9 @@ class InspectionRow(Row):
     id: str = Field(description="Stable id: '<row_type>-<row_id>', e.g. 'inspection-12', 'revisit-3'.")
     row_type: Literal["inspection", "revisit"]
     row_id: int
+    span_start: _Int = Field(description="Provenance: where the fact is read, a character offset in its document's text.")
+    span_end: _Int
+    corrected_fields: list[str] = Field(description="Provenance: the fields an analyst corrected or locked (empty: none).")
     area_name: _Str
     area_gss_code: _Str
     framework: _Str
@@ -166,6 +169,10 @@ class WeaknessRow(Row):
 
     id: int = Field(description="Stable id of the weakness (a weakness judged twice has two rows with this id).")
     judgement_id: _Int = Field(description="Stable id of the judgement; null when not judged.")
+    span_start: _Int = Field(description="Provenance: where the weakness is read, a character offset in its document's text.")
+    span_end: _Int
+    corrected_fields: list[str] = Field(description="Provenance: the weakness's fields an analyst corrected or locked.")
+    judgement_corrected_fields: list[str] = Field(description="Provenance: the judgement's fields an analyst corrected or locked.")
     area_name: _Str
     area_gss_code: _Str
     framework: _Str

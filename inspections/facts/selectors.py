@@ -191,6 +191,16 @@ def _dataset_source_columns(prefix: str = "") -> dict:
 
 
 DATASET_SOURCE_COLUMNS = ("row_source_label", "row_source_sheet", "row_source_row", "row_source_columns")
+
+
+def _span_columns(prefix: str = "") -> dict:
+    """The fact's character span in its source document's text and the fields an analyst corrected or locked
+    (`locked_fields`: {field: value}): the API's provenance (the CSV links the document instead)."""
+    return {"row_span_start": F(f"{prefix}span_start"), "row_span_end": F(f"{prefix}span_end"),
+            "row_locked_fields": F(f"{prefix}locked_fields")}
+
+
+SPAN_COLUMNS = ("row_span_start", "row_span_end", "row_locked_fields")
 _NO_COUNT = Value(None, output_field=IntegerField())  # a half without such a count: NULL (not stated), never 0
 
 # Column order matters: the two halves are UNIONed by position.
@@ -202,7 +212,7 @@ INSPECTION_ROW_COLUMNS = (
     # Appended (a UNION matches by position; the export's column order is kept): how precisely the visit is dated,
     # the counts a dataset states (NULL where the half has no such count, or nothing states it) and the dataset row.
     "row_date_precision", "row_stated_weaknesses", "row_stated_sufficient", "row_stated_insufficient",
-    *DATASET_SOURCE_COLUMNS,
+    *DATASET_SOURCE_COLUMNS, *SPAN_COLUMNS,
 )
 
 
@@ -280,6 +290,7 @@ def _inspection_half(*, detail: bool = True) -> QuerySet:
         row_stated_sufficient=_NO_COUNT,
         row_stated_insufficient=_NO_COUNT,
         **_dataset_source_columns(),
+        **_span_columns(),
     )
 
 
@@ -323,6 +334,7 @@ def _revisit_half(*, detail: bool = True) -> QuerySet:
         row_stated_sufficient=F("stated_sufficient"),
         row_stated_insufficient=F("stated_insufficient"),
         **_dataset_source_columns(),
+        **_span_columns(),
     )
 
 
@@ -460,7 +472,7 @@ WEAKNESS_ROW_COLUMNS = (
     "text", "judgement", "judged_on", "judgement_id", "revisit_kind", "source_document_id", "needs_review", "source_kind",
     "judgement_needs_review", "inspection_published_date", "area_dfe_la_code", "area_ofsted_urn", "row_area_end_date",
     "row_area_successors", "inspection_known_from", "theme_keys", "theme_method", "responsible_bodies",
-    "source_label", "inspection_stated_weaknesses",
+    "source_label", "inspection_stated_weaknesses", "span_start", "span_end", "locked_fields", "judgement_locked_fields",
 )
 
 
@@ -492,6 +504,7 @@ def _weaknesses(*, detail: bool = True) -> QuerySet:
             **_area_columns("inspection__area"),
             inspection_known_from=_known_from("inspection__"),
             inspection_stated_weaknesses=F("inspection__stated_weaknesses"),
+            judgement_locked_fields=F("visible_judgements__locked_fields"),
             **theme_columns(),
         )
     return qs.annotate(

@@ -194,3 +194,20 @@ def test_admin_shows_a_new_key_once(admin_client, django_user_model):
     token = ApiToken.objects.get()
     assert token.user == owner and token.key_hash == hash_key(key) and token.prefix == key[:8]
     assert key not in admin_client.get(f"/admin/inspections/apitoken/{token.pk}/change/").content.decode()
+
+
+def test_every_row_carries_its_span_and_what_an_analyst_corrected(client, public_read, paths):
+    medway = paths[0]
+    inspection, weakness, judgement = medway["inspection"], medway["weaknesses"][0], medway["judgements"][0]
+    type(inspection).all_objects.filter(pk=inspection.pk).update(locked_fields={"outcome": "wsoa_required"})
+    type(judgement).all_objects.filter(pk=judgement.pk).update(locked_fields={"sufficient_progress": True})
+    rows = client.get("/api/v1/inspections", {"area": "Medway", "framework": "2016"}).json()["results"]
+    first = next(r for r in rows if r["id"] == f"inspection-{inspection.pk}")
+    assert first["corrected_fields"] == ["outcome"]
+    assert (first["span_start"], first["span_end"]) == (inspection.span_start, inspection.span_end)
+    revisit = next(r for r in rows if r["row_type"] == "revisit")
+    assert revisit["corrected_fields"] == []
+    weaknesses = client.get("/api/v1/weaknesses", {"area": "Medway", "framework": "2016"}).json()["results"]
+    row = next(r for r in weaknesses if r["judgement_id"] == judgement.pk)
+    assert row["id"] == weakness.pk and row["judgement_corrected_fields"] == ["sufficient_progress"]
+    assert row["corrected_fields"] == [] and row["span_start"] == weakness.span_start
