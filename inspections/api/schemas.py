@@ -5,7 +5,7 @@ names are the CSV export's columns (docs/CSV.md) plus stable ids and provenance.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 import django_filters as df
 from ninja import Field, Schema
@@ -36,9 +36,9 @@ def query_model(name: str, filter_class: type[SortedFilterSet]) -> type[Schema]:
         elif isinstance(filt, df.BooleanFilter):
             kind = Optional[Literal["", "true", "false"]]
         elif isinstance(filt, df.DateFilter):
-            # ?as_at=2021-03-31: an ISO date (or empty: any), as the page's form reads it.
-            fields[key] = (Optional[str], Field(None, description=f"{label} (YYYY-MM-DD)",
-                                                pattern=r"^((19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8]))?$"))
+            # ?as_at=2021-03-31: an ISO date (`format: date`, so a client or a generator knows 2021-02-30 is not
+            # one), or empty: any, as the page's form sends it.
+            fields[key] = (Optional[Union[dt.date, Literal[""]]], Field(None, description=f"{label} (YYYY-MM-DD)"))
             continue
         elif isinstance(filt, df.NumberFilter):
             low, high = YEAR_BOUNDS["min_value"], YEAR_BOUNDS["max_value"]

@@ -245,7 +245,9 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
                    "(revisit, monitoring); positive / inconsistent / systemic_failings (2023); empty when not recorded.",
         "wsoa_required": "true / false for 2016 initial inspections; empty for other kinds or when not recorded.",
         "weakness_count": "Inspections: weaknesses, priority actions and improvement areas recorded. Revisits and "
-                          "monitoring inspections: the weaknesses (areas for priority action) they follow up.",
+                          "monitoring inspections: the weaknesses (areas for priority action) they follow up. Empty "
+                          "when not known: none is held and the row was not read from its own letter or report "
+                          "(a dataset's count is in stated_weaknesses).",
         "known_from": "For a visit known only from a later document (its own letter is not held): that document's "
                       "file name; empty for a visit held as its own letter or report.",
         "source_kind": "letter (the inspectorates' letter or report), official (Ofsted's official statistics or "

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from inspections.analysis.due import Event, NextVisit, next_visit
 
 # Bump when a rule below changes: services re-derive every area whose stored path has another version.
-VERSION = "2"
+VERSION = "3"  # 3: re-derive paths left "no inspection known" by the datasets import (it now derives them)
 
 INITIAL = "initial_inspection"
 FULL = "full_inspection"

@@ -211,3 +211,10 @@ def test_every_row_carries_its_span_and_what_an_analyst_corrected(client, public
     row = next(r for r in weaknesses if r["judgement_id"] == judgement.pk)
     assert row["id"] == weakness.pk and row["judgement_corrected_fields"] == ["sufficient_progress"]
     assert row["corrected_fields"] == [] and row["span_start"] == weakness.span_start
+
+
+def test_as_at_takes_every_day_of_the_month_and_refuses_one_the_month_lacks(client, public_read, paths):
+    assert client.get("/api/v1/inspections", {"as_at": "2021-03-31"}).status_code == 200
+    assert client.get("/api/v1/inspections", {"as_at": "2020-02-29"}).status_code == 200
+    bad = client.get("/api/v1/inspections", {"as_at": "2021-02-30"})
+    assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"

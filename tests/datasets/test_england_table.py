@@ -41,6 +41,24 @@ def test_the_shipped_table_alone_gives_englands_2016_paths_and_ofsteds_figures(a
     assert "identical" in ingest(TABLE_FILE)  # serve runs it every time: a repeat is skipped
 
 
+def test_the_shipped_table_alone_gives_every_area_its_stored_path(areas):
+    """The bulk writer derives the paths it changes (it sends no signals): no area of the statistics is left
+    "no inspection known", and the coverage classes add up to the register's current areas."""
+    from inspections.models import AreaPath
+    from inspections.paths.derive import COVERAGE
+
+    ingest(TABLE_FILE)
+    in_statistics = set(Inspection.objects.filter(framework="2016", source_kind="official").values_list("area_id", flat=True))
+    paths = {p.area_id: p for p in AreaPath.objects.filter(area_id__in=in_statistics)}
+    assert len(paths) == len(in_statistics) == 151
+    assert not [p.area_id for p in paths.values() if p.stage == "not_inspected" or not p.path_2016]
+    assert {p.coverage for p in paths.values()} == {"official_only"}
+    bedford = AreaPath.objects.get(area__name="Bedford")
+    assert bedford.path_2016 and bedford.stage != "not_inspected"
+    current = AreaPath.objects.filter(area__end_date__isnull=True)
+    assert current.count() == 153 and {key for key, _, _ in COVERAGE} >= set(current.values_list("coverage", flat=True))
+
+
 def test_every_row_states_its_source_and_licence():
     rows = list(csv.DictReader(TABLE_FILE.open(encoding="utf-8")))
     assert tuple(rows[0]) == TABLE

@@ -78,6 +78,31 @@ def test_a_dataset_row_exports_its_stated_counts_and_where_it_came_from(client, 
                        "source_label": BEDFORD_ROW, "source_row": "10"}
 
 
+def test_a_visit_known_only_from_a_dataset_has_an_unknown_weakness_count_not_zero(client, england):
+    # Weaknesses come only from letters: Bedford's inspection, known from Ofsted's statistics, holds none. Its
+    # count is not known (the statistics state 5), never "0 weaknesses".
+    _, rows = _csv(client, "/exports/inspections.csv", area="E06000055", framework="2016", sort="date")
+    initial, revisit = rows
+    assert (initial["weakness_count"], initial["stated_weaknesses"]) == ("", "5")
+    assert revisit["weakness_count"] == ""
+    api = client.get("/api/v1/inspections", {"area": "E06000055", "framework": "2016", "sort": "date"}).json()
+    assert [r["weakness_count"] for r in api["results"]] == [None, None]
+    page = client.get("/inspections/", {"area": "E06000055", "framework": "2016"}).content.decode()
+    assert "5 <span class=\"muted\">(as stated by the dataset)</span>" in page
+
+
+def test_a_revisit_exports_the_publication_date_its_dataset_row_states(client, england):
+    # Before, a revisit's published_date came only from its document's listing: empty for every dataset revisit.
+    from inspections.models import Revisit
+
+    revisit = Revisit.objects.get(inspection__area__gss_code="E06000055")
+    assert revisit.published_date is not None
+    _, rows = _csv(client, "/exports/inspections.csv", area="E06000055", framework="2016", kind="revisit")
+    assert rows[0]["published_date"] == revisit.published_date.isoformat()
+    page = client.get("/areas/E06000055/").content.decode()
+    assert f"<dt>Published</dt><dd>{revisit.published_date.day} {revisit.published_date:%B %Y}</dd>" in page
+
+
 def test_a_visit_known_only_to_the_month_exports_its_period_as_written(client, england):
     # Ofsted's statistics date Dorset's 2016 inspection and revisit only in a note ("January 2017").
     _, rows = _csv(client, "/exports/inspections.csv", area="Dorset", framework="2016", sort="date")
