@@ -75,6 +75,12 @@ def _key(name: str) -> Callable[[dict], object]:
     return lambda row: row.get(name)
 
 
+def _judged(name: str) -> Callable[[dict], object]:
+    """A revisit's count of judgements, empty when there is no revisit (the stored path keeps 0 there; an
+    area never revisited has no verdicts to count, not "0 sufficient")."""
+    return lambda row: None if row.get("revisit_weaknesses") is None else row.get(name)
+
+
 def _themes_method(row: dict) -> str:
     """'analyst' (an analyst decided the themes), the rules' version (e.g. rules-1), or '' when not classified."""
     if not row.get("theme_keys"):
@@ -180,9 +186,9 @@ AREAS = Export(
         ("revisit_result", _key("revisit_overall")),
         ("revisit_date", _key("revisit_start")),
         ("weaknesses_judged", _key("revisit_weaknesses")),
-        ("weaknesses_sufficient", _key("judged_sufficient")),
-        ("weaknesses_insufficient", _key("judged_insufficient")),
-        ("weaknesses_not_known", _key("judged_unknown")),
+        ("weaknesses_sufficient", _judged("judged_sufficient")),
+        ("weaknesses_insufficient", _judged("judged_insufficient")),
+        ("weaknesses_not_known", _judged("judged_unknown")),
         ("stage_needs_review", _key("stage_unconfirmed")),
         ("stage_secondary", _key("stage_secondary")),
         ("area_dfe_la_code", _key("dfe_la_code")),
@@ -324,7 +330,8 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
                      "known; empty (not known) when a later step is known but its revisit letter is not held.",
         "revisit_result": "Stated result of the latest revisit of the latest 2016 inspection; empty when not stated.",
         "revisit_date": "Its start date.",
-        "weaknesses_judged": "At that revisit: the weaknesses it follows up (the inspection's).",
+        "weaknesses_judged": "At that revisit: the weaknesses it follows up (the inspection's). Empty (and the "
+                             "three counts after it) when the area has no 2016 revisit on record.",
         "weaknesses_sufficient": "Of those, judged to have made sufficient progress.",
         "weaknesses_insufficient": "Of those, judged not to have made sufficient progress.",
         "weaknesses_not_known": "Of those, with no verdict held (not read, not stated, or rejected by an analyst).",

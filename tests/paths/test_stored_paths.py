@@ -59,6 +59,14 @@ def test_a_revisit_whose_result_is_not_known_is_said_so_on_every_page_and_export
     assert "not sufficient" not in _text(client.get("/areas/E10000008/").content.decode()).split("Latest stage")[1][:200]
 
 
+def test_an_area_without_a_revisit_exports_its_judgement_counts_empty_not_zero(client):
+    inspection = make_inspection(make_area("Kent", gss_code="E10000016"), start_date=D(2018, 1, 15))
+    make_weakness(inspection, 1)
+    row = _areas_csv(client)["E10000016"]
+    counts = ("weaknesses_judged", "weaknesses_sufficient", "weaknesses_insufficient", "weaknesses_not_known")
+    assert [row[c] for c in counts] == ["", "", "", ""]
+
+
 # --- item 3 -----------------------------------------------------------------------------------------------------
 
 def test_rejecting_a_judgement_removes_that_verdict_only(client):
