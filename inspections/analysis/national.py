@@ -131,14 +131,20 @@ def national_figures(as_at: dt.date, basis: Basis = "published", region: str | N
         if held is None or day > held["day"]:
             latest[row["area_id"]] = {**row, "day": day}
     by_region: dict[str, RegionFigures] = {}
+
+    def group(area_region: str) -> str:
+        # One register region asked for ("North East"): its own row, not Ofsted's combined region's name over a
+        # part of its figures.
+        return area_region if region and region == area_region else ofsted_region(area_region)
+
     for pk, area in areas.items():
-        name = ofsted_region(area["region"])
+        name = group(area["region"])
         by_region.setdefault(name, RegionFigures(name, 0, 0, 0)).areas += 1
     for area_id, row in latest.items():
         wsoa = row["outcome"] == Inspection.Outcome.WSOA_REQUIRED
         figures.inspected += 1
         figures.wsoa_required += wsoa
-        part = by_region[ofsted_region(areas[area_id]["region"])]
+        part = by_region[group(areas[area_id]["region"])]
         part.inspected += 1
         part.wsoa_required += wsoa
     for row in Revisit.objects.filter(inspection__area_id__in=list(areas), kind=Revisit.Kind.REVISIT,

@@ -171,19 +171,32 @@ def _conditional(request: HttpRequest) -> tuple[HttpResponse | None, dict]:
         headers["Last-Modified"] = http_date(stamp.timestamp())
     match = request.headers.get("If-None-Match")
     if match is not None:
-        fresh = etag in [t.strip() for t in match.split(",")] or match.strip() == "*"
+        # Weak comparison (RFC 9110 13.1.2): W/"x" and "x" name the same representation.
+        fresh = _opaque(etag) in [_opaque(t) for t in match.split(",")] or match.strip() == "*"
     else:
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         fresh = bool(stamp and since is not None and int(stamp.timestamp()) <= since)
     if fresh:
         not_modified = HttpResponse(status=304)
+        del not_modified["Content-Type"]  # no body, so no type (it said text/html)
         for name, value in headers.items():
             not_modified[name] = value
         return not_modified, headers
     return None, headers
 
 
+def _opaque(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
 def _check_filters(request: HttpRequest, filter_class: type[SortedFilterSet]) -> None:
+    # A misspelt parameter (?judgment=insufficient) would otherwise be ignored and list every row.
+    known = {*filter_class.base_filters, "page", "page_size"}
+    unknown = sorted(set(request.GET) - known)
+    if unknown:
+        raise Problem(400, "Bad Request", f"This list has no parameter {', '.join(unknown)}; it takes "
+                      f"{', '.join(sorted(known))}.", {name: ["Not a parameter of this list."] for name in unknown})
     errors = filter_class.errors_for(request.GET)
     if errors:
         raise Problem(400, "Bad Request", "A filter value is not one this list knows, so no rows were listed.", errors)

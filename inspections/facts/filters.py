@@ -182,10 +182,11 @@ class InspectionFilter(SortedFilterSet):
     source_kind = df.ChoiceFilter(field_name="row_source_kind", choices=SourceKind.choices, label="Source", empty_label=ANY)
     needs_review = df.TypedChoiceFilter(field_name="row_needs_review", choices=BOOLEAN_CHOICES,
                                         coerce=lambda v: v == "true", label="Needs review")
-    # Issue 19 item 4: visits known only from a later document are rows too; held=true lists those whose own letter
-    # or report is held (what the dashboard's outcome counts count), held=false only the ones known from later.
+    # Issue 19 item 4: visits known only from a later document are rows too; held=true lists those on record in
+    # their own right — their letter or report, or a dataset row (what the dashboard's outcome counts count) —,
+    # held=false only the ones known from a later document.
     held = df.TypedChoiceFilter(method="filter_held", choices=BOOLEAN_CHOICES, coerce=lambda v: v == "true",
-                                label="Its own letter held")
+                                label="On record in its own right (not only named by a later document)")
 
     SORTS = {"area": "area_name", "date": "row_start_date", "kind": "row_kind", "outcome": "row_outcome", "weaknesses": "weakness_count"}
 

@@ -69,7 +69,9 @@ def test_conditional_requests_get_304(client, public_read, paths):
     first = client.get("/api/v1/inspections", {"area": "Kent"})
     assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
     again = client.get("/api/v1/inspections", {"area": "Kent"}, HTTP_IF_NONE_MATCH=first["ETag"])
-    assert again.status_code == 304 and again.content == b""
+    assert again.status_code == 304 and again.content == b"" and "Content-Type" not in again
+    strong = client.get("/api/v1/inspections", {"area": "Kent"}, HTTP_IF_NONE_MATCH=first["ETag"].removeprefix("W/"))
+    assert strong.status_code == 304  # If-None-Match compares weakly: the tag without W/ is the same tag
     since = client.get("/api/v1/inspections", {"area": "Kent"}, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert since.status_code == 304
     other = client.get("/api/v1/inspections", {"area": "Medway"}, HTTP_IF_NONE_MATCH=first["ETag"])
@@ -218,3 +220,11 @@ def test_as_at_takes_every_day_of_the_month_and_refuses_one_the_month_lacks(clie
     assert client.get("/api/v1/inspections", {"as_at": "2020-02-29"}).status_code == 200
     bad = client.get("/api/v1/inspections", {"as_at": "2021-02-30"})
     assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
+
+
+def test_a_misspelt_parameter_is_a_400_naming_it_never_every_row(client, public_read, paths):
+    response = client.get("/api/v1/weaknesses", {"judgment": "insufficient"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["errors"] == {"judgment": ["Not a parameter of this list."]} and "judgement" in body["detail"]
+    assert client.get("/api/v1/weaknesses", {"judgement": "insufficient", "page": 1}).status_code == 200

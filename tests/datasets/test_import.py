@@ -66,6 +66,14 @@ def test_as_at_31_march_2021_from_1_in_4_in_london_to_more_than_4_in_5_in_the_ea
     assert min(shares) == regions["London"].wsoa_share and max(shares) == regions["East of England"].wsoa_share
 
 
+def test_one_register_region_is_its_own_row_not_ofsteds_combined_region(imported, db):
+    north_east = national_figures(dt.date(2021, 3, 31), basis="published", region="North East")
+    assert [r.region for r in north_east.regions] == ["North East"]
+    assert north_east.regions[0].areas == north_east.areas == 12
+    combined = national_figures(dt.date(2021, 3, 31), basis="published", region="North East, Yorkshire and the Humber")
+    assert [r.region for r in combined.regions] == ["North East, Yorkshire and the Humber"] and combined.areas > 12
+
+
 def test_as_at_31_august_2022_82_of_149_required_a_wsoa(imported, db):
     figures = national_figures(dt.date(2022, 8, 31), basis="carried_out")
     assert (figures.inspected, figures.wsoa_required) == (149, 82)
