@@ -21,11 +21,11 @@ April 2021) is not either. Each area counts once: its latest 2016-framework insp
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from areas.models import LocalArea
+from inspections.analysis.periods import visit_day
 from inspections.models import Inspection, Revisit
 
 Basis = Literal["published", "carried_out"]
@@ -39,8 +39,8 @@ def ofsted_region(region: str) -> str:
     """The Ofsted region of a register region ('North East' -> 'North East, Yorkshire and the Humber')."""
     return OFSTED_REGION.get(region, region) or "Unknown"
 
+
 _PUBLISHED_WITHIN = dt.timedelta(days=365)
-_MONTH = re.compile(r"([A-Z][a-z]+) (\d{4})")
 
 
 @dataclass
@@ -73,21 +73,9 @@ class NationalFigures:
     estimated: int = 0  # visits counted without a publication date (see the module docstring)
 
 
-def _visit_day(start: dt.date | None, period: str) -> dt.date | None:
-    if start:
-        return start
-    m = _MONTH.search(period or "")
-    if m:
-        try:
-            return dt.datetime.strptime(f"{m.group(1)} {m.group(2)}", "%B %Y").date()
-        except ValueError:
-            return None
-    return None
-
-
 def _counted(start: dt.date | None, period: str, published: dt.date | None, as_at: dt.date, basis: Basis) -> tuple[bool, bool]:
     """(counted by as_at, counted by the publication-date fallback)."""
-    day = _visit_day(start, period)
+    day = visit_day(start, period)
     if basis == "carried_out":
         return (day is not None and day <= as_at), False
     if published:
@@ -126,7 +114,7 @@ def national_figures(as_at: dt.date, basis: Basis = "published", region: str | N
             if row["outcome"]:
                 figures.outcomes_2023[row["outcome"]] = figures.outcomes_2023.get(row["outcome"], 0) + 1
             continue
-        day = _visit_day(row["start_date"], row["period_text"]) or dt.date.min
+        day = visit_day(row["start_date"], row["period_text"]) or dt.date.min
         held = latest.get(row["area_id"])
         if held is None or day > held["day"]:
             latest[row["area_id"]] = {**row, "day": day}

@@ -15,6 +15,7 @@ URL parameters (stable; the dashboard links to them):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import django_filters as df
@@ -24,6 +25,7 @@ from django.db.models.functions import Cast
 from django.db.models import TextField
 
 from areas.models import LocalArea
+from inspections.analysis.periods import visit_day
 from inspections.models import Framework, Inspection, Revisit, SignificantWeakness, SourceKind
 from inspections.themes.selectors import with_theme
 from inspections.themes.taxonomy import CHOICES as THEME_CHOICES
@@ -96,15 +98,24 @@ class SortedFilterSet(df.FilterSet):
 
         The halves must carry the same annotation names (the filters refer to those) and are reduced to
         `columns`, in that order, because a UNION matches columns by position."""
-        filtered, order = [], None
+        filtered, order, memo = [], None, {}
         for half in halves:
             filterset = cls(data or {}, queryset=half)
+            filterset.memo = memo  # what a filter reads once for every half (`_periods`)
             if not filterset.is_valid():  # an invalid filter selects nothing, never everything (`errors_for`)
                 return half.none().values(*columns)
             filtered.append(filterset.qs.order_by().values(*columns))
             order = order or filterset.order_by()  # the same for every half: built once (a FilterSet is not cheap)
         first, *rest = filtered
         return first.union(*rest, all=True).order_by(*order)
+
+
+def _periods() -> set[str]:
+    """Every period a visit is dated by when its day is not known ("May 2017"): a handful, read in one query so
+    the `as_at` and `year` filters can match them by the rule of inspections/analysis/periods.py."""
+    rows = (Inspection.all_objects.filter(start_date__isnull=True).exclude(period_text="").order_by().values_list("period_text")
+            .union(Revisit.all_objects.filter(start_date__isnull=True).exclude(period_text="").order_by().values_list("period_text")))
+    return {p for (p,) in rows}
 
 
 def _area_filter(queryset, name, value):
@@ -174,10 +185,11 @@ class InspectionFilter(SortedFilterSet):
     outcome = df.ChoiceFilter(field_name="row_outcome", method="filter_outcome",
                               choices=Inspection.Outcome.choices + Revisit.Overall.choices + [(NOT_RECORDED, "Not recorded")],
                               label="Outcome or revisit result", empty_label=ANY)
-    year = df.NumberFilter(field_name="row_start_date", lookup_expr="year", label="Year started", **YEAR_BOUNDS)
+    year = df.NumberFilter(method="filter_year", label="Year started", **YEAR_BOUNDS)
     # ?as_at=2021-03-31: the visits carried out by that day (start date on or before it), as Ofsted's releases count
-    # them "as at" a date; a visit known only to the month has no start date and is left out.
-    as_at = df.DateFilter(field_name="row_start_date", lookup_expr="lte", label="As at (started by)",
+    # them "as at" a date. A visit known only to the month counts from the first day of that month, as the
+    # dashboard's national figures count it (inspections/analysis/periods.py: one rule for both).
+    as_at = df.DateFilter(method="filter_as_at", label="As at (started by)",
                           widget=forms.DateInput(attrs={"type": "date"}))
     source_kind = df.ChoiceFilter(field_name="row_source_kind", choices=SourceKind.choices, label="Source", empty_label=ANY)
     needs_review = df.TypedChoiceFilter(field_name="row_needs_review", choices=BOOLEAN_CHOICES,
@@ -192,6 +204,18 @@ class InspectionFilter(SortedFilterSet):
 
     def filter_held(self, queryset, name, value):
         return queryset.filter(row_placeholder=not value)
+
+    def filter_as_at(self, queryset, name, value):
+        memo = getattr(self, "memo", {})
+        if "periods" not in memo:
+            memo["periods"] = _periods()
+        periods = [p for p in memo["periods"] if (visit_day(None, p) or dt.date.max) <= value]
+        return queryset.filter(Q(row_start_date__lte=value) | Q(row_start_date__isnull=True, row_period_text__in=periods))
+
+    def filter_year(self, queryset, name, value):
+        # A period names its year ("May 2017", "2017"); one naming two years is found under both. No query.
+        return queryset.filter(Q(row_start_date__year=value) | Q(row_start_date__isnull=True,
+                                                                 row_period_text__contains=str(int(value))))
 
     def filter_outcome(self, queryset, name, value):
         return queryset.filter(row_outcome="" if value == NOT_RECORDED else value)

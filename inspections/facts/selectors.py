@@ -276,6 +276,7 @@ def _inspection_half(*, detail: bool = True) -> QuerySet:
         row_source_kind=F("source_kind"),
         row_needs_review=F("needs_review"),
         row_placeholder=F("is_placeholder"),
+        row_period_text=F("period_text"),  # a visit dated only to the month or year, as written (`as_at`, `year`)
     )
     if not detail:
         return qs
@@ -293,7 +294,6 @@ def _inspection_half(*, detail: bool = True) -> QuerySet:
         row_published_date=Coalesce(F("published_date"), _document_published(), output_field=DateField()),
         **_area_columns("area"),
         row_known_from=_known_from(""),
-        row_period_text=F("period_text"),  # a visit dated only to the month or year, as written
         row_date_precision=F("date_precision"),
         row_stated_weaknesses=F("stated_weaknesses"),
         row_stated_sufficient=_NO_COUNT,
@@ -317,6 +317,7 @@ def _revisit_half(*, detail: bool = True) -> QuerySet:
         row_source_kind=F("source_kind"),
         row_needs_review=F("needs_review"),
         row_placeholder=Value(False, output_field=BooleanField()),
+        row_period_text=F("period_text"),
     ).filter(inspection__rejected=False)
     if not detail:
         return qs
@@ -337,7 +338,6 @@ def _revisit_half(*, detail: bool = True) -> QuerySet:
         row_published_date=Coalesce(F("published_date"), _document_published(), output_field=DateField()),
         **_area_columns("inspection__area"),
         row_known_from=Value("", output_field=CharField()),
-        row_period_text=F("period_text"),
         row_date_precision=F("date_precision"),
         row_stated_weaknesses=_NO_COUNT,  # the inspection's count is on the inspection's own row
         row_stated_sufficient=F("stated_sufficient"),

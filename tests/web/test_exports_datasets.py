@@ -114,6 +114,19 @@ def test_a_visit_known_only_to_the_month_exports_its_period_as_written(client, e
                                   "date_precision": "month"}
 
 
+def test_a_visit_known_only_to_the_month_is_counted_by_as_at_and_year_as_the_dashboard_counts_it(client, england):
+    # Dorset's 2016 inspection is dated "January 2017" only: it counts from 1 January 2017, as national.py does.
+    def kinds(**params):
+        return sorted(r["kind"] for r in _csv(client, "/exports/inspections.csv", area="Dorset", framework="2016",
+                                              **params)[1])
+    assert kinds(as_at="2017-06-30") == ["initial_inspection"]
+    assert kinds(as_at="2016-12-31") == []
+    assert kinds(as_at="2021-03-31") == ["initial_inspection", "revisit"]  # the revisit: "February 2019"
+    assert kinds(year="2017") == ["initial_inspection"] and kinds(year="2019") == ["revisit"]
+    api = client.get("/api/v1/inspections", {"area": "Dorset", "framework": "2016", "as_at": "2017-06-30"}).json()
+    assert [r["kind"] for r in api["results"]] == ["initial_inspection"]
+
+
 def test_a_letter_only_visit_exports_empty_stated_counts_and_no_dataset_row(client):
     path = make_path(make_area("Medway", gss_code="E06000035"), weaknesses=3, sufficient=2)
     header, rows = _csv(client, "/exports/inspections.csv", sort="date")
