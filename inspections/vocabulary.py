@@ -126,8 +126,16 @@ ATTRIBUTION_MAP = (
     "Map boundaries: Office for National Statistics, licensed under the Open Government Licence v3.0. "
     "Contains OS data \u00a9 Crown copyright and database right."
 )
+# The datasets of England's table (inspections/datasets/data/README.md, whose wording these follow).
+ATTRIBUTION_DATASETS = (
+    "England's inspections and revisits from Ofsted's official statistics and management information on area SEND "
+    "inspections. Contains Ofsted data licensed under the Open Government Licence v3.0. 2023-framework inspections "
+    "also from data-to-insight's Ofsted SEND scrape tool (MIT licence, \u00a9 data-to-insight), itself read from "
+    "Ofsted's published reports; its facts are marked secondary."
+)
 ATTRIBUTION: tuple[str, ...] = (
-    ATTRIBUTION_REPORTS, ATTRIBUTION_REGISTER, ATTRIBUTION_MAP, f"Open Government Licence v3.0: {OGL_URL}",
+    ATTRIBUTION_REPORTS, ATTRIBUTION_DATASETS, ATTRIBUTION_REGISTER, ATTRIBUTION_MAP,
+    f"Open Government Licence v3.0: {OGL_URL}",
 )
 
 

@@ -315,6 +315,10 @@ def test_attribution_in_the_footer_and_with_every_export(client, tmp_path):
     assert response["Link"] == '</exports/ATTRIBUTION.txt>; rel="license"'
     sidecar = client.get("/exports/ATTRIBUTION.txt").content.decode()
     assert ATTRIBUTION_REPORTS in sidecar and ATTRIBUTION_MAP in sidecar and "open-government-licence" in sidecar
+    # Most rows of a fresh install come from Ofsted's datasets and data-to-insight's scrape: credited too.
+    assert "Contains Ofsted data licensed under the Open Government Licence" in sidecar and "data-to-insight" in sidecar
+    footer = client.get("/inspections/").content.decode().split('<footer class="site-footer">', 1)[1]
+    assert "Contains Ofsted data" in footer and "Ofsted SEND scrape tool" in footer
     target = tmp_path / "inspections.csv"
     call_command("export", "inspections", str(target), stdout=io.StringIO())
     assert ATTRIBUTION_REPORTS in (tmp_path / "inspections.csv.attribution.txt").read_text(encoding="utf-8")
