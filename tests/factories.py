@@ -83,7 +83,7 @@ def make_revisit(inspection: Inspection, *, document: Document | None = None, ph
                  **fields) -> Revisit:
     fields.setdefault("kind", "revisit" if inspection.framework == "2016" else "monitoring_inspection")
     fields.setdefault("start_date", (inspection.start_date or dt.date(2017, 1, 1)) + dt.timedelta(days=600))
-    fields.setdefault("letter_date", fields["start_date"] + dt.timedelta(days=30))
+    fields.setdefault("letter_date", fields["start_date"] + dt.timedelta(days=30) if fields["start_date"] else None)
     fields.setdefault("overall", "sufficient_some")
     return Revisit.objects.create(inspection=inspection, **_span(document, phrase), **fields)
 
