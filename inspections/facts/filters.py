@@ -32,6 +32,9 @@ from inspections.themes.taxonomy import CHOICES as THEME_CHOICES
 from inspections.vocabulary import COVERAGE, STAGES
 
 BOOLEAN_CHOICES = (("", "Any"), ("true", "Yes"), ("false", "No"))
+# ?as_at= takes an ISO date only (2021-03-31, what the date picker sends and the API describes): Django's other input
+# formats would read 03/04/2021 as 4 March, a guess the reader cannot see.
+AS_AT_FIELD = {"widget": forms.DateInput(attrs={"type": "date"}), "input_formats": ["%Y-%m-%d"]}
 ANY = "Any"
 NOT_RECORDED = "none"
 # A year outside these is a mistyped URL, not a question: answered as a form error (a database asked for
@@ -149,7 +152,7 @@ class AreaFilter(SortedFilterSet):
     # from the same facts by the same function as the stored path (selectors.area_rows), and only the areas in force
     # that day (the register's start and end dates), as the dashboard's national figures count them.
     as_at = df.DateFilter(method="_no_op", label="As at (areas in force, visits started by)",
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          **AS_AT_FIELD)
 
     AS_AT_NOTE = ("each area's stage, coverage and next visit as they stood that day: only visits started by then "
                   "count (an undated one only when its letter or publication was by then); only the areas in force "
@@ -207,7 +210,7 @@ class InspectionFilter(SortedFilterSet):
     # ?as_at=2021-03-31: the visits carried out by that day (start date on or before it), as Ofsted's releases count
     # them "as at" a date; a visit known only to the month has no start date and is left out.
     as_at = df.DateFilter(field_name="row_start_date", lookup_expr="lte", label="As at (started by)",
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          **AS_AT_FIELD)
     source_kind = df.ChoiceFilter(field_name="row_source_kind", choices=SourceKind.choices, label="Source", empty_label=ANY)
     needs_review = df.TypedChoiceFilter(field_name="row_needs_review", choices=BOOLEAN_CHOICES,
                                         coerce=lambda v: v == "true", label="Needs review")
@@ -252,7 +255,7 @@ class WeaknessFilter(SortedFilterSet):
     # revisit is not known to have happened by then: its weakness, or its judgement, is left out.
     as_at = df.DateFilter(field_name="inspection_start_date", lookup_expr="lte",
                           label="As at (inspection started by; judged by then)",
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          **AS_AT_FIELD)
     text = df.CharFilter(method="filter_text", label="Text contains")
     # docs/THEMES.md; a theme the rules find unreliably is still a filter, and the page says it is uncertain.
     theme = df.ChoiceFilter(choices=THEME_CHOICES, method="filter_theme", label="Theme", empty_label=ANY)
