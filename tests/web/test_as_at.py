@@ -195,3 +195,17 @@ def test_trends_are_cut_at_the_as_at_date(client, revisited_2019):
     assert "1 dated after 31 December 2018, not counted" in html
     assert client.get("/analysis/trends/", {"as_at": "2018-02-30"}).status_code == 400
     assert client.get("/analysis/trends.csv", {"as_at": "soon"}).status_code == 400
+
+
+def test_the_workbook_of_a_list_as_at_a_date_gives_every_sheet_that_date(client, revisited_2019):
+    from openpyxl import load_workbook
+
+    response = client.get("/exports/workbook.xlsx", {"list": "inspections", "as_at": "2018-06-30"})
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    areas = list(book["Areas"].iter_rows(values_only=True))
+    assert "as_at=2018-06-30" in areas[0][0]
+    header = areas[1]
+    assert [dict(zip(header, row))["stage"] for row in areas[2:]] == ["wsoa_open"]
+    judgements = [dict(zip(book["Weaknesses"].iter_rows(min_row=2, max_row=2, values_only=True).__next__(), row))
+                  for row in book["Weaknesses"].iter_rows(min_row=3, values_only=True)]
+    assert [r["judgement"] for r in judgements] == ["empty", "empty"]
