@@ -181,15 +181,17 @@ def path_table(*, region: str = "") -> PathTable:
 
 # --- 4. trends ----------------------------------------------------------------------------------------------
 
-def outcome_trends(*, period: str, basis: str = "publication", region: str = "") -> tuple[list[Trend], dt.datetime | None]:
+def outcome_trends(*, period: str, basis: str = "publication", region: str = "",
+                   as_at: dt.date | None = None) -> tuple[list[Trend], dt.datetime | None]:
     """trends.trends over every area's facts (former authorities included: their inspections happened), or with
     `region` over its current areas' facts only (as stage_times pools a region: the snapshot holds the region of
-    current areas), and the data's date. ValueError on an unknown period or basis (before anything is read)."""
+    current areas), and the data's date; with `as_at`, cut at that day (trends.trends). ValueError on an unknown
+    period or basis (before anything is read)."""
     period_of(dt.date(2000, 1, 1), period)
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}")
     snap = snapshot()
     area_ids = _area_ids(snap, region) if region else list(snap.events)
-    series = snap.once(f"trends:{period}:{basis}:{region}",
-                       lambda: trends([e for i in area_ids for e in snap.events.get(i, [])], period, basis))
+    series = snap.once(f"trends:{period}:{basis}:{region}:{as_at or ''}",
+                       lambda: trends([e for i in area_ids for e in snap.events.get(i, [])], period, basis, as_at))
     return series, snap.as_of

@@ -10,6 +10,9 @@ Two ways to date a report (`basis`):
   gov.uk, published 26 June 2025), so a calendar-year table on this basis can be set beside theirs.
 A row with no date on its basis is left out and counted.
 
+As at a date (`as_at`, the pages' `?as_at=2021-03-31`): the series is cut there — a row dated after it on the chosen
+basis is not counted (and the series ends with the last period holding a row by then), as if read that day.
+
 Periods: calendar month, calendar quarter (Jan–Mar = Q1), calendar year (the official statistics' period since the
 2023 framework) and academic year (1 September to 31 August, "2023/24"; the 2023 framework's own planning year).
 Each series lists every period from its first to its last that holds a report, the empty ones between with no
@@ -87,6 +90,7 @@ class Trend:
     left_out: int = 0
     dated_by: dict[str, int] = field(default_factory=dict)
     unconfirmed: int = 0
+    after_as_at: int = 0  # rows dated after the as-at date on this basis: not counted
 
     @property
     def total(self) -> int:
@@ -102,9 +106,10 @@ def _dated(e: Event, basis: str) -> tuple[dt.date | None, str]:
     return None, ""
 
 
-def trends(events: list[Event], period: str, basis: str = "publication") -> list[Trend]:
-    """Every series' counts by `period` (PERIODS key) on `basis` (BASES key) from all areas' events. Placeholders
-    have no report of their own and are not counted. ValueError on an unknown period or basis."""
+def trends(events: list[Event], period: str, basis: str = "publication", as_at: dt.date | None = None) -> list[Trend]:
+    """Every series' counts by `period` (PERIODS key) on `basis` (BASES key) from all areas' events; with `as_at`,
+    only the rows dated by that day on `basis` (see the module docstring). Placeholders have no report of their own
+    and are not counted. ValueError on an unknown period or basis."""
     if basis not in BASES:
         raise ValueError(f"unknown basis {basis!r}: use one of {', '.join(BASES)}")
     out = []
@@ -119,6 +124,9 @@ def trends(events: list[Event], period: str, basis: str = "publication") -> list
             day, how = _dated(e, basis)
             if day is None:
                 trend.left_out += 1
+                continue
+            if as_at is not None and day > as_at:
+                trend.after_as_at += 1
                 continue
             trend.dated_by[how] = trend.dated_by.get(how, 0) + 1
             trend.unconfirmed += e.needs_review

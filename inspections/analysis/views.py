@@ -1,3 +1,4 @@
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -391,9 +392,19 @@ def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     region, bad = _region(request)
     if bad:
         return bad
-    series, as_of = outcome_trends(period=period, basis=basis, region=region)
+    raw_as_at = request.GET.get("as_at", "").strip()
+    try:
+        as_at = dt.date.fromisoformat(raw_as_at) if raw_as_at else None
+    except ValueError:
+        # Never the whole series in place of a date that could not be read.
+        return HttpResponseBadRequest(f"as_at “{raw_as_at}” is not a date as YYYY-MM-DD (e.g. 2021-03-31); "
+                                      "no series is shown.")
+    series, as_of = outcome_trends(period=period, basis=basis, region=region, as_at=as_at)
     scope = region or "England"
-    in_region = f"-{slugify(region)}" if region else ""  # the files say which region they hold
+    if as_at:
+        scope += f" as at {as_at.isoformat()}"
+    # The files say which region, and which as-at day, they hold.
+    in_region = (f"-{slugify(region)}" if region else "") + (f"-as-at-{as_at.isoformat()}" if as_at else "")
     if fmt == "csv":
         rows = []
         for t in series:
@@ -427,5 +438,7 @@ def trends_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     return render(request, "analysis/trends.html", {
         "tables": tables, "period": period, "periods": PERIODS, "basis": basis, "bases": BASES, "as_of": as_of,
         "region": region, "regions": LocalArea.Region.values, "today": timezone.localdate(),
-        "query": "?" + urlencode({"period": period, "basis": basis, **({"region": region} if region else {})}),
+        "as_at": as_at, "as_at_label": f"{as_at.day} {as_at:%B %Y}" if as_at else "",
+        "query": "?" + urlencode({"period": period, "basis": basis, **({"region": region} if region else {}),
+                                  **({"as_at": as_at.isoformat()} if as_at else {})}),
     })

@@ -5,7 +5,7 @@ names are the CSV export's columns (docs/CSV.md) plus stable ids and provenance.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Optional, Union
+from typing import Literal, Optional
 
 import django_filters as df
 from ninja import Field, Schema
@@ -17,6 +17,10 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 # No control characters (the site refuses them: sendtracker/hygiene.py); as long as a typed search can be.
 _TEXT = {"max_length": 200, "pattern": r"^[^\x00-\x1f\x7f]*$"}
+
+
+ISO_DAY = (r"^((19|20)\d\d-((0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+           r"|((19|20)(0[48]|[2468][048]|[13579][26])|2000)-02-29)?$")
 
 
 def query_model(name: str, filter_class: type[SortedFilterSet]) -> type[Schema]:
@@ -36,9 +40,9 @@ def query_model(name: str, filter_class: type[SortedFilterSet]) -> type[Schema]:
         elif isinstance(filt, df.BooleanFilter):
             kind = Optional[Literal["", "true", "false"]]
         elif isinstance(filt, df.DateFilter):
-            # ?as_at=2021-03-31: an ISO date (`format: date`, so a client or a generator knows 2021-02-30 is not
-            # one), or empty: any, as the page's form sends it.
-            fields[key] = (Optional[Union[dt.date, Literal[""]]], Field(None, description=f"{label} (YYYY-MM-DD)"))
+            # ?as_at=2021-03-31: an ISO date (or empty: any) of 1900-2099. Exactly the real days (the 31st of a long
+            # month, 29 February of a leap year), so what the description allows the FilterSet's form accepts.
+            fields[key] = (Optional[str], Field(None, description=f"{label} (YYYY-MM-DD)", pattern=ISO_DAY))
             continue
         elif isinstance(filt, df.NumberFilter):
             low, high = YEAR_BOUNDS["min_value"], YEAR_BOUNDS["max_value"]

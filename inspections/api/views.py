@@ -276,7 +276,8 @@ def _responses(page_schema) -> dict:
 
 @api.get("/areas", response=_responses(schemas.AreaPage), tags=["areas"], summary="Areas and their path")
 def areas(request, response: HttpResponse, filters: Query[AreaQuery]):
-    """Local areas with their stored path (stage, coverage, next expected visit): the /areas/ page's rows and
+    """Local areas with their stored path (stage, coverage, next expected visit) — or, with `as_at`, their path as it
+    stood that day (derived then by the same function; the areas in force that day): the /areas/ page's rows and
     filters; its CSV's columns (docs/CSV.md)."""
     return _listing(request, response, AreaFilter, lambda f: area_pages(filters=f), filters, area_out)
 

@@ -6,11 +6,12 @@ the annotation names used as `field_name` here), and knows its sort keys. Use it
 export cannot disagree. A view needs the FilterSet only to render the form: `XFilter.form_for(GET)`.
 
 URL parameters (stable; the dashboard links to them):
-  /areas/        region, authority_type, framework, stage, latest_outcome, wsoa_open, revisit_result,
-                 q, area, include_former, sort, page
-  /inspections/  area, region, framework, kind, outcome, year, source_kind, needs_review, sort, page
-  /weaknesses/   area, region, framework, kind, judgement, outcome, year, text, theme, sort, page
-`area` takes a GSS code or part of a name; boolean filters take true/false.
+  /areas/        region, authority_type, framework, stage, latest_outcome, wsoa_open, revisit_result, coverage,
+                 q, area, include_former, as_at, sort, page
+  /inspections/  area, region, framework, kind, outcome, year, as_at, source_kind, needs_review, held, sort, page
+  /weaknesses/   area, region, framework, kind, judgement, outcome, year, as_at, text, theme, sort, page
+`area` takes a GSS code or part of a name; boolean filters take true/false; `as_at` an ISO date (2021-03-31):
+each list as it stood that day (AS_AT_NOTE of each FilterSet says what that means for its rows).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from inspections.themes.taxonomy import CHOICES as THEME_CHOICES
 from inspections.vocabulary import COVERAGE, STAGES
 
 BOOLEAN_CHOICES = (("", "Any"), ("true", "Yes"), ("false", "No"))
+# ?as_at= takes an ISO date only (2021-03-31, what the date picker sends and the API describes): Django's other input
+# formats would read 03/04/2021 as 4 March, a guess the reader cannot see.
+AS_AT_FIELD = {"widget": forms.DateInput(attrs={"type": "date"}), "input_formats": ["%Y-%m-%d"]}
 ANY = "Any"
 NOT_RECORDED = "none"
 # A year outside these is a mistyped URL, not a question: answered as a form error (a database asked for
@@ -73,6 +77,18 @@ class SortedFilterSet(df.FilterSet):
     def form_for(cls, data):
         """The bound filter form for rendering (no rows are read)."""
         return cls(data or {}, queryset=LocalArea.objects.none()).form
+
+    # What ?as_at=<date> does to this list's rows, in words (the page prints it under "As at <date>").
+    AS_AT_NOTE = ""
+
+    @classmethod
+    def as_at_of(cls, data) -> dt.date | None:
+        """The list's valid `as_at` date in `data`, else None (none given, or the filters are invalid: then no rows
+        are listed anyway). For a selector whose rows themselves change with the date, not only their number."""
+        if "as_at" not in cls.base_filters or not (data or {}).get("as_at"):
+            return None
+        form = cls.form_for(data)
+        return form.cleaned_data.get("as_at") if form.is_valid() else None
 
     @classmethod
     def errors_for(cls, data) -> dict[str, list[str]]:
@@ -142,7 +158,15 @@ class AreaFilter(SortedFilterSet):
     # Issue 19 item 6: each coverage class of the dashboard's panel lists exactly its areas.
     coverage = df.ChoiceFilter(choices=[(key, label) for key, label, _ in COVERAGE], label="How much is held", empty_label=ANY)
     include_former = df.BooleanFilter(method="_no_op", label="Include former authorities", widget=forms.CheckboxInput)
+    # ?as_at=2021-03-31: every path column (stage, coverage, revisit, next visit) as the area stood that day, derived
+    # from the same facts by the same function as the stored path (selectors.area_rows), and only the areas in force
+    # that day (the register's start and end dates), as the dashboard's national figures count them.
+    as_at = df.DateFilter(method="_no_op", label="As at (areas in force, visits started by)",
+                          **AS_AT_FIELD)
 
+    AS_AT_NOTE = ("each area's stage, coverage and next visit as they stood that day: only visits started by then "
+                  "count (an undated one only when its letter or publication was by then); only the areas in force "
+                  "that day are listed.")
     SORTS = {"name": "name", "region": "region", "stage": "stage", "date": "latest_date"}
     DEFAULT_SORT = "name"
     TIEBREAK = ("name", "id")
@@ -165,9 +189,16 @@ class AreaFilter(SortedFilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        as_at = data.get("as_at")
+        if as_at:
+            # An authority not yet made that day was not one of the areas (North Northamptonshire before April 2021).
+            queryset = queryset.filter(Q(start_date__isnull=True) | Q(start_date__lte=as_at))
         # An area asked for by name or code is shown even when it is a former authority (Cumbria's page links here).
-        if not self.form.cleaned_data.get("include_former") and not (self.form.cleaned_data.get("area") or "").strip():
-            queryset = queryset.filter(end_date__isnull=True)
+        if not data.get("include_former") and not (data.get("area") or "").strip():
+            # Former as at the date asked: Dorset County Council, gone in April 2019, was in force in 2018.
+            queryset = queryset.filter(Q(end_date__isnull=True) | Q(end_date__gte=as_at)) if as_at else \
+                queryset.filter(end_date__isnull=True)
         return queryset
 
 
@@ -189,8 +220,7 @@ class InspectionFilter(SortedFilterSet):
     # ?as_at=2021-03-31: the visits carried out by that day (start date on or before it), as Ofsted's releases count
     # them "as at" a date. A visit known only to the month counts from the first day of that month, as the
     # dashboard's national figures count it (inspections/analysis/periods.py: one rule for both).
-    as_at = df.DateFilter(method="filter_as_at", label="As at (started by)",
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    as_at = df.DateFilter(method="filter_as_at", label="As at (started by)", **AS_AT_FIELD)
     source_kind = df.ChoiceFilter(field_name="row_source_kind", choices=SourceKind.choices, label="Source", empty_label=ANY)
     needs_review = df.TypedChoiceFilter(field_name="row_needs_review", choices=BOOLEAN_CHOICES,
                                         coerce=lambda v: v == "true", label="Needs review")
@@ -200,6 +230,8 @@ class InspectionFilter(SortedFilterSet):
     held = df.TypedChoiceFilter(method="filter_held", choices=BOOLEAN_CHOICES, coerce=lambda v: v == "true",
                                 label="On record in its own right (not only named by a later document)")
 
+    AS_AT_NOTE = ("the inspections and revisits started by then; a visit known only to the month (no start date) is "
+                  "left out.")
     SORTS = {"area": "area_name", "date": "row_start_date", "kind": "row_kind", "outcome": "row_outcome", "weaknesses": "weakness_count"}
 
     def filter_held(self, queryset, name, value):
@@ -241,9 +273,18 @@ class WeaknessFilter(SortedFilterSet):
                               choices=Inspection.Outcome.choices + [(NOT_RECORDED, "Not recorded")],
                               label="Outcome of the inspection", empty_label=ANY)
     year = df.NumberFilter(field_name="inspection_start_date", lookup_expr="year", label="Inspection year", **YEAR_BOUNDS)
+    # ?as_at=2021-03-31: the weaknesses of inspections started by that day; a judgement only when its revisit had
+    # started by then, else the weakness reads "not judged" (selectors.weakness_rows). An undated inspection or
+    # revisit is not known to have happened by then: its weakness, or its judgement, is left out.
+    as_at = df.DateFilter(field_name="inspection_start_date", lookup_expr="lte",
+                          label="As at (inspection started by; judged by then)",
+                          **AS_AT_FIELD)
     text = df.CharFilter(method="filter_text", label="Text contains")
     # docs/THEMES.md; a theme the rules find unreliably is still a filter, and the page says it is uncertain.
     theme = df.ChoiceFilter(choices=THEME_CHOICES, method="filter_theme", label="Theme", empty_label=ANY)
+
+    AS_AT_NOTE = ("the weaknesses named by inspections started by then, each judged only by a revisit started by then "
+                  "(a later judgement reads “Not judged”); a weakness of an inspection with no start date is left out.")
 
     def filter_outcome(self, queryset, name, value):
         return queryset.filter(inspection_outcome="" if value == NOT_RECORDED else value)

@@ -95,11 +95,50 @@ def _latest(qs: QuerySet) -> QuerySet:
     return qs.order_by(F("start_date").desc(nulls_last=True), "-id")
 
 
-def with_stage(qs: QuerySet[LocalArea]) -> QuerySet[LocalArea]:
+def with_stage(qs: QuerySet[LocalArea], *, as_at: dt.date | None = None) -> QuerySet[LocalArea]:
     """Annotate areas with where they stand on the inspection path: the columns of their stored path
     (`inspections.models.AreaPath`, derived once by inspections/paths/derive.py whenever the area's facts change),
-    one join — never computed here (issue 19: the stage was once computed in several places that disagreed)."""
-    return qs.annotate(**{name: F(f"path__{column}") for name, column in _PATH_COLUMNS.items()})
+    one join — never computed here (the stage was once computed in several places that disagreed).
+
+    With `as_at`, the same columns as the areas stood that day: each path derived again by the same function
+    (`paths.selectors.paths_as_at`: six queries, whatever the number of areas) and written into the query as
+    constants (`_constant_columns`), so filters, sorting, counting and paging stay in SQL exactly as for now."""
+    if as_at is None:
+        return qs.annotate(**{name: F(f"path__{column}") for name, column in _PATH_COLUMNS.items()})
+    from inspections.paths.selectors import paths_as_at
+
+    ids = list(qs.order_by().values_list("pk", flat=True))
+    return qs.filter(pk__in=ids).annotate(**_constant_columns(paths_as_at(ids, as_at=as_at)))
+
+
+def _constant_columns(paths: dict) -> dict:
+    """{column: CASE over the area's id} giving each area its value in `paths` ({area id: derive.AreaPath}).
+
+    Per column the commonest value is the CASE's default and the others one WHEN per value (`pk IN (...)`), so
+    the SQL grows with the distinct values, not the areas. Only for the areas in `paths` (the caller restricts the
+    query to them), so the default is never given to an area it was not derived for."""
+    from inspections.models import AreaPath
+
+    columns = {}
+    for name, column in _PATH_COLUMNS.items():
+        output = _OUTPUT_FIELDS[AreaPath._meta.get_field(column).get_internal_type()]()
+        ids_by_value: dict = {}
+        for area_id, path in paths.items():
+            ids_by_value.setdefault(getattr(path, column), []).append(area_id)
+        if not ids_by_value:
+            columns[name] = Value(None, output_field=output)
+            continue
+        common = max(ids_by_value, key=lambda value: len(ids_by_value[value]))
+        whens = [When(pk__in=sorted(ids), then=Value(value, output_field=output))
+                 for value, ids in ids_by_value.items() if value != common]
+        default = Value(common, output_field=output)
+        columns[name] = Case(*whens, default=default, output_field=output) if whens else default
+    return columns
+
+
+_OUTPUT_FIELDS = {"CharField": CharField, "DateField": DateField, "BooleanField": BooleanField,
+                  "IntegerField": IntegerField, "PositiveIntegerField": IntegerField,
+                  "PositiveSmallIntegerField": IntegerField, "SmallIntegerField": IntegerField}
 
 
 # Column on the page/export -> AreaPath field.
@@ -133,30 +172,40 @@ AREA_COLUMNS = (
 _built = threading.local()
 
 
-def area_rows() -> QuerySet:
-    """Every area as a dict with AREA_COLUMNS (`with_stage(...).values(...)`), to filter and order.
+def area_rows(*, as_at: dt.date | None = None) -> QuerySet:
+    """Every area as a dict with AREA_COLUMNS (`with_stage(...).values(...)`), to filter and order; with `as_at`,
+    the path columns as each area stood that day (`with_stage`), for every area of the register (the list's
+    filter keeps those in force that day).
 
     Building `with_stage`'s thirteen subqueries is pure Python (the ORM resolves every expression) and cost
     more than running the query for a page of areas or a timeline's neighbours (about 6 ms of a 25 ms
     timeline). It has no per-request input, so it is built once per thread and each caller gets a clone:
-    filtering or ordering a clone never changes the one kept (per thread, so no two requests share it).
+    filtering or ordering a clone never changes the one kept (per thread, so no two requests share it). The
+    as-at rows depend on the facts of the moment, so they are built for each call.
     """
+    if as_at is not None:
+        return _with_links(with_stage(LocalArea.objects.all(), as_at=as_at))
     rows = getattr(_built, "area_rows", None)
     if rows is None:
-        links = LocalArea.replaced_by.through.objects.order_by()
-        rows = _built.area_rows = with_stage(LocalArea.objects.all()).annotate(
-            # Both directions of the register's replaced-by links, as GSS codes (issue 13 item 8).
-            replaced_by_codes=Subquery(links.filter(from_localarea_id=OuterRef("pk")).annotate(
-                _codes=_GroupConcat("to_localarea__gss_code")).values("_codes")[:1], output_field=CharField()),
-            replaces_codes=Subquery(links.filter(to_localarea_id=OuterRef("pk")).annotate(
-                _codes=_GroupConcat("from_localarea__gss_code")).values("_codes")[:1], output_field=CharField()),
-        ).values(*AREA_COLUMNS)
+        rows = _built.area_rows = _with_links(with_stage(LocalArea.objects.all()))
     return rows.all()
 
 
+def _with_links(areas: QuerySet) -> QuerySet:
+    links = LocalArea.replaced_by.through.objects.order_by()
+    return areas.annotate(
+        # Both directions of the register's replaced-by links, as GSS codes.
+        replaced_by_codes=Subquery(links.filter(from_localarea_id=OuterRef("pk")).annotate(
+            _codes=_GroupConcat("to_localarea__gss_code")).values("_codes")[:1], output_field=CharField()),
+        replaces_codes=Subquery(links.filter(to_localarea_id=OuterRef("pk")).annotate(
+            _codes=_GroupConcat("from_localarea__gss_code")).values("_codes")[:1], output_field=CharField()),
+    ).values(*AREA_COLUMNS)
+
+
 def area_list(*, filters: QueryDict | dict | None = None) -> QuerySet:
-    """Areas (as dicts with AREA_COLUMNS) with their stage, filtered and ordered by AreaFilter."""
-    return AreaFilter.apply(filters, area_rows())
+    """Areas (as dicts with AREA_COLUMNS) with their stage, filtered and ordered by AreaFilter; with a valid
+    `as_at`, their paths as at that day (`area_rows`)."""
+    return AreaFilter.apply(filters, area_rows(as_at=AreaFilter.as_at_of(filters)))
 
 
 # Document.source_url/published_date come with migration 0007 (the Ofsted source); read them only when present.
@@ -490,8 +539,15 @@ def _weaknesses(*, detail: bool = True) -> QuerySet:
     also what only the rows show (the source document's date, the area's codes and successors, themes)."""
     # Judgements an analyst rejected are not joined at all (a weakness whose only judgement was rejected
     # reads "not judged"); facts of a rejected inspection are hidden with it.
+    visible = Q(judgements__rejected=False)
+    as_at = WeaknessFilter.as_at_of(filters)
+    if as_at is not None:
+        # As at a date, a judgement made by a revisit started later (or on a date not known) is not joined either:
+        # that day the weakness was not yet judged, so it reads "not judged" — never dropped, never "insufficient".
+        # (WeaknessFilter.as_at keeps the weaknesses of inspections started by then.)
+        visible &= _judged_by(as_at)
     qs = SignificantWeakness.objects.filter(inspection__rejected=False).alias(
-        visible_judgements=FilteredRelation("judgements", condition=Q(judgements__rejected=False)),
+        visible_judgements=FilteredRelation("judgements", condition=visible),
     ).annotate(
         area_name=F("inspection__area__name"),
         area_gss_code=F("inspection__area__gss_code"),
@@ -555,6 +611,22 @@ def weakness_pages(*, filters: QueryDict | dict | None = None) -> PagedRows:
         return summarise(keys, flags=("needs_review", "judgement_needs_review"))
 
     return PagedRows(keys, lambda: weakness_rows(filters=filters), fetch, summary)
+
+
+def _judged_by(as_at: dt.date) -> Q:
+    """The join condition (on `judgements__`) keeping only judgements whose revisit had started by `as_at`.
+
+    A FilteredRelation's condition can reach neither the revisit's date nor a subquery, and one on the revisit's
+    id joins the revisit before the judgement (SQLite refuses the SQL), so the judgements are read first — one
+    query of ids — and the condition names the shorter list: those kept, or those left out."""
+    kept, later = [], []
+    for pk, start in ProgressJudgement.objects.order_by().values_list("pk", "revisit__start_date"):
+        (kept if start is not None and start <= as_at else later).append(pk)
+    if not later:
+        return Q()
+    if not kept:
+        return Q(judgements__rejected=True) & Q(judgements__rejected=False)  # never true: none joined
+    return Q(judgements__pk__in=kept) if len(kept) <= len(later) else ~Q(judgements__pk__in=later)
 
 
 def unconfirmed_area_ids() -> set[int]:

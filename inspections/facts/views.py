@@ -78,11 +78,13 @@ def render_list(
     decorate=None,
 ) -> HttpResponse:
     """Paginate `rows` (an ordered selector queryset) and render `template` with: form, page, rows,
-    sorts (key -> SortLink), export_url (the CSV with the same filters), workbook_url, filtered, prev_query,
+    sorts (key -> SortLink), export_url (the CSV with the same filters), workbook_url, filtered, as_at (the valid
+    `as_at` date or None) with as_at_label ('31 March 2021') and as_at_note (the FilterSet's AS_AT_NOTE), prev_query,
     next_query, filter_errors ({parameter: [reason]}: the selector then returns no rows, issue 13 item 2) and
     summary (`selectors.RowSummary` when `rows` has one: the caption's counts). `decorate(rows)` may add
     display-only keys to the page's rows."""
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    as_at = filter_class.as_at_of(request.GET)
     page_rows = list(page.object_list)
     if decorate:
         decorate(page_rows)
@@ -99,6 +101,8 @@ def render_list(
         # The address to share: these filters and this order, from the first page, so a colleague opens the same view.
         "share_url": request.build_absolute_uri(request.path + (export_query if export_query != "?" else "")),
         "summary": getattr(rows, "summary", None),
+        # ?as_at=: the page says, above its rows, which day it answers for and what that means for these rows.
+        "as_at": as_at, "as_at_label": long_date(as_at) if as_at else "", "as_at_note": filter_class.AS_AT_NOTE,
         "filtered": any(k not in ("page", "sort") and v for k, v in request.GET.items()),
         "prev_query": _query(request, page=page.previous_page_number()) if page.has_previous() else None,
         "next_query": _query(request, page=page.next_page_number()) if page.has_next() else None,

@@ -63,13 +63,15 @@ def _header(sheet, names) -> None:
 # there, and the sheet says so: the inspections page's `kind=revisit` once made the weaknesses page's workbook a 400.
 LIST_PARAMETER = "list"
 SAME_MEANING: dict[tuple[str, str], dict[str, str]] = {
-    # (page, sheet): {page's parameter: sheet's parameter}
-    ("inspections", "weaknesses"): {"area": "area", "region": "region", "framework": "framework", "outcome": "outcome"},
-    ("inspections", "areas"): {"area": "area", "region": "region", "framework": "framework"},
-    ("weaknesses", "inspections"): {"area": "area", "region": "region", "framework": "framework"},
-    ("weaknesses", "areas"): {"area": "area", "region": "region", "framework": "framework"},
-    ("areas", "inspections"): {"q": "area", "region": "region", "framework": "framework"},
-    ("areas", "weaknesses"): {"q": "area", "region": "region", "framework": "framework"},
+    # (page, sheet): {page's parameter: sheet's parameter}. `as_at` means the same on every sheet: the records as
+    # they stood that day (each FilterSet's AS_AT_NOTE says what that is for its rows).
+    ("inspections", "weaknesses"): {"area": "area", "region": "region", "framework": "framework", "outcome": "outcome",
+                                    "as_at": "as_at"},
+    ("inspections", "areas"): {"area": "area", "region": "region", "framework": "framework", "as_at": "as_at"},
+    ("weaknesses", "inspections"): {"area": "area", "region": "region", "framework": "framework", "as_at": "as_at"},
+    ("weaknesses", "areas"): {"area": "area", "region": "region", "framework": "framework", "as_at": "as_at"},
+    ("areas", "inspections"): {"q": "area", "region": "region", "framework": "framework", "as_at": "as_at"},
+    ("areas", "weaknesses"): {"q": "area", "region": "region", "framework": "framework", "as_at": "as_at"},
 }
 NOT_FILTERS = frozenset({"page", LIST_PARAMETER})
 

@@ -173,6 +173,10 @@ def test_openapi_description_and_docs(client, private):
     params = {p["name"] for p in schema["paths"]["/api/v1/inspections"]["get"]["parameters"]}
     assert {"area", "region", "framework", "kind", "outcome", "year", "source_kind", "needs_review", "held", "sort",
             "page", "page_size"} <= params
+    # "as_at accepted wherever the pages accept it": each list's FilterSet gives its parameters.
+    for path in ("/api/v1/areas", "/api/v1/inspections", "/api/v1/weaknesses"):
+        described = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+        assert "as_at" in described and "YYYY-MM-DD" in described["as_at"]["description"], path
     bad = schema["paths"]["/api/v1/areas"]["get"]["responses"]["400"]["content"]
     assert list(bad) == ["application/problem+json"]
     assert client.get("/api/v1/docs/").status_code == 200
@@ -228,3 +232,13 @@ def test_a_misspelt_parameter_is_a_400_naming_it_never_every_row(client, public_
     body = response.json()
     assert body["errors"] == {"judgment": ["Not a parameter of this list."]} and "judgement" in body["detail"]
     assert client.get("/api/v1/weaknesses", {"judgement": "insufficient", "page": 1}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["areas", "inspections", "weaknesses"])
+@pytest.mark.parametrize("value", ["2021-02-30", "31/03/2021", "yesterday", "2021-13-01"])
+def test_a_bad_as_at_is_a_400_problem_and_a_real_day_is_not(client, public_read, paths, name, value):
+    response = client.get(f"/api/v1/{name}", {"as_at": value})
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert "as_at" in response.json()["errors"]
+    for day in ("2021-03-31", "2020-02-29", "2018-06-30"):
+        assert client.get(f"/api/v1/{name}", {"as_at": day}).status_code == 200, day

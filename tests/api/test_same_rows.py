@@ -23,6 +23,17 @@ CASES = [
     ("weaknesses", "/weaknesses/", {}, lambda r: (r["id"], r["judgement_id"]), lambda r: (r["id"], r["judgement_id"])),
     ("weaknesses", "/weaknesses/", {"judgement": "sufficient", "sort": "-date"},
      lambda r: (r["id"], r["judgement_id"]), lambda r: (r["id"], r["judgement_id"])),
+    # As at a date: the areas' paths as they stood (derived then, not stored), the visits and judgements made by then.
+    ("areas", "/areas/", {"as_at": "2018-06-30"}, lambda r: r["gss_code"], lambda r: r["area_gss_code"]),
+    ("areas", "/areas/", {"as_at": "2018-06-30", "stage": "wsoa_open", "sort": "-stage"},
+     lambda r: r["gss_code"], lambda r: r["area_gss_code"]),
+    ("areas", "/areas/", {"as_at": "2024-12-31", "sort": "date"}, lambda r: r["gss_code"], lambda r: r["area_gss_code"]),
+    ("inspections", "/inspections/", {"as_at": "2018-12-31"}, lambda r: f"{r['row_type']}-{r['row_id']}",
+     lambda r: r["id"]),
+    ("weaknesses", "/weaknesses/", {"as_at": "2018-06-30"}, lambda r: (r["id"], r["judgement_id"]),
+     lambda r: (r["id"], r["judgement_id"])),
+    ("weaknesses", "/weaknesses/", {"as_at": "2024-03-31", "judgement": "empty"}, lambda r: (r["id"], r["judgement_id"]),
+     lambda r: (r["id"], r["judgement_id"])),
 ]
 
 
@@ -58,3 +69,35 @@ def test_bounded_queries(client, settings, django_assert_max_num_queries, analys
     with django_assert_max_num_queries(MAX_QUERIES[name] + 1):
         response = client.get(f"/api/v1/{name}", {"page_size": 500}, **auth)
     assert response.status_code == 200 and response.json()["count"] > 5
+
+
+def test_as_at_rows_are_the_path_of_that_day(client, public_read, paths):
+    """Medway (2017 inspection, revisit in October 2018, 2023-framework inspection in 2024): its stage moves with
+    the date asked, on the API as on the page (the stored path is today's)."""
+    def stage(as_at=None):
+        params = {"area": "E06000035", **({"as_at": as_at} if as_at else {})}
+        return [r["stage"] for r in client.get("/api/v1/areas", params).json()["results"]]
+
+    assert stage("2016-12-31") == ["not_inspected"]
+    assert stage("2018-06-30") == ["wsoa_open"]
+    assert stage("2019-06-30") == ["revisit_insufficient"]
+    assert stage("2024-12-31") == stage() == ["inconsistent"]
+    weaknesses = client.get("/api/v1/weaknesses", {"area": "Medway", "as_at": "2018-06-30"}).json()["results"]
+    assert {(r["judgement"], r["judged_on"]) for r in weaknesses} == {("empty", None)} and len(weaknesses) == 3
+
+
+# As MAX_QUERIES, + the areas' paths derived as at the day (their ids 1, their facts 5); + the judgements' ids (1).
+AS_AT_MAX_QUERIES = {"areas": MAX_QUERIES["areas"] + 6, "inspections": MAX_QUERIES["inspections"],
+                     "weaknesses": MAX_QUERIES["weaknesses"] + 1}
+
+
+@pytest.mark.parametrize("name", AS_AT_MAX_QUERIES)
+@pytest.mark.parametrize("areas", [3, 24])
+def test_bounded_queries_as_at_a_date(client, settings, django_assert_max_num_queries, analyst_key, name, areas):
+    settings.PUBLIC_READ = True
+    make_dataset(areas)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {analyst_key}"}
+    client.get(f"/api/v1/{name}", {"as_at": "2019-06-30"}, **auth)
+    with django_assert_max_num_queries(AS_AT_MAX_QUERIES[name] + 1):
+        response = client.get(f"/api/v1/{name}", {"page_size": 500, "as_at": "2019-06-30"}, **auth)
+    assert response.status_code == 200 and response.json()["count"] > 0
