@@ -534,18 +534,20 @@ WEAKNESS_ROW_COLUMNS = (
 )
 
 
-def _weaknesses(*, detail: bool = True) -> QuerySet:
-    """Weaknesses LEFT JOIN their visible judgements, annotated with what the filters and sorts read; with `detail`,
-    also what only the rows show (the source document's date, the area's codes and successors, themes)."""
-    # Judgements an analyst rejected are not joined at all (a weakness whose only judgement was rejected
-    # reads "not judged"); facts of a rejected inspection are hidden with it.
+def _visible_judgements(filters: QueryDict | dict | None) -> Q:
+    """Which judgements a weakness list joins: not those an analyst rejected (a weakness whose only judgement was
+    rejected reads "not judged"), and as at a date (`filters`' as_at) not those of a revisit started later or on a
+    date not known — that day the weakness was not yet judged: "not judged", never dropped, never "insufficient".
+    (WeaknessFilter.as_at keeps the weaknesses of inspections started by then.) One query with as_at, else none."""
     visible = Q(judgements__rejected=False)
     as_at = WeaknessFilter.as_at_of(filters)
-    if as_at is not None:
-        # As at a date, a judgement made by a revisit started later (or on a date not known) is not joined either:
-        # that day the weakness was not yet judged, so it reads "not judged" — never dropped, never "insufficient".
-        # (WeaknessFilter.as_at keeps the weaknesses of inspections started by then.)
-        visible &= _judged_by(as_at)
+    return visible & _judged_by(as_at) if as_at is not None else visible
+
+
+def _weaknesses(visible: Q, *, detail: bool = True) -> QuerySet:
+    """Weaknesses LEFT JOIN their `visible` judgements (`_visible_judgements`), annotated with what the filters and
+    sorts read; with `detail`, also what only the rows show (the source document's date, the area's codes and
+    successors, themes). Facts of a rejected inspection are hidden with it."""
     qs = SignificantWeakness.objects.filter(inspection__rejected=False).alias(
         visible_judgements=FilteredRelation("judgements", condition=visible),
     ).annotate(
@@ -592,19 +594,20 @@ def weakness_rows(*, filters: QueryDict | dict | None = None) -> QuerySet:
 
     The LEFT JOIN to judgements is made once by annotation, so filters on the judgement refer to the
     same joined row rather than adding a second join."""
-    return WeaknessFilter.apply(filters, _weaknesses().values(*WEAKNESS_ROW_COLUMNS))
+    return WeaknessFilter.apply(filters, _weaknesses(_visible_judgements(filters)).values(*WEAKNESS_ROW_COLUMNS))
 
 
 def weakness_pages(*, filters: QueryDict | dict | None = None) -> PagedRows:
     """`weakness_rows` for a page (the /weaknesses/ page and the API): the page's keys are found and counted on
     the narrow query (no source document, area codes or themes for the thousands of rows a filter or sort reads),
     then its rows are read whole by id — at ten times today's data, 24 ms of SQL to ~12 (bench/README.md)."""
-    keys = WeaknessFilter.apply(filters, _weaknesses(detail=False).values(*WEAKNESS_KEY_COLUMNS))
+    visible = _visible_judgements(filters)  # once for the keys and the page's rows
+    keys = WeaknessFilter.apply(filters, _weaknesses(visible, detail=False).values(*WEAKNESS_KEY_COLUMNS))
 
     def fetch(page_keys: list[dict]) -> list[dict]:
         ids = {k["id"] for k in page_keys}
         rows = {(r["id"], r["judgement_id"]): r
-                for r in _weaknesses().filter(id__in=ids).order_by().values(*WEAKNESS_ROW_COLUMNS)}
+                for r in _weaknesses(visible).filter(id__in=ids).order_by().values(*WEAKNESS_ROW_COLUMNS)}
         return [rows[(k["id"], k["judgement_id"])] for k in page_keys]
 
     def summary(keys: QuerySet) -> RowSummary:
