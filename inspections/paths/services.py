@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
+from dataclasses import asdict
 
 from django.db import transaction
 from django.db.models import Q
@@ -49,7 +50,7 @@ def area_paths_refresh(area_ids: Iterable[int]) -> int:
     for area_id in sorted(ids):
         derived = derive_path(facts[area_id])
         values = {name: getattr(derived, name) for name in _FIELDS if name != "version"}
-        values["steps"] = [s for s in derived.as_json()["steps"]]
+        values["steps"] = [asdict(s) for s in derived.steps]  # as as_json() gives them, without copying the rest
         row = AreaPath(area_id=area_id, version=VERSION, derived_at=now, **values)
         (changed if area_id in existing else new).append(row)
     with transaction.atomic():
