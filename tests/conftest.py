@@ -71,10 +71,13 @@ def _fresh_analysis_snapshot():
     checked by a fingerprint of counts and highest ids; a rolled-back test can leave the same counts and ids (SQLite
     reuses them) with other facts, so each test starts without one."""
     from inspections.analysis.snapshot import forget
+    from inspections.paths.selectors import forget_paths_as_at
 
     forget()
+    forget_paths_as_at()
     yield
     forget()
+    forget_paths_as_at()
 
 
 @pytest.fixture

@@ -8,11 +8,13 @@ function (`derive.derive_path(facts, as_at=...)`), so "as at" and "now" can neve
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count
+from django.db.models import Count, Max
 
+from inspections.models import AreaPath as StoredPath
 from inspections.models import Inspection, ProgressJudgement, Revisit, SignificantWeakness, WrittenStatementOfAction
 from inspections.paths.derive import AreaFacts, AreaPath, InspectionFact, Judgement, RevisitFact, derive_path
 
@@ -77,5 +79,32 @@ def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
 
 def paths_as_at(area_ids: Iterable[int], *, as_at: dt.date) -> dict[int, AreaPath]:
     """{area id: its path as at `as_at`}: only what had started (or, undated, been written or published) by that
-    day counts (`derive_path`'s rule). Five queries (`area_facts`), whatever the number of areas."""
-    return {area_id: derive_path(facts, as_at=as_at) for area_id, facts in area_facts(area_ids).items()}
+    day counts (`derive_path`'s rule). One query when the same question was answered since the facts last changed
+    (kept in this process: a notebook asks for the same release date again and again; at ten times today's data a
+    derivation is ~300 ms), else six (`area_facts`), whatever the number of areas."""
+    ids = tuple(sorted(set(area_ids)))
+    # Any change of a fact re-derives its area's stored path (services.py), so the latest derivation time and the
+    # number of stored paths change whenever an answer could.
+    stamp = tuple(StoredPath.objects.aggregate(latest=Max("derived_at"), n=Count("pk")).values())
+    key = (as_at, hash(ids), len(ids), stamp)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None:
+        return hit
+    paths = {area_id: derive_path(facts, as_at=as_at) for area_id, facts in area_facts(ids).items()}
+    with _cache_lock:
+        _cache[key] = paths
+        while len(_cache) > _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))  # the oldest answer
+    return paths
+
+
+_CACHE_SIZE = 8
+_cache: dict[tuple, dict[int, AreaPath]] = {}
+_cache_lock = threading.Lock()
+
+
+def forget_paths_as_at() -> None:
+    """Drop the answers kept (tests: a rolled-back database can repeat a stamp)."""
+    with _cache_lock:
+        _cache.clear()

@@ -10,7 +10,7 @@ import pytest
 from inspections.models import AreaPath
 from inspections.paths.derive import derive_path
 from inspections.paths.selectors import area_facts, paths_as_at
-from tests.factories import make_area, make_dataset, make_inspection, make_judgement, make_revisit, make_weakness
+from tests.factories import make_area, make_dataset, make_inspection, make_judgement, make_path, make_revisit, make_weakness
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -33,9 +33,14 @@ def test_a_path_as_at_a_date_is_derive_path_of_the_same_facts_and_nothing_is_sto
 
 
 @pytest.mark.parametrize("areas", [2, 20])
-def test_paths_as_at_read_five_queries_whatever_the_number_of_areas(django_assert_num_queries, areas):
+def test_paths_as_at_read_six_queries_whatever_the_number_of_areas_and_one_when_asked_again(django_assert_num_queries, areas):
     rows = make_dataset(areas)
     ids = [r["area"].pk for r in rows]
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # the stored paths' stamp, then the facts (5)
         paths = paths_as_at(ids, as_at=D(2019, 6, 30))
     assert set(paths) == set(ids)
+    with django_assert_num_queries(1):  # the same question, nothing changed: the answer kept
+        assert paths_as_at(ids, as_at=D(2019, 6, 30)) is paths
+    make_path(make_area("Later"))  # a fact changes: its area's path is re-derived, so the stamp moves
+    with django_assert_num_queries(6):
+        assert paths_as_at(ids, as_at=D(2019, 6, 30)) is not paths

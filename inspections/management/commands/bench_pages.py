@@ -34,6 +34,9 @@ API_PAGES = [
     ("api inspections filtered", "/api/v1/inspections?framework=2016&outcome=wsoa_required&year=2017"),
     ("api weaknesses filtered", "/api/v1/weaknesses?judgement=insufficient&sort=-date"),
     ("api areas 500", "/api/v1/areas?page_size=500"),
+    # As at a date (issue 21 item 4, issue 24): each area's path derived again as it stood that day.
+    ("api areas as_at", "/api/v1/areas?as_at=2021-03-31"), ("api inspections as_at", "/api/v1/inspections?as_at=2021-03-31"),
+    ("api weaknesses as_at", "/api/v1/weaknesses?as_at=2021-03-31"),
 ]
 # Every analysis page, its CSV and its SVG (issue 15); the area comparison is added with the timeline's area.
 ANALYSIS_PAGES = [
