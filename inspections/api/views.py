@@ -304,3 +304,13 @@ def documents(request, response: HttpResponse, filters: Query[DocumentQuery]):
     if not request.user.has_perm(DOCUMENT_VIEW_PERMISSION):
         raise Problem(403, "Forbidden", "Documents need the document pages' permission (the analyst group has it).")
     return _listing(request, response, DocumentFilter, lambda f: document_rows(filters=f), filters, dict)
+
+
+@api.get("/", auth=None, include_in_schema=False)
+def index(request):
+    """/api/v1/: where the description, the docs and the lists are (a client's first request, and a person's)."""
+    return {
+        "title": api.title, "version": api.version, "openapi": request.build_absolute_uri("openapi.json"),
+        "docs": request.build_absolute_uri("docs/"),
+        "lists": {name: request.build_absolute_uri(name) for name in ("areas", "inspections", "weaknesses", "documents")},
+    }

@@ -242,3 +242,10 @@ def test_a_bad_as_at_is_a_400_problem_and_a_real_day_is_not(client, public_read,
     assert "as_at" in response.json()["errors"]
     for day in ("2021-03-31", "2020-02-29", "2018-06-30"):
         assert client.get(f"/api/v1/{name}", {"as_at": day}).status_code == 200, day
+
+
+def test_the_api_root_says_where_everything_is(client, private):
+    body = client.get("/api/v1/").json()
+    assert body["openapi"].endswith("/api/v1/openapi.json") and body["docs"].endswith("/api/v1/docs/")
+    assert set(body["lists"]) == {"areas", "inspections", "weaknesses", "documents"}
+    assert client.get(body["openapi"]).status_code == 200
