@@ -33,7 +33,7 @@ from inspections.api import schemas
 from inspections.api.filters import DocumentFilter
 from inspections.api.selectors import as_of, document_rows, token_for
 from inspections.api.services import hash_key, note_use
-from inspections.facts.exports import AREAS, INSPECTIONS, WEAKNESSES
+from inspections.facts.exports import AREAS, COLUMN_NOTES, INSPECTIONS, WEAKNESSES
 from inspections.facts.filters import AreaFilter, InspectionFilter, SortedFilterSet, WeaknessFilter
 from inspections.facts.selectors import area_pages, inspection_rows, weakness_pages
 from sendtracker.access import DOCUMENT_VIEW_PERMISSION
@@ -106,6 +106,13 @@ class ProblemAPI(NinjaAPI):
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
+        # A row's field is its CSV column: described in the CSV's words (docs/CSV.md) where the schema has none.
+        for row_schema, export in (("AreaRow", "areas"), ("InspectionRow", "inspections"), ("WeaknessRow", "weaknesses")):
+            notes = COLUMN_NOTES.get(export, {})
+            properties = schema.get("components", {}).get("schemas", {}).get(row_schema, {}).get("properties", {})
+            for name, prop in properties.items():
+                if "description" not in prop and name in notes:
+                    prop["description"] = notes[name]
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 for status, response in operation.get("responses", {}).items():

@@ -244,6 +244,13 @@ def test_a_bad_as_at_is_a_400_problem_and_a_real_day_is_not(client, public_read,
         assert client.get(f"/api/v1/{name}", {"as_at": day}).status_code == 200, day
 
 
+def test_row_fields_are_described_in_the_csvs_words(client, private):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    area = schemas["AreaRow"]["properties"]
+    assert all("description" in prop for prop in area.values())
+    assert "not known" in schemas["InspectionRow"]["properties"]["weakness_count"]["description"]
+
+
 def test_the_api_root_says_where_everything_is(client, private):
     body = client.get("/api/v1/").json()
     assert body["openapi"].endswith("/api/v1/openapi.json") and body["docs"].endswith("/api/v1/docs/")
