@@ -100,7 +100,8 @@ def _describe_sources(step) -> None:
         letter_date = step.obj.inspection.letter_date if step.obj.inspection_id else None
     fact.source_file_name = fact.source_name
     fact.source_name = describe_source(source_kind=fact.source_kind, area_name=step.area.name,
-                                       published=getattr(fact, "source_published", None), letter_date=letter_date)
+                                       published=getattr(fact, "source_published", None), letter_date=letter_date,
+                                       dataset_row=getattr(fact, "dataset_source", ""))
     children = list(fact.weaknesses.all()) if hasattr(fact, "weaknesses") and step.kind != "wsoa" else []
     if step.kind in ("revisit", "monitoring_inspection"):
         children = list(fact.judgements.all())
@@ -110,7 +111,8 @@ def _describe_sources(step) -> None:
         elif child.source_document_id:
             child.source_file_name = child.source_name
             child.source_name = describe_source(source_kind=child.source_kind, area_name=step.area.name,
-                                                published=getattr(child, "source_published", None))
+                                                published=getattr(child, "source_published", None),
+                                                dataset_row=getattr(child, "dataset_source", ""))
 
 
 def _with_labels(rows):

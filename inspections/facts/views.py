@@ -121,10 +121,14 @@ def short_date(value) -> str:
 
 
 def describe_source(*, source_kind: str, area_name: str, published: dt.date | None = None,
-                    letter_date: dt.date | None = None) -> str:
+                    letter_date: dt.date | None = None, dataset_row: str = "") -> str:
     """What a fact's document is, in words (issue 13 item 13), from what is held about it — never its stored
     file name: 'Ofsted/CQC letter or report on Hartlepool, published 3 May 2017', '... letter dated 7 January
-    2022', 'Council report (secondary source) on Middlesbrough, date not known'."""
+    2022', 'Council report (secondary source) on Middlesbrough, date not known'. A fact read from a dataset row
+    is named by that row ('Ofsted official statistics, published 17 November 2022, sheet …, row 34'): the
+    dataset's own date, not the report's publication date the row states."""
+    if dataset_row:
+        return dataset_row
     what = {SourceKind.SECONDARY: "Council report or third-party dataset (secondary source)",
             SourceKind.OFFICIAL: "Ofsted official statistics / management information"}.get(source_kind, "Ofsted/CQC letter or report")
     if published:
@@ -152,7 +156,7 @@ def _label_inspections(rows):
         row["letter_label"] = short_date(row["row_letter_date"])
         row["source_label"] = describe_source(
             source_kind=row["row_source_kind"], area_name=row["area_name"], published=row["row_published_date"],
-            letter_date=row["row_letter_date"],
+            letter_date=row["row_letter_date"], dataset_row=row.get("row_source_label") or "",
         ) if row["row_source_document_id"] else ""
 
 

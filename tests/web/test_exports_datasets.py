@@ -91,6 +91,12 @@ def test_a_visit_known_only_from_a_dataset_has_an_unknown_weakness_count_not_zer
     assert "5 <span class=\"muted\">(as stated by the dataset)</span>" in page
 
 
+def test_a_fact_from_a_dataset_row_names_that_row_as_its_source_on_the_list_and_the_timeline(client, england):
+    # Not "… on Bedford, published <the report's date>": the row of Ofsted's release, with the release's own date.
+    assert BEDFORD_ROW in client.get("/inspections/", {"area": "E06000055"}).content.decode()
+    assert BEDFORD_ROW in client.get("/areas/E06000055/").content.decode()
+
+
 def test_a_revisit_exports_the_publication_date_its_dataset_row_states(client, england):
     # Before, a revisit's published_date came only from its document's listing: empty for every dataset revisit.
     from inspections.models import Revisit
