@@ -1,4 +1,4 @@
-"""When a visit took place, for counting "as at" a date: one rule for the national figures (national.py) and the
+"""When a visit took place, for counting "as at" a date, and how precisely a period dates it: one rule for the national figures (national.py) and the
 lists' `as_at` and `year` filters (facts/filters.py), so a list and the dashboard count the same visits.
 
 Django-free. A visit dated to the day counts from that day; one known only to the month ("May 2017", from a note of
@@ -26,3 +26,15 @@ def visit_day(start: dt.date | None, period_text: str) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+_MONTH_NAMES = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+
+
+def period_precision(text: str) -> str:
+    """How precisely a period as written dates a visit: "month" ("January 2017"), "year" ("2019"), or "" (no
+    period). Datasets record it beside `period_text`, so the exports say how the period is to be read."""
+    if _MONTH_NAMES.search(text or ""):
+        return "month"
+    return "year" if _YEAR.search(text or "") else ""

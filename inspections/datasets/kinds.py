@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from inspections.analysis.periods import period_precision
 from inspections.pipeline.types import ParsedLetter, Span
 
 from .tables import Table, Workbook, as_date, html_text
@@ -377,18 +378,6 @@ def _former_authorities(workbook: Workbook, read: DatasetRead, text: _Text) -> N
             revisit.period_text, revisit.date_precision = r.group("month"), period_precision(r.group("month"))
             _provenance(revisit, "Notes", number, source, read, ["Note text"])
             read.records.append(_record(text, f"{read.title} — note, revisit — {note}", revisit, name=name))
-
-
-_MONTH_NAMES = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-
-
-def period_precision(text: str) -> str:
-    """How precisely a period as a dataset writes it dates a visit: "month" ("January 2017"), "year" ("2019"), or
-    "" (no period). Without it the exports said nothing of how the period_text of a dataset's visit is to be read."""
-    if _MONTH_NAMES.search(text or ""):
-        return "month"
-    return "year" if _YEAR.search(text or "") else ""
 
 
 def _provenance(letter: ParsedLetter, sheet: str, row: int, label: str, read: DatasetRead, columns: list[str]) -> None:

@@ -9,11 +9,9 @@ the projection merges into the same inspection rows (the later release leads) �
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 from django.db import transaction
 
+from inspections.analysis.periods import visit_day
 from inspections.models import Dataset, Document
 from inspections.paths.services import deferred as paths_deferred
 from inspections.pipeline.extract import sniff_content_type
@@ -62,7 +60,7 @@ def _resolve(record: DatasetRecord, register) -> ResolvedLetter:
     to the authority in force then (Dorset in January 2017 is Dorset county, not Dorset Council)."""
     letter = record.letter
     check_framework_years(letter)
-    on = letter.start_date or letter.published_date or _first_of_month(letter.period_text or letter.initial_period_text)
+    on = letter.start_date or letter.published_date or visit_day(None, letter.period_text or letter.initial_period_text)
     by_code = register.get(record.area_code) if record.area_code else None
     if by_code is not None and (on is None or by_code.in_force(on)):
         return ResolvedLetter(letter=letter, gss_code=record.area_code)
@@ -74,16 +72,6 @@ def _resolve(record: DatasetRecord, register) -> ResolvedLetter:
     if result.ok:
         return ResolvedLetter(letter=letter, gss_code=result.gss_code, area_score=result.score)
     return ResolvedLetter(letter=letter, area_reason=f"{letter.source_label}: area “{record.area_name}” could not be matched to one local area: {result.reason}")
-
-
-def _first_of_month(text: str) -> dt.date | None:
-    m = re.search(r"([A-Z][a-z]+) (\d{4})", text or "")
-    if not m:
-        return None
-    try:
-        return dt.datetime.strptime(f"{m.group(1)} {m.group(2)}", "%B %Y").date()
-    except ValueError:
-        return None
 
 
 @transaction.atomic

@@ -230,8 +230,8 @@ class InspectionFilter(SortedFilterSet):
     held = df.TypedChoiceFilter(method="filter_held", choices=BOOLEAN_CHOICES, coerce=lambda v: v == "true",
                                 label="On record in its own right (not only named by a later document)")
 
-    AS_AT_NOTE = ("the inspections and revisits started by then; a visit known only to the month (no start date) is "
-                  "left out.")
+    AS_AT_NOTE = ("the inspections and revisits started by then; a visit known only to the month counts from the "
+                  "first day of that month, as the national figures count it.")
     SORTS = {"area": "area_name", "date": "row_start_date", "kind": "row_kind", "outcome": "row_outcome", "weaknesses": "weakness_count"}
 
     def filter_held(self, queryset, name, value):

@@ -72,12 +72,12 @@ from .filters import AreaFilter, InspectionFilter, WeaknessFilter
 DAYS_PER_MONTH = 365.2425 / 12
 
 
-def _known_count(count, *, placeholder: bool = True):
+def _known_count(count, *, has_placeholders: bool = True):
     """`count` of weaknesses held, or NULL (not known) when none is held and the row was not read from its own
     letter or report: weaknesses come only from letters and reports, so a visit known from Ofsted's statistics, a
     secondary source or a later document has an unknown number (its dataset may state one: `stated_weaknesses`),
     never 0."""
-    own_letter = Q(source_kind="letter") & Q(is_placeholder=False) if placeholder else Q(source_kind="letter")
+    own_letter = Q(source_kind="letter") & Q(is_placeholder=False) if has_placeholders else Q(source_kind="letter")
     return Case(When(own_letter, then=count), default=NullIf(count, Value(0)), output_field=IntegerField())
 
 
@@ -382,7 +382,7 @@ def _revisit_half(*, detail: bool = True) -> QuerySet:
                 inspection_id=OuterRef("inspection_id"),
                 kind__in=(SignificantWeakness.Kind.SIGNIFICANT_WEAKNESS, SignificantWeakness.Kind.PRIORITY_ACTION))),
             _Count(ProgressJudgement.objects.filter(revisit_id=OuterRef("pk"))),
-        ), placeholder=False),
+        ), has_placeholders=False),  # a revisit is never a placeholder
         **_source_columns(),
         row_published_date=Coalesce(F("published_date"), _document_published(), output_field=DateField()),
         **_area_columns("inspection__area"),

@@ -76,7 +76,6 @@ def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
     return {area_id: AreaFacts(tuple(i), tuple(r)) for area_id, (i, r) in by_area.items()}
 
 
-
 def paths_as_at(area_ids: Iterable[int], *, as_at: dt.date) -> dict[int, AreaPath]:
     """{area id: its path as at `as_at`}: only what had started (or, undated, been written or published) by that
     day counts (`derive_path`'s rule). One query when the same question was answered since the facts last changed

@@ -113,6 +113,6 @@ def test_official_statistics_ods_rows_notes_and_release():
 
 @pytest.mark.parametrize("text, precision", [("January 2017", "month"), ("Feb 2019", "month"), ("2019", "year"), ("", "")])
 def test_a_datasets_period_says_how_precise_it_is(text, precision):
-    from inspections.datasets.kinds import period_precision
+    from inspections.analysis.periods import period_precision
 
     assert period_precision(text) == precision
