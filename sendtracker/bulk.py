@@ -1,22 +1,29 @@
-"""Updating many rows of one table, each with its own values, in one statement.
+"""Writing many rows of one table, each with its own values, in one statement: `update_rows` and `insert_rows`.
 
 Django's `QuerySet.bulk_update` writes `SET f = CASE WHEN id = 1 THEN … WHEN id = 2 THEN … END` for every field,
 building and resolving one `When` expression per row per field in Python: for a dataset release that changes
 twenty fields of a hundred inspections that is 2,000 expressions, most of an import's time (bench/
-datasets_vs_letters.py). `update_rows` sends the same change as
+datasets_vs_letters.py). `update_rows` sends the same change as one statement whose parameters are the fields' own
+database values (`Field.get_db_prep_save`, as bulk_update uses), so what is stored is what bulk_update would store:
 
-    UPDATE t SET f = v.column2, g = v.column3 FROM (VALUES (%s, %s, %s), …) AS v WHERE t.id = v.column1
+- PostgreSQL: `UPDATE t SET f = v.c1, g = v.c2 FROM UNNEST(%b::bigint[], %b::date[], …) AS v(c0, c1, c2)
+  WHERE t.id = v.c0` — one array parameter per column, the strategy Django's own bulk_create uses on PostgreSQL
+  (django/db/backends/postgresql/compiler.py, InsertUnnest), bound on the server in binary. Django's cursors bind
+  on the client: psycopg then quotes every value of every array in Python (regular expressions over each jsonb
+  text), three times the statement's own time for 150 areas' paths (bench/README.md, issue 21); a VALUES list
+  before that had one placeholder per value, parsed again on every call.
+- SQLite (3.33+ for UPDATE … FROM): `… FROM (VALUES (%s, %s, %s), …) AS v WHERE t.id = v.column1`.
 
-whose parameters are the fields' own database values (`Field.get_db_prep_save`, as bulk_update uses), so what is
-stored is what bulk_update would store. PostgreSQL needs each value's type (a VALUES list of parameters is text):
-the first row casts each column to the field's `db_type`. SQLite (3.33+ for UPDATE … FROM) stores them as Django
-would. No package on our registry mirror does this for both backends (django-bulk-load is PostgreSQL-only and
-unmaintained since 2023), so it is these forty lines; tests/test_bulk.py checks them against bulk_update.
+`insert_rows` is `bulk_create` (the same rows, the same primary keys set on the instances) bound the same way on
+PostgreSQL, where a dataset's 200 letters carry 300 kB of JSON that client-side binding escaped value by value;
+elsewhere it is `bulk_create` itself.
+
+No package on our registry mirror does this for both backends (django-bulk-load is PostgreSQL-only and
+unmaintained since 2023), so it is these lines; tests/test_bulk.py checks them against bulk_update.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from django.db import connections, router
@@ -40,26 +47,74 @@ def update_rows(model: type[Model], rows: Iterable[Model], fields: Sequence[str]
     quote = connection.ops.quote_name
     postgres = connection.vendor == "postgresql"
     pk = meta.pk
-    sets = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
-    casts = [f"::{_cast(f.db_type(connection))}" for f in [pk, *columns]] if postgres else [""] * (len(columns) + 1)
-    with connection.cursor() as cursor:
+    table, key = quote(meta.db_table), quote(pk.column)
+    with (_binary_cursor(connection) if postgres else connection.cursor()) as cursor:
         for start in range(0, len(rows), BATCH):
             batch = rows[start:start + BATCH]
-            params, tuples = [], []
-            for n, row in enumerate(batch):
-                params.append(pk.get_db_prep_save(row.pk, connection))
-                params += [f.get_db_prep_save(getattr(row, f.attname), connection) for f in columns]
-                marks = [f"%s{casts[i]}" if n == 0 else "%s" for i in range(len(columns) + 1)]
-                tuples.append(f"({', '.join(marks)})")
-            cursor.execute(
-                f"UPDATE {quote(meta.db_table)} SET {sets} FROM (VALUES {', '.join(tuples)}) AS v "
-                f"WHERE {quote(meta.db_table)}.{quote(pk.column)} = v.column1",
-                params,
-            )
+            values = [[pk.get_db_prep_save(row.pk, connection) for row in batch]]
+            values += [[f.get_db_prep_save(getattr(row, f.attname), connection) for row in batch] for f in columns]
+            if postgres:
+                arrays = ", ".join(f"%b::{_cast(f.db_type(connection))}[]" for f in [pk, *columns])
+                names = ", ".join(f"c{i}" for i in range(len(columns) + 1))
+                sets = ", ".join(f"{quote(f.column)} = v.c{i + 1}" for i, f in enumerate(columns))
+                cursor.execute(f"UPDATE {table} SET {sets} FROM UNNEST({arrays}) AS v({names}) WHERE {table}.{key} = v.c0",
+                               values)
+            else:
+                sets = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(columns))
+                tuples = ", ".join(["(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"] * len(batch))
+                cursor.execute(f"UPDATE {table} SET {sets} FROM (VALUES {tuples}) AS v WHERE {table}.{key} = v.column1",
+                               [value for row in zip(*values) for value in row])
     return len(rows)
 
 
+def insert_rows(model: type[Model], objs: Iterable[Model]) -> list[Model]:
+    """Insert `objs` (new instances of `model`, primary keys unset) and set their primary keys, as
+    `bulk_create(objs)` does: each field's `pre_save(obj, add=True)` (auto_now_add, auto_now), then its
+    `get_db_prep_save`; no signals, no `save()`. One statement per BATCH rows. Returns `objs`.
+    Raises ValueError for an object whose primary key is set (bulk_create would insert it with that key)."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    pk = meta.pk
+    if any(obj.pk is not None for obj in objs):
+        raise ValueError("insert_rows inserts new rows: a primary key is set")
+    if connection.vendor != "postgresql":
+        return model._base_manager.using(connection.alias).bulk_create(objs)
+    fields = [f for f in meta.concrete_fields if f is not pk and not f.generated]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    arrays = ", ".join(f"%b::{_cast(f.db_type(connection))}[]" for f in fields)
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM UNNEST({arrays}) "
+           f"RETURNING {quote(meta.db_table)}.{quote(pk.column)}")
+    with _binary_cursor(connection) as cursor:
+        for start in range(0, len(objs), BATCH):
+            batch = objs[start:start + BATCH]
+            values = [[f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in batch] for f in fields]
+            cursor.execute(sql, values)
+            # PostgreSQL returns an INSERT … SELECT's rows in the order it inserts them, the order of UNNEST's
+            # arrays (Django's own UNNEST bulk_create relies on the same).
+            for obj, (key,) in zip(batch, cursor.fetchall(), strict=True):
+                setattr(obj, pk.attname, key)
+                obj._state.adding, obj._state.db = False, connection.alias
+    return objs
+
+
+def _binary_cursor(connection):
+    """A cursor on `connection` (the same session and transaction) that binds its parameters on the server, `%b` in
+    binary, wrapped as Django wraps its own (query log, execute wrappers, errors as django.db errors)."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        # Django's own cursors are psycopg ClientCursors unless OPTIONS["server_side_binding"] (which measured
+        # slower for the rest of an import: every query, text-bound). _prepare_cursor is how Django wraps one.
+        return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+
+
 def _cast(db_type: str) -> str:
-    """The type to cast a parameter to: varchar without its length (a cast to varchar(100) would cut a long value
-    silently, where the column itself refuses it)."""
-    return re.sub(r"^(varchar|character varying)\(\d+\)$", "varchar", db_type)
+    """The array element type to cast a column's parameter to: the column's type without its parameters, as
+    Django's UNNEST insert does (a cast to varchar(100)[] would cut a long value silently, where the column itself
+    refuses it)."""
+    return db_type.split("(")[0]

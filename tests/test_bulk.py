@@ -77,3 +77,45 @@ def test_update_rows_does_not_cut_a_value_too_long_for_its_column():
 
     with pytest.raises(DataError), transaction.atomic():
         bulk.update_rows(Inspection, [row], ["period_text"])
+
+
+@pytest.mark.django_db
+def test_insert_rows_stores_what_bulk_create_stores_and_sets_the_keys():
+    """The same rows as bulk_create (None in every row of a column, JSON, dates, floats, auto_now_add), keys set."""
+    area, twin_area = make_area(), make_area()
+    document = make_document("text")
+
+    def rows(area):
+        return _changed([Inspection(area=area, framework="2016", kind="initial_inspection") for _ in range(4)], document)
+
+    expected = Inspection.all_objects.bulk_create(rows(twin_area))
+    with CaptureQueriesContext(connection) as queries:
+        made = bulk.insert_rows(Inspection, rows(area))
+    assert len(queries) == 1
+    assert all(row.pk is not None and not row._state.adding for row in made)
+    assert [r.pk for r in made] == sorted(r.pk for r in made)  # the keys of the rows in the order given
+    fresh = list(Inspection.all_objects.filter(pk__in=[r.pk for r in made]).order_by("pk"))
+    twins = list(Inspection.all_objects.filter(pk__in=[r.pk for r in expected]).order_by("pk"))
+    assert _values(fresh) == _values(twins)
+    assert [r.period_text for r in fresh] == [r.period_text for r in made]
+    assert all(r.lead_inspector == "" for r in fresh)  # a field's default
+    assert bulk.insert_rows(Inspection, []) == []
+    with pytest.raises(ValueError):
+        bulk.insert_rows(Inspection, fresh[:1])
+
+
+@pytest.mark.django_db
+def test_insert_rows_applies_auto_now_add_and_keeps_sql_null_apart_from_json_null():
+    from django.contrib.contenttypes.models import ContentType
+
+    from inspections.models import FieldCorrection
+
+    kind = ContentType.objects.get_for_model(Inspection)
+    made = bulk.insert_rows(FieldCorrection, [
+        FieldCorrection(content_type=kind, object_id=n, action="confirm", username="a", old_value=None,
+                        new_value={"n": n, "when": "2021-03-31"}) for n in range(3)])
+    rows = list(FieldCorrection.objects.filter(pk__in=[r.pk for r in made]).order_by("pk"))
+    assert [r.object_id for r in rows] == [0, 1, 2]
+    assert all(r.created_at is not None and r.created_at == m.created_at for r, m in zip(rows, made))
+    assert FieldCorrection.objects.filter(pk__in=[r.pk for r in made], old_value__isnull=True).count() == 3
+    assert rows[2].new_value == {"n": 2, "when": "2021-03-31"}

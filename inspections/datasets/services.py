@@ -17,7 +17,7 @@ from inspections.paths.services import deferred as paths_deferred
 from inspections.pipeline.extract import sniff_content_type
 from inspections.pipeline.resolve import check_framework_years
 from inspections.pipeline.types import ExtractionError, IngestReport, ResolvedLetter
-from sendtracker.bulk import update_rows
+from sendtracker.bulk import insert_rows, update_rows
 
 from .kinds import DatasetFormatError, DatasetRead, DatasetRecord, read_dataset
 from .tables import CSV, HTML, ODS, XLSX, TableError, read_tables, spreadsheet_type
@@ -118,7 +118,6 @@ def _write_rows(document: Document, letters: list[ResolvedLetter], paths_pending
     areas = {a.gss_code: a for a in LocalArea.objects.filter(gss_code__in={r.gss_code for r in letters if r.gss_code})}
     before = set(SourceLetter.objects.filter(document=document, area__isnull=False).values_list("area_id", flat=True))
     touched = set(_lock_areas(before | {a.pk for a in areas.values()}))
-    paths_pending.update(touched)
     SourceLetter.objects.filter(document=document).delete()  # a re-run replaces the document's rows
     busy = (set(SourceLetter.objects.filter(area_id__in=touched).values_list("area_id", flat=True))
             | set(Inspection.all_objects.filter(area_id__in=touched).values_list("area_id", flat=True)) | before)
@@ -142,7 +141,7 @@ def _write_rows(document: Document, letters: list[ResolvedLetter], paths_pending
             confidence=letter.confidence if area else 0.0, needs_review=bool(reasons), review_reasons=reasons,
             duplicate_of_id=earlier.get(print_),
         ))
-    stored = SourceLetter.objects.bulk_create(stored)
+    stored = insert_rows(SourceLetter, stored)
     if any(s.pk is None for s in stored):  # a backend that returns no ids: read them back
         stored = list(SourceLetter.objects.filter(document=document).order_by("position"))
     fresh = sorted(touched - busy)
@@ -170,7 +169,7 @@ def _write_rows(document: Document, letters: list[ResolvedLetter], paths_pending
     update_rows(SourceLetter, marked, ["duplicate_of_id"])
     inspections = [(area_id, p, Inspection(area_id=area_id, **p.values, **p.prov.fields()))
                    for area_id, plan in plans.items() for p in plan.inspections]
-    created = Inspection.objects.bulk_create([row for _, _, row in inspections])
+    created = insert_rows(Inspection, [row for _, _, row in inspections])
     if any(row.pk is None for row in created):
         keys = {(r.area_id, r.framework, r.kind, r.start_date): r.pk for r in Inspection.all_objects.filter(area_id__in=list(plans))}
         for row in created:
@@ -184,10 +183,13 @@ def _write_rows(document: Document, letters: list[ResolvedLetter], paths_pending
         for v in p.revisits:
             revisits.append(Revisit(inspection_id=row.pk, **v.values, **v.prov.fields()))
             report.created.append(f"{v.kind.replace('_', ' ')} {v.start_date or 'undated'} of {names[area_id]}")
-    WrittenStatementOfAction.objects.bulk_create(wsoas)
-    Revisit.objects.bulk_create(revisits)
+    insert_rows(WrittenStatementOfAction, wsoas)
+    insert_rows(Revisit, revisits)
+    # Paths are derived again only where a fact was written: a release restating what is held changes no path.
+    # (The areas left to the projection below are added by project_areas itself.)
+    paths_pending.update(plans)
     slow = (busy & touched) - before
-    slow -= _add_beside(document, slow, report)
+    slow -= _add_beside(document, slow, report, paths_pending)
     slow |= (busy & touched) & before
     return finish_report(report, project_areas(slow, document=document) if slow else None, document, stored)
 
@@ -196,13 +198,14 @@ def _same(row, values: dict) -> bool:
     return all(getattr(row, name) == value for name, value in values.items())
 
 
-def _add_beside(document: Document, area_ids: set[int], report: IngestReport) -> set[int]:
+def _add_beside(document: Document, area_ids: set[int], report: IngestReport, written: set[int]) -> set[int]:
     """Areas that already hold letters or facts: the whole area is planned from all its letters (the projection's
     pure function) and, when the plan only adds rows (a 2016 inspection beside the 2023 ones held) or changes
     values of rows held (a later release, Ofsted's figures leading over the scrape), the new rows are bulk-inserted
     and the changed fields updated, as Changes.save would. Returns the areas so handled; any other (a row to
     delete, weaknesses or judgements to match, an analyst's decision, a placeholder, a link between a report and its
-    previous inspection, a former or successor authority) is left to the writer's projection."""
+    previous inspection, a former or successor authority) is left to the writer's projection. The ids of the areas
+    where a fact was added or changed are added to `written`."""
     from areas.models import LocalArea
     from inspections.models import (
         Inspection, ProgressJudgement, Revisit, SignificantWeakness, SourceLetter, WrittenStatementOfAction,
@@ -291,10 +294,13 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport) ->
             del new_revisits[mark_revisits:], new_wsoas[mark_wsoas:]
             continue  # something to delete, or weaknesses to make: the projection does it
         handled.add(area_id)
+        if new or mark_revisits < len(new_revisits) or mark_wsoas < len(new_wsoas):
+            written.add(area_id)
         new_inspections += [(area_id, p) for p in new]
         for model, row, values in updates:
             changed = {name: value for name, value in values.items() if getattr(row, name) != value}
             if changed:
+                written.add(area_id)
                 for name, value in changed.items():
                     setattr(row, name, value)
                 pending.setdefault(model, ({}, set()))[0][row.pk] = row
@@ -309,7 +315,7 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport) ->
     update_rows(SourceLetter, marks, ["duplicate_of_id"])
     for model, (changed_rows, names_changed) in pending.items():
         update_rows(model, changed_rows.values(), sorted(names_changed))
-    created = Inspection.objects.bulk_create([Inspection(area_id=a, **p.values, **p.prov.fields()) for a, p in new_inspections])
+    created = insert_rows(Inspection, [Inspection(area_id=a, **p.values, **p.prov.fields()) for a, p in new_inspections])
     if any(row.pk is None for row in created):
         keys = {(r.area_id, r.framework, r.kind, r.start_date): r.pk for r in Inspection.all_objects.filter(area_id__in=handled)}
         for row in created:
@@ -322,6 +328,6 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport) ->
         revisits += [Revisit(inspection_id=row.pk, **v.values, **v.prov.fields()) for v in p.revisits]
     wsoas += [WrittenStatementOfAction(inspection_id=row.pk, **w.values, **w.prov.fields()) for row, w in new_wsoas]
     revisits += [Revisit(inspection_id=row.pk, **v.values, **v.prov.fields()) for row, v in new_revisits]
-    WrittenStatementOfAction.objects.bulk_create(wsoas)
-    Revisit.objects.bulk_create(revisits)
+    insert_rows(WrittenStatementOfAction, wsoas)
+    insert_rows(Revisit, revisits)
     return handled

@@ -44,21 +44,31 @@ def area_paths_refresh(area_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     facts = area_facts(ids)
-    existing = set(AreaPath.objects.filter(area_id__in=ids).values_list("area_id", flat=True))
+    # What is stored already: a row whose derivation did not change is not rewritten (its jsonb steps are most of
+    # an update's cost), only re-stamped, since readers' caches key on the latest derivation time
+    # (selectors.paths_as_at, the API's as-of): a fact can change an as-at path without changing today's.
+    held = {row["area_id"]: row for row in AreaPath.objects.filter(area_id__in=ids).values("area_id", *_FIELDS)}
     now = timezone.now()
-    new, changed = [], []
+    new, changed, same = [], [], []
     for area_id in sorted(ids):
         derived = derive_path(facts[area_id])
         values = {name: getattr(derived, name) for name in _FIELDS if name != "version"}
         values["steps"] = [asdict(s) for s in derived.steps]  # as as_json() gives them, without copying the rest
-        row = AreaPath(area_id=area_id, version=VERSION, derived_at=now, **values)
-        (changed if area_id in existing else new).append(row)
+        values["version"] = VERSION
+        stored = held.get(area_id)
+        if stored is not None and all(stored[name] == value for name, value in values.items()):
+            same.append(area_id)
+            continue
+        row = AreaPath(area_id=area_id, derived_at=now, **values)
+        (changed if stored is not None else new).append(row)
     with transaction.atomic():
         if new:
             AreaPath.objects.bulk_create(new, batch_size=500)
         if changed:
             update_rows(AreaPath, changed, _UPDATED)
-    return len(new) + len(changed)
+        if same:
+            AreaPath.objects.filter(area_id__in=same).update(derived_at=now)
+    return len(new) + len(changed) + len(same)
 
 
 def area_paths_refresh_all(*, stale_only: bool = False) -> int:

@@ -160,7 +160,7 @@ class ParsedLetter:
     def from_json(cls, data: dict[str, Any]) -> ParsedLetter:
         """The inverse of to_json (SourceLetter.data -> ParsedLetter), so the writer can re-project stored
         letters. Keys a newer/older parser did not write fall back to their defaults; unknown keys are ignored."""
-        known = {f.name for f in dataclasses.fields(cls)}
+        known = _KNOWN.get(cls) or _KNOWN.setdefault(cls, frozenset(_field_names(cls)))
         values = {k: v for k, v in data.items() if k in known}
         for name in _DATE_FIELDS:
             if values.get(name):
@@ -188,15 +188,33 @@ def _span_or_none(value: dict[str, int] | None) -> Span | None:
     return Span(**value) if value else None
 
 
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, found once per class (dataclasses.fields() builds a tuple on every call)."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+_KNOWN: dict[type, frozenset[str]] = {}
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is date:
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if dataclasses.is_dataclass(kind):
+        return {name: _jsonable(getattr(value, name)) for name in _field_names(kind)}
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()
     return value
 
 
