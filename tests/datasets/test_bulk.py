@@ -68,3 +68,32 @@ def test_every_file_beside_letters_in_any_order_survives_reprojection(areas):
     keys = list(Inspection.objects.values_list("area_id", "framework", "kind", "start_date"))
     assert len(keys) == len(set(keys))
     assert Inspection.objects.filter(framework="2016", kind="initial_inspection").values("area").distinct().count() == 151
+
+
+SCRAPE = b"""<html><body><p><b>Summary data last updated: 29 06 2026 07:36</b></p><table>
+<tr><th>URN</th><th>LTLA23CD</th><th>Local Authority</th><th>Inspection Start Date</th><th>Inspection End Date</th>
+<th>Outcome Grade</th><th>Publication Date</th></tr>
+<tr><td>1</td><td>E08000016</td><td>barnsley</td><td>11/05/23</td><td>19/05/23</td><td>2.0</td><td>10/07/23</td></tr>
+</table></body></html>"""
+
+
+def _management_information(start: str) -> bytes:
+    from tests.datasets.test_kinds import MI_HEADINGS, _csv
+
+    return _csv([MI_HEADINGS, ["1", "Report webpage", "Barnsley", "North East, Yorkshire and the Humber", start,
+                               "10/07/2023", "Inconsistent experiences and outcomes", "No", "NA"]])
+
+
+@pytest.mark.parametrize("order", ["scrape first", "official first"])
+def test_a_release_that_moves_a_visits_start_date_changes_that_row(areas, order):
+    """The scrape gives 11 May 2023, Ofsted's management information 15 May for the same visit: one row (the one
+    held, when the official figure arrives second), with Ofsted's date, whichever arrives first; re-projecting
+    changes nothing."""
+    files = [("index.html", SCRAPE), ("mi.csv", _management_information("15/05/2023"))]
+    _ingest(*files[0 if order == "scrape first" else 1])
+    held = Inspection.all_objects.get(area__name="Barnsley")
+    _ingest(*files[1 if order == "scrape first" else 0])
+    row = Inspection.all_objects.get(area__name="Barnsley")  # one row, never two
+    assert (row.start_date, row.source_kind, row.outcome) == (dt.date(2023, 5, 15), "official", "inconsistent")
+    assert row.pk == held.pk
+    assert _reprojection_changes() == []
