@@ -109,6 +109,11 @@ class Dataset(models.Model):
         return f"{self.title} ({self.currency})"
 
 
+# A letter's search vector from its text, as migration 0005's trigger computes it from the letter's span of its
+# document ({} is the text); a bulk writer that holds the texts sends them with this (sendtracker.bulk.insert_rows).
+LETTER_VECTOR_SQL = "to_tsvector('english'::regconfig, COALESCE({}, ''::text))"
+
+
 class SourceLetter(models.Model):
     """One letter (or council summary) found inside a document, as parsed."""
 
@@ -131,7 +136,8 @@ class SourceLetter(models.Model):
         help_text="Set when the same letter text appears earlier in this document.",
     )
     # The letter's text lives in its document (a span), so no GENERATED column can hold this: PostgreSQL
-    # triggers keep it current (migration 0005). Search ranks on it; NULL on SQLite.
+    # triggers keep it current (migrations 0005, 0015: a writer may give it with the row, as LETTER_VECTOR_SQL of
+    # the letter's text). Search ranks on it; NULL on SQLite.
     search_vector = SearchVectorField(
         null=True, blank=True, editable=False,
         help_text="to_tsvector('english', letter text); kept by PostgreSQL triggers (migration 0005), NULL on SQLite.",

@@ -24,7 +24,7 @@ unmaintained since 2023), so it is these lines; tests/test_bulk.py checks them a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import connections, router
 from django.db.models import Model
@@ -67,11 +67,17 @@ def update_rows(model: type[Model], rows: Iterable[Model], fields: Sequence[str]
     return len(rows)
 
 
-def insert_rows(model: type[Model], objs: Iterable[Model]) -> list[Model]:
+def insert_rows(model: type[Model], objs: Iterable[Model], *,
+                computed: Mapping[str, tuple[str, Sequence[str]]] | None = None) -> list[Model]:
     """Insert `objs` (new instances of `model`, primary keys unset) and set their primary keys, as
     `bulk_create(objs)` does: each field's `pre_save(obj, add=True)` (auto_now_add, auto_now), then its
     `get_db_prep_save`; no signals, no `save()`. One statement per BATCH rows. Returns `objs`.
-    Raises ValueError for an object whose primary key is set (bulk_create would insert it with that key)."""
+
+    `computed`: {field name: (SQL of one text argument written `{}`, one text per object)} — on PostgreSQL the
+    field is stored as that SQL of the object's text (the letters' search vectors: `LETTER_VECTOR_SQL` of each
+    letter's text, which their insert trigger would otherwise compute row by row); elsewhere ignored.
+    Raises ValueError for an object whose primary key is set (bulk_create would insert it with that key), or a
+    `computed` entry without one text per object."""
     objs = list(objs)
     if not objs:
         return objs
@@ -80,18 +86,24 @@ def insert_rows(model: type[Model], objs: Iterable[Model]) -> list[Model]:
     pk = meta.pk
     if any(obj.pk is not None for obj in objs):
         raise ValueError("insert_rows inserts new rows: a primary key is set")
+    computed = {meta.get_field(name): spec for name, spec in (computed or {}).items()}
+    if any(len(texts) != len(objs) for _, texts in computed.values()):
+        raise ValueError("insert_rows: a computed field needs one text per object")
     if connection.vendor != "postgresql":
         return model._base_manager.using(connection.alias).bulk_create(objs)
     fields = [f for f in meta.concrete_fields if f is not pk and not f.generated]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    arrays = ", ".join(f"%b::{_cast(f.db_type(connection))}[]" for f in fields)
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM UNNEST({arrays}) "
+    arrays = ", ".join("%b::text[]" if f in computed else f"%b::{_cast(f.db_type(connection))}[]" for f in fields)
+    names = ", ".join(f"c{i}" for i in range(len(fields)))
+    select = ", ".join(computed[f][0].format(f"v.c{i}") if f in computed else f"v.c{i}" for i, f in enumerate(fields))
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {select} FROM UNNEST({arrays}) AS v({names}) "
            f"RETURNING {quote(meta.db_table)}.{quote(pk.column)}")
     with _binary_cursor(connection) as cursor:
         for start in range(0, len(objs), BATCH):
             batch = objs[start:start + BATCH]
-            values = [[f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in batch] for f in fields]
+            values = [list(computed[f][1][start:start + BATCH]) if f in computed else
+                      [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in batch] for f in fields]
             cursor.execute(sql, values)
             # PostgreSQL returns an INSERT … SELECT's rows in the order it inserts them, the order of UNNEST's
             # arrays (Django's own UNNEST bulk_create relies on the same).

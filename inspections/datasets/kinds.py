@@ -129,11 +129,14 @@ class _Located:
 
 def _locate(workbook: Workbook) -> _Located | None:
     best: tuple[float, _Located] | None = None
+    keys_of: dict[tuple[int, int], list[str]] = {}  # each row's headings, normalised once for all the kinds
     for kind in _KINDS:
         wanted = {heading_key(h): f for f, h in kind.columns.items()}
-        for table in workbook.tables:
+        for t, table in enumerate(workbook.tables):
             for number, row in enumerate(table.rows[:40], 1):
-                keys = [heading_key(c) for c in row]
+                keys = keys_of.get((t, number))
+                if keys is None:
+                    keys = keys_of[(t, number)] = [heading_key(c) for c in row]
                 index = {wanted[k]: i for i, k in reversed(list(enumerate(keys))) if k in wanted}
                 if len(index) >= kind.minimum:
                     score = len(index) / len(kind.columns)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from inspections.analysis.periods import visit_day
-from inspections.models import Dataset, Document
+from inspections.models import LETTER_VECTOR_SQL, Dataset, Document
 from inspections.paths.services import deferred as paths_deferred
 from inspections.pipeline.extract import sniff_content_type
 from inspections.pipeline.resolve import check_framework_years
@@ -121,7 +121,8 @@ def _write_rows(document: Document, letters: list[ResolvedLetter], paths_pending
     SourceLetter.objects.filter(document=document).delete()  # a re-run replaces the document's rows
     busy = (set(SourceLetter.objects.filter(area_id__in=touched).values_list("area_id", flat=True))
             | set(Inspection.all_objects.filter(area_id__in=touched).values_list("area_id", flat=True)) | before)
-    prints = [fingerprint(document.text[r.letter.span.start:r.letter.span.end]) for r in letters]
+    texts = [document.text[r.letter.span.start:r.letter.span.end] for r in letters]
+    prints = [fingerprint(text) for text in texts]
     earlier = {}
     for letter_id, print_ in (SourceLetter.objects.filter(fingerprint__in=set(prints))
                               .order_by("-document__sha256", "-position").values_list("pk", "fingerprint")):
@@ -141,7 +142,9 @@ def _write_rows(document: Document, letters: list[ResolvedLetter], paths_pending
             confidence=letter.confidence if area else 0.0, needs_review=bool(reasons), review_reasons=reasons,
             duplicate_of_id=earlier.get(print_),
         ))
-    stored = insert_rows(SourceLetter, stored)
+    # Each row's search vector from its text, with the insert (the trigger's substr of a dataset's whole text,
+    # row by row, was most of this statement).
+    stored = insert_rows(SourceLetter, stored, computed={"search_vector": (LETTER_VECTOR_SQL, texts)})
     if any(s.pk is None for s in stored):  # a backend that returns no ids: read them back
         stored = list(SourceLetter.objects.filter(document=document).order_by("position"))
     fresh = sorted(touched - busy)
@@ -224,10 +227,11 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport, wr
             linked |= {old, new}
     candidates = area_ids - linked
     letters: dict[int, list] = {}
-    # Not the documents' texts (a dataset's is every row of it): the plan needs only their keys and dates.
-    for l in (SourceLetter.objects.filter(area_id__in=candidates).select_related("document")
-              .only("pk", "area_id", "document_id", "position", "fingerprint", "data", "duplicate_of_id",
-                    "document__sha256", "document__published_date").order_by("pk")):
+    # Not the documents' texts (a dataset's is every row of it): the plan needs only their keys and dates. Tuples,
+    # not model instances: an area's letters are read again by every file that touches it.
+    for l in (SourceLetter.objects.filter(area_id__in=candidates).order_by("pk")
+              .values_list("pk", "area_id", "document_id", "position", "fingerprint", "data", "duplicate_of_id",
+                           "document__sha256", "document__published_date", named=True)):
         letters.setdefault(l.area_id, []).append(l)
     rows: dict[int, list] = {}
     for row in Inspection.all_objects.filter(area_id__in=candidates):
@@ -244,8 +248,8 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport, wr
     for area_id in sorted(candidates):
         mark_revisits, mark_wsoas = len(new_revisits), len(new_wsoas)
         held = letters.get(area_id, [])
-        plan = project_area([LetterRecord(l.pk, l.document_id, l.document.sha256, l.position, l.fingerprint,
-                                          ParsedLetter.from_json(l.data), document_published=l.document.published_date)
+        plan = project_area([LetterRecord(l.pk, l.document_id, l.document__sha256, l.position, l.fingerprint,
+                                          ParsedLetter.from_json(l.data), document_published=l.document__published_date)
                              for l in held], area_start=start_of.get(area_id))
         existing = {(r.framework, r.kind, r.start_date): r for r in rows.get(area_id, [])}
         if len(existing) != len(rows.get(area_id, [])) or any(r.locked_fields or r.rejected or r.is_placeholder for r in rows.get(area_id, [])):
@@ -316,8 +320,7 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport, wr
                 report.updated.append(f"{model._meta.verbose_name} of {names[area_id]} ({', '.join(changed)})")
         for l in held:
             if l.duplicate_of_id != plan.duplicate_of.get(l.pk):
-                l.duplicate_of_id = plan.duplicate_of.get(l.pk)
-                marks.append(l)
+                marks.append(SourceLetter(pk=l.pk, duplicate_of_id=plan.duplicate_of.get(l.pk)))
         report.skipped += [line for doc_id, line in plan.notes if doc_id == document.pk]
     # One UPDATE per table (sendtracker.bulk), not one per row: a release repeating another changes ~100 rows.
     update_rows(SourceLetter, marks, ["duplicate_of_id"])

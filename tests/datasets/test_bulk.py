@@ -97,3 +97,22 @@ def test_a_release_that_moves_a_visits_start_date_changes_that_row(areas, order)
     assert (row.start_date, row.source_kind, row.outcome) == (dt.date(2023, 5, 15), "official", "inconsistent")
     assert row.pk == held.pk
     assert _reprojection_changes() == []
+
+
+def test_bulk_inserted_letters_carry_the_search_vector_the_trigger_would_compute(areas):
+    """The writer sends each letter's text with the insert (migration 0015): the vector stored must be the one
+    migration 0005's trigger computes from the letter's span of its document."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("search vectors are PostgreSQL's")
+    _ingest("mi.csv", _management_information("15/05/2023"))
+    _ingest("index.html", SCRAPE)
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT count(*), count(*) FILTER (WHERE l.search_vector IS DISTINCT FROM
+                to_tsvector('english'::regconfig, COALESCE(substr(d.text, l.span_start + 1, l.span_end - l.span_start), ''::text))),
+                count(*) FILTER (WHERE l.search_vector @@ plainto_tsquery('english', 'Barnsley'))
+            FROM inspections_sourceletter l JOIN inspections_document d ON d.id = l.document_id""")
+        letters, different, barnsley = cursor.fetchone()
+    assert (letters, different, barnsley) == (2, 0, 2)
