@@ -9,7 +9,9 @@ table, inspections/datasets/data/england.csv). The letters: the first five 2023-
 ../shared/corpus/reports-2023 (without ../shared: the five seed documents). Each side starts from an emptied
 database with the area register loaded, and is timed from storing the first file to the last one's facts written,
 in-process (`store` + the pipeline, as `manage.py ingest` does); best of `--repeat`. Files go to a throwaway
-MEDIA_ROOT. The target (issue 21): datasets <= letters.
+MEDIA_ROOT. The target (issue 21): datasets <= letters. Settings as `./scripts/serve` and the worker run: DEBUG off
+(Django's debug cursor logs every statement; on SQLite it quotes every parameter of a 200-row insert again), with a
+throwaway SECRET_KEY unless one is set.
 
 Not a timed test: numbers depend on the machine and on what else runs on it (the load average is printed).
 THE DATABASE NAMED IN DATABASE_URL IS EMPTIED; without DATABASE_URL a temporary SQLite file is used.
@@ -69,6 +71,8 @@ def main() -> int:
     tmp = tempfile.mkdtemp(prefix="bench-datasets-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
     os.environ["MEDIA_ROOT"] = f"{tmp}/media"
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(16).hex())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sendtracker.settings")
     import django
     from django.core.management import call_command

@@ -152,13 +152,13 @@ def _write_rows(document: Document, letters: list[ResolvedLetter], paths_pending
     for row in stored:
         if row.area_id in fresh:
             by_area.setdefault(row.area_id, []).append(row)
-    start_of = dict(LocalArea.objects.filter(pk__in=fresh).values_list("pk", "start_date"))
+    by_pk = {a.pk: a for a in areas.values()}  # every area a stored letter names (the plans' areas among them)
     plans, marked = {}, []
     for area_id, rows in by_area.items():
         records = [LetterRecord(r.pk, document.pk, document.sha256, r.position, r.fingerprint, letter.letter,
                                 document_published=document.published_date)
                    for r, letter in ((r, letters[r.position]) for r in rows)]
-        plan = project_area(records, area_start=start_of.get(area_id))
+        plan = project_area(records, area_start=by_pk[area_id].start_date)
         if any(p.weaknesses or any(v.judgements for v in p.revisits) for p in plan.inspections):
             busy.add(area_id)  # never from a dataset; should a plan hold any, the writer's projection makes them
             continue
@@ -177,7 +177,7 @@ def _write_rows(document: Document, letters: list[ResolvedLetter], paths_pending
         keys = {(r.area_id, r.framework, r.kind, r.start_date): r.pk for r in Inspection.all_objects.filter(area_id__in=list(plans))}
         for row in created:
             row.pk = row.id = keys[(row.area_id, row.framework, row.kind, row.start_date)]
-    names = dict(LocalArea.objects.filter(pk__in=list(plans)).values_list("pk", "name"))
+    names = {area_id: by_pk[area_id].name for area_id in plans}
     wsoas, revisits = [], []
     for (area_id, p, _), row in zip(inspections, created):
         report.created.append(f"{p.kind.replace('_', ' ')} of {names[area_id]} {p.start_date or p.values.get('period_text') or 'undated'}")
@@ -241,8 +241,9 @@ def _add_beside(document: Document, area_ids: set[int], report: IngestReport, wr
         for child in model.all_objects.filter(inspection__area_id__in=candidates):
             children[model].setdefault(child.inspection_id, []).append(child)
     judged = set(ProgressJudgement.all_objects.filter(revisit__inspection__area_id__in=candidates).values_list("revisit_id", flat=True))
-    start_of = dict(LocalArea.objects.filter(pk__in=candidates).values_list("pk", "start_date"))
-    names = dict(LocalArea.objects.filter(pk__in=candidates).values_list("pk", "name"))
+    start_of, names = {}, {}
+    for pk, start, name in LocalArea.objects.filter(pk__in=candidates).values_list("pk", "start_date", "name"):
+        start_of[pk], names[pk] = start, name
     handled, new_inspections, marks, new_revisits, new_wsoas = set(), [], [], [], []
     pending: dict = {}  # model -> ({pk: row with its new values set}, the fields changed)
     for area_id in sorted(candidates):

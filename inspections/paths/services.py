@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import asdict
 
 from django.db import transaction
 from django.db.models import Q
@@ -29,12 +28,11 @@ from inspections.models import (
     SignificantWeakness,
     WrittenStatementOfAction,
 )
-from inspections.paths.derive import VERSION, derive_path
+from inspections.paths.derive import VERSION, derive_path, flat_dict
 from inspections.paths.selectors import area_facts
 from sendtracker.bulk import update_rows
 
 _FIELDS = [f.name for f in AreaPath._meta.get_fields() if f.concrete and f.name not in ("area", "derived_at")]
-_UPDATED = [*_FIELDS, "derived_at"]  # bulk_update does not apply auto_now: set it, so readers see the change
 
 
 def area_paths_refresh(area_ids: Iterable[int]) -> int:
@@ -49,23 +47,25 @@ def area_paths_refresh(area_ids: Iterable[int]) -> int:
     # (selectors.paths_as_at, the API's as-of): a fact can change an as-at path without changing today's.
     held = {row["area_id"]: row for row in AreaPath.objects.filter(area_id__in=ids).values("area_id", *_FIELDS)}
     now = timezone.now()
-    new, changed, same = [], [], []
+    new, changed, same, fields = [], [], [], set()
     for area_id in sorted(ids):
         derived = derive_path(facts[area_id])
         values = {name: getattr(derived, name) for name in _FIELDS if name != "version"}
-        values["steps"] = [asdict(s) for s in derived.steps]  # as as_json() gives them, without copying the rest
+        values["steps"] = [flat_dict(s) for s in derived.steps]  # as as_json() gives them, without copying the rest
         values["version"] = VERSION
         stored = held.get(area_id)
-        if stored is not None and all(stored[name] == value for name, value in values.items()):
+        differ = [name for name, value in values.items() if stored is None or stored[name] != value]
+        if not differ:
             same.append(area_id)
             continue
+        fields.update(differ)
         row = AreaPath(area_id=area_id, derived_at=now, **values)
         (changed if stored is not None else new).append(row)
     with transaction.atomic():
         if new:
             AreaPath.objects.bulk_create(new, batch_size=500)
-        if changed:
-            update_rows(AreaPath, changed, _UPDATED)
+        if changed:  # the fields that changed in any row (each row's others are written with their own values)
+            update_rows(AreaPath, changed, sorted(fields) + ["derived_at"])
         if same:
             AreaPath.objects.filter(area_id__in=same).update(derived_at=now)
     return len(new) + len(changed) + len(same)
