@@ -152,9 +152,11 @@ class ParsedLetter:
         self.confidence = min(self.confidence, confidence)
 
     def to_json(self) -> dict[str, Any]:
-        # The same dict as _jsonable(dataclasses.asdict(self)), without asdict's deep copy of every value first
-        # (a dataset writes hundreds of letters at once: asdict was a tenth of its import).
-        return _jsonable(self)
+        """The letter as JSON values (dates ISO, spans {start, end}), leaving out every field that holds its
+        default: from_json restores those. A dataset's row states a dozen of these fifty fields, and its letters
+        are read back by every later file that touches their area (issue 21: the JSON was mostly defaults)."""
+        return {name: _jsonable(value) for name, default in _defaults(type(self))
+                if (value := getattr(self, name)) is not default and value != default}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ParsedLetter:
@@ -197,6 +199,21 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 _NAMES: dict[type, tuple[str, ...]] = {}
+_NO_DEFAULT = object()  # never equal to a value: a field without a default is always written
+
+
+def _defaults(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(field name, its default value) of a dataclass, once per class (a default_factory's value: [] or {})."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        found = _DEFAULTS[cls] = tuple(
+            (f.name, f.default if f.default is not dataclasses.MISSING
+             else f.default_factory() if f.default_factory is not dataclasses.MISSING else _NO_DEFAULT)
+            for f in dataclasses.fields(cls))
+    return found
+
+
+_DEFAULTS: dict[type, tuple[tuple[str, Any], ...]] = {}
 _KNOWN: dict[type, frozenset[str]] = {}
 _AS_IS = frozenset({str, int, float, bool, type(None)})
 
