@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 
+from django.db.models import Exists, Q, TextField
+from django.db.models.functions import Cast
 from django.utils.text import slugify
 
 from areas.models import LocalArea
@@ -110,3 +113,20 @@ def area_search(text: str, *, limit: int = 12) -> list[LocalArea]:
     ranked = list(dict.fromkeys([*(a.pk for a in sorted(contains, key=lambda a: (a.end_date is not None, a.name))),
                                  *(key[0] for _, _, key in close)]))
     return [by_id[pk] for pk in ranked[:limit]]
+
+
+def area_named(value: str, *, code: str, name: str) -> Q:
+    """The condition "the row's area is the one `value` names", for lists filtered by `area=`.
+
+    A GSS code, or a name, official name or alternative name of the register written whole (any case), names
+    exactly those areas: "York" is York, not North Yorkshire or the East Riding of Yorkshire; "Derby" is not
+    Derbyshire; "Hull" is Kingston upon Hull, not Solihull. Any other text is a part of a name: "Northamptonshire"
+    finds North and West Northamptonshire and the former county. `code` and `name` are the lookups of the row's
+    area's GSS code and name ("area__gss_code", or an annotation). One subquery, no query of its own."""
+    value = " ".join(value.split())
+    exact = LocalArea.objects.alias(_alt=Cast("alt_names", TextField())).filter(
+        Q(gss_code__iexact=value) | Q(name__iexact=value) | Q(official_name__iexact=value)
+        # an element of the JSON list, whole: its quotes bound it ("Hull", not "Solihull")
+        | Q(_alt__icontains=json.dumps(value))
+    )
+    return Q(**{f"{code}__in": exact.values("gss_code")}) | (Q(~Exists(exact)) & Q(**{f"{name}__icontains": value}))

@@ -30,7 +30,9 @@ def make_area(name: str | None = None, gss_code: str | None = None, **fields) ->
     fields.setdefault("region", "North East")
     return LocalArea.objects.create(
         name=name or f"Area {n}",
-        gss_code=gss_code or f"E06{n:06d}",
+        # E068xxxxx: no real code (unitary codes run E06000001–E06000066), so a test that names a real area by its
+        # code (Medway, E06000035, or a made-up E06900001) never meets a generated one, whatever ran before it.
+        gss_code=gss_code or f"E06{800000 + n:06d}",
         register_code=fields.pop("register_code", f"R{n:05d}"),
         **fields,
     )

@@ -26,6 +26,7 @@ from django.db.models.functions import Cast
 from django.db.models import TextField
 
 from areas.models import LocalArea
+from areas.selectors import area_named
 from inspections.analysis.periods import visit_day
 from inspections.models import Framework, Inspection, Revisit, SignificantWeakness, SourceKind
 from inspections.themes.selectors import with_theme
@@ -136,7 +137,7 @@ def _periods() -> set[str]:
 
 def _area_filter(queryset, name, value):
     value = value.strip()
-    return queryset.filter(Q(area_gss_code__iexact=value) | Q(area_name__icontains=value)) if value else queryset
+    return queryset.filter(area_named(value, code="area_gss_code", name="area_name")) if value else queryset
 
 
 class AreaFilter(SortedFilterSet):
@@ -181,7 +182,7 @@ class AreaFilter(SortedFilterSet):
 
     def filter_area(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(gss_code__iexact=value) | Q(name__icontains=value)) if value else queryset
+        return queryset.filter(area_named(value, code="gss_code", name="name")) if value else queryset
 
     def filter_framework(self, queryset, name, value):
         # A placeholder counts: an area whose revisit letter restates its 2016 inspection was inspected under 2016.

@@ -30,6 +30,7 @@ from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from areas.selectors import area_named
 from inspections.models import SignificantWeakness, SourceKind, SourceLetter
 from inspections.search.query import Clause, highlight_pattern, parse, phrase_pattern, stem_distinct, too_common
 from inspections.vocabulary import KIND_LABELS, WEAKNESS_KIND_LABELS, label_for
@@ -117,7 +118,7 @@ class SearchScope:
     def letters(self) -> Q:
         q = Q()
         if self.area:
-            q &= Q(area__gss_code__iexact=self.area) | Q(area__name__icontains=self.area)
+            q &= area_named(self.area, code="area__gss_code", name="area__name")
         if self.region:
             q &= Q(area__region=self.region)
         if self.framework:
@@ -130,7 +131,7 @@ class SearchScope:
     def weaknesses(self) -> Q:
         q = Q()
         if self.area:
-            q &= Q(inspection__area__gss_code__iexact=self.area) | Q(inspection__area__name__icontains=self.area)
+            q &= area_named(self.area, code="inspection__area__gss_code", name="inspection__area__name")
         if self.region:
             q &= Q(inspection__area__region=self.region)
         if self.framework:

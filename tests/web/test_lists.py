@@ -281,3 +281,26 @@ def test_inspections_list_links_documents_only_for_readers_who_may_open_them(cli
     analyst.user_permissions.add(Permission.objects.get(codename="view_document"))
     client.force_login(analyst)
     assert link in client.get("/inspections/").content.decode()
+
+
+def test_an_area_named_whole_is_that_area_not_every_name_containing_it():
+    """`area=York` is York, not North Yorkshire; `area=Hull` (an alternative name) is Kingston upon Hull, not
+    Solihull; a part of a name still finds every area it is part of. The same on the areas, inspections and
+    weaknesses lists."""
+    for name, alt in (("York", []), ("North Yorkshire", []), ("Kingston upon Hull", ["Hull", "Hull City Council"]),
+                      ("Solihull", []), ("Derby", []), ("Derbyshire", [])):
+        make_path(make_area(name, alt_names=alt), weaknesses=1, sufficient=1)
+
+    def everywhere(value):
+        areas = set(_areas(area=value))
+        inspections = {r["area_name"] for r in inspection_rows(filters={"area": value})}
+        weaknesses = {r["area_name"] for r in weakness_rows(filters={"area": value})}
+        assert areas == inspections == weaknesses, value
+        return areas
+
+    assert everywhere("York") == everywhere("york ") == {"York"}
+    assert everywhere("Hull") == everywhere("hull city council") == {"Kingston upon Hull"}
+    assert everywhere("Derby") == {"Derby"}
+    assert everywhere("yorkshire") == {"North Yorkshire"}  # a part of a name: every area it is part of
+    assert everywhere("derb") == {"Derby", "Derbyshire"}
+    assert everywhere(_areas()["Solihull"]["gss_code"]) == {"Solihull"}
