@@ -5,7 +5,9 @@ of the served site sees. The last test starts the real server with serve's own e
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -66,7 +68,13 @@ def test_serve_refuses_an_unknown_option():
 def test_serve_runs_with_debug_off_a_generated_key_and_local_hosts():
     env = _serve_env()
     assert env["DEBUG"] == "0"
-    assert len(env["SECRET_KEY"]) >= 50 and "dev-only" not in env["SECRET_KEY"]
+    # The key is never printed: its length and a fingerprint are.
+    key = re.fullmatch(r"<hidden: (\d+) characters, sha256 ([0-9a-f]{12})>", env["SECRET_KEY"])
+    assert key and int(key[1]) >= 50
+    saved = (ROOT / ".venv" / ".serve-secret-key")
+    if saved.exists():
+        assert saved.read_text().strip() not in "\n".join(env.values())
+        assert hashlib.sha256(saved.read_text().strip().encode()).hexdigest()[:12] == key[2]
     assert env["SECRET_KEY"] == _serve_env()["SECRET_KEY"]  # kept, so logins survive a restart
     assert set(env["ALLOWED_HOSTS"].split(",")) == {"127.0.0.1", "localhost"}
     assert env["SECURE_SSL_REDIRECT"] == "0" and env["SECURE_HSTS_SECONDS"] == "0"  # plain HTTP on this machine
