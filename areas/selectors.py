@@ -118,15 +118,21 @@ def area_search(text: str, *, limit: int = 12) -> list[LocalArea]:
 def area_named(value: str, *, code: str, name: str) -> Q:
     """The condition "the row's area is the one `value` names", for lists filtered by `area=`.
 
-    A GSS code, or a name, official name or alternative name of the register written whole (any case), names
-    exactly those areas: "York" is York, not North Yorkshire or the East Riding of Yorkshire; "Derby" is not
-    Derbyshire; "Hull" is Kingston upon Hull, not Solihull. Any other text is a part of a name: "Northamptonshire"
-    finds North and West Northamptonshire and the former county. `code` and `name` are the lookups of the row's
-    area's GSS code and name ("area__gss_code", or an annotation). One subquery, no query of its own."""
+    A GSS code names exactly that area. A name, official name or alternative name of the register written whole
+    (any case) names that area and the authorities it replaced or that replaced it — the place's history:
+    "Dorset" is Dorset Council and the former Dorset County, "Northamptonshire" the former county and North and West
+    Northamptonshire; but "York" is not North Yorkshire, "Derby" is not Derbyshire, "Lincolnshire" is not North
+    Lincolnshire, and "Hull" is Kingston upon Hull, not Solihull. Any other text is a part of a name ("yorkshire",
+    "derb"): every area whose name contains it. `code` and `name` are the lookups of the row's area's GSS code and
+    name ("area__gss_code", or an annotation). Subqueries only: no query of its own."""
     value = " ".join(value.split())
-    exact = LocalArea.objects.alias(_alt=Cast("alt_names", TextField())).filter(
-        Q(gss_code__iexact=value) | Q(name__iexact=value) | Q(official_name__iexact=value)
+    by_code = LocalArea.objects.filter(gss_code__iexact=value)
+    by_name = LocalArea.objects.alias(_alt=Cast("alt_names", TextField())).filter(
+        Q(name__iexact=value) | Q(official_name__iexact=value)
         # an element of the JSON list, whole: its quotes bound it ("Hull", not "Solihull")
         | Q(_alt__icontains=json.dumps(value))
     )
-    return Q(**{f"{code}__in": exact.values("gss_code")}) | (Q(~Exists(exact)) & Q(**{f"{name}__icontains": value}))
+    named = by_name.values("pk")
+    history = LocalArea.objects.filter(Q(pk__in=named) | Q(replaced_by__in=named) | Q(replaced__in=named))
+    return (Q(**{f"{code}__in": by_code.values("gss_code")}) | Q(**{f"{code}__in": history.values("gss_code")})
+            | (Q(~Exists(by_code)) & Q(~Exists(by_name)) & Q(**{f"{name}__icontains": value})))

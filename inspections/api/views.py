@@ -17,7 +17,6 @@ three cannot disagree (tests/api/test_same_rows.py).
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 
 from django.conf import settings
@@ -249,26 +248,15 @@ def area_out(row: dict) -> dict:
     return _csv_columns(AREAS, row)
 
 
-def _corrected(locked) -> list[str]:
-    """The fields an analyst corrected or locked (`locked_fields` {field: value}; a JSON string on SQLite)."""
-    if isinstance(locked, str):
-        locked = json.loads(locked or "{}")
-    return sorted(locked or {})
-
-
 def inspection_out(row: dict) -> dict:
     out = _csv_columns(INSPECTIONS, row)
     out["wsoa_required"] = {"true": True, "false": False}.get(out["wsoa_required"])
-    return {"id": f"{row['row_type']}-{row['row_id']}", "row_type": row["row_type"], "row_id": row["row_id"],
-            "source_document_id": row["row_source_document_id"], "span_start": row["row_span_start"],
-            "span_end": row["row_span_end"], "corrected_fields": _corrected(row["row_locked_fields"]), **out}
+    # The provenance (document, span, corrected fields) is in the CSV's columns too, with the same values.
+    return {"id": f"{row['row_type']}-{row['row_id']}", "row_type": row["row_type"], "row_id": row["row_id"], **out}
 
 
 def weakness_out(row: dict) -> dict:
-    return {"id": row["id"], "judgement_id": row["judgement_id"], "source_kind": row["source_kind"],
-            "source_document_id": row["source_document_id"], "span_start": row["span_start"], "span_end": row["span_end"],
-            "corrected_fields": _corrected(row["locked_fields"]),
-            "judgement_corrected_fields": _corrected(row["judgement_locked_fields"]), **_csv_columns(WEAKNESSES, row)}
+    return {"id": row["id"], "judgement_id": row["judgement_id"], **_csv_columns(WEAKNESSES, row)}
 
 
 AreaQuery = schemas.query_model("AreaQuery", AreaFilter)

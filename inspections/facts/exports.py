@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -51,6 +52,8 @@ def format_cell(value) -> str:
         return value.isoformat()
     if isinstance(value, (int, float)):
         return str(value)
+    if isinstance(value, (list, tuple)):  # e.g. corrected_fields: its items, ';'-separated (as the themes)
+        return escape_cell(SEPARATOR.join(str(v) for v in value))
     return escape_cell(str(value))
 
 
@@ -79,6 +82,17 @@ def _judged(name: str) -> Callable[[dict], object]:
     """A revisit's count of judgements, empty when there is no revisit (the stored path keeps 0 there; an
     area never revisited has no verdicts to count, not "0 sufficient")."""
     return lambda row: None if row.get("revisit_weaknesses") is None else row.get(name)
+
+
+def corrected_fields(locked) -> list[str]:
+    """The fields an analyst corrected or locked, sorted (`locked_fields` {field: value}; a JSON string on SQLite)."""
+    if isinstance(locked, str):
+        locked = json.loads(locked or "{}")
+    return sorted(locked or {})
+
+
+def _corrected(name: str) -> Callable[[dict], object]:
+    return lambda row: corrected_fields(row.get(name))
 
 
 def _themes_method(row: dict) -> str:
@@ -124,6 +138,12 @@ INSPECTIONS = Export(
         ("source_sheet", _key("row_source_sheet")),
         ("source_row", _key("row_source_row")),
         ("source_columns", _key("row_source_columns")),
+        # Appended: the sentence a fact rests on (its span of its document's text, /documents/<id>/), and what an
+        # analyst changed of it — as the API gives them.
+        ("source_document_id", _key("row_source_document_id")),
+        ("span_start", _key("row_span_start")),
+        ("span_end", _key("row_span_end")),
+        ("corrected_fields", _corrected("row_locked_fields")),
     ),
     inspection_rows,
 )
@@ -158,6 +178,11 @@ WEAKNESSES = Export(
         ("source_kind", _key("source_kind")),
         ("source_label", _key("source_label")),
         ("inspection_stated_weaknesses", _key("inspection_stated_weaknesses")),
+        ("source_document_id", _key("source_document_id")),
+        ("span_start", _key("span_start")),
+        ("span_end", _key("span_end")),
+        ("corrected_fields", _corrected("locked_fields")),
+        ("judgement_corrected_fields", _corrected("judgement_locked_fields")),
     ),
     weakness_rows,
 )
@@ -239,6 +264,15 @@ _SHARED_NOTES = {
     "needs_review": "true when the fact was read with low confidence or from a secondary source and no analyst has "
                     "checked it yet.",
 }
+_PROVENANCE_NOTES = {
+    "source_document_id": "The document the fact is read from (its page: /documents/<id>/); empty when none is held.",
+    "span_start": "Where the fact is read: a character offset in its document's text (the sentence is "
+                  "text[span_start:span_end]).",
+    "span_end": "The end of that span (exclusive).",
+    "corrected_fields": "The fields an analyst corrected or locked, separated by ';'; empty when none.",
+    "judgement_corrected_fields": "The judgement's fields an analyst corrected or locked, separated by ';'.",
+}
+
 COLUMN_NOTES: dict[str, dict[str, str]] = {
     "inspections": {
         **_SHARED_NOTES,
@@ -276,6 +310,7 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "source_sheet": "For a row read from a dataset: its sheet or table; else empty.",
         "source_row": "For a row read from a dataset: its row number (1-based, as a spreadsheet numbers rows); else empty.",
         "source_columns": "For a row read from a dataset: the headings of the cells it rests on (comma-separated).",
+        **{name: note for name, note in _PROVENANCE_NOTES.items() if name != "judgement_corrected_fields"},
     },
     "weaknesses": {
         **_SHARED_NOTES,
@@ -305,6 +340,7 @@ COLUMN_NOTES: dict[str, dict[str, str]] = {
         "source_label": "For a weakness read from a dataset row: that row in words; else empty.",
         "inspection_stated_weaknesses": "How many significant weaknesses or areas for priority action a dataset "
                                         "states for the inspection that named this one; empty when none states it.",
+        **_PROVENANCE_NOTES,
     },
     "areas": {
         **_SHARED_NOTES,

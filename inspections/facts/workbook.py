@@ -29,7 +29,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from inspections.facts.exports import CHUNK_SIZE, COLUMN_NOTES, EXPORTS, FILTER_CLASSES, FILTERS_BY_EXPORT, escape_cell
+from inspections.facts.exports import (
+    CHUNK_SIZE, COLUMN_NOTES, EXPORTS, FILTER_CLASSES, FILTERS_BY_EXPORT, escape_cell, format_cell,
+)
 from inspections.models import Document
 from inspections.vocabulary import ATTRIBUTION
 
@@ -45,6 +47,8 @@ def _value(value):
         return None
     if isinstance(value, (bool, int, float, dt.date, dt.datetime)):
         return value
+    if isinstance(value, (list, tuple)):
+        return format_cell(value) or None  # its items ';'-separated, as in the CSV
     return escape_cell(str(value))
 
 

@@ -32,6 +32,7 @@ NEW_INSPECTION_COLUMNS = [
     "period_text", "date_precision", "stated_weaknesses", "stated_sufficient", "stated_insufficient",
     "source_label", "source_sheet", "source_row", "source_columns",
 ]
+PROVENANCE_COLUMNS = ["source_document_id", "span_start", "span_end", "corrected_fields"]
 OLD_WEAKNESS_COLUMNS = [
     "area_name", "area_gss_code", "framework", "inspection_start_date", "weakness_kind", "number", "text", "judgement",
     "judged_on", "revisit_kind", "region", "needs_review", "judgement_needs_review", "published_date",
@@ -57,13 +58,14 @@ def england(areas):
 
 
 def test_new_columns_come_after_the_old_ones_in_the_same_order():
-    assert EXPORTS["inspections"].header == OLD_INSPECTION_COLUMNS + NEW_INSPECTION_COLUMNS
-    assert EXPORTS["weaknesses"].header == OLD_WEAKNESS_COLUMNS + NEW_WEAKNESS_COLUMNS
+    assert EXPORTS["inspections"].header == OLD_INSPECTION_COLUMNS + NEW_INSPECTION_COLUMNS + PROVENANCE_COLUMNS
+    assert EXPORTS["weaknesses"].header == (OLD_WEAKNESS_COLUMNS + NEW_WEAKNESS_COLUMNS + PROVENANCE_COLUMNS
+                                            + ["judgement_corrected_fields"])
 
 
 def test_a_dataset_row_exports_its_stated_counts_and_where_it_came_from(client, england):
     header, rows = _csv(client, "/exports/inspections.csv", area="E06000055", framework="2016", sort="date")  # Bedford
-    assert header == OLD_INSPECTION_COLUMNS + NEW_INSPECTION_COLUMNS
+    assert header == OLD_INSPECTION_COLUMNS + NEW_INSPECTION_COLUMNS + PROVENANCE_COLUMNS
     initial, revisit = rows
     assert initial["kind"] == "initial_inspection" and revisit["kind"] == "revisit"
     assert initial == {
@@ -73,6 +75,12 @@ def test_a_dataset_row_exports_its_stated_counts_and_where_it_came_from(client, 
         "stated_sufficient": "", "stated_insufficient": "",
     }
     assert initial["source_columns"]  # the headings of the cells it rests on
+    # The sentence it rests on: the dataset's line for Bedford, in the document's text; nothing corrected.
+    from inspections.models import Document
+
+    text = Document.objects.get(pk=initial["source_document_id"]).text
+    assert "Bedford" in text[int(initial["span_start"]):int(initial["span_end"])]
+    assert initial["corrected_fields"] == ""
     # The revisit's counts as the row states them: 0 is a stated zero, kept apart from "not stated".
     assert revisit == {**revisit, "stated_sufficient": "5", "stated_insufficient": "0", "stated_weaknesses": "",
                        "source_label": BEDFORD_ROW, "source_row": "10"}
@@ -136,15 +144,19 @@ def test_a_visit_known_only_to_the_month_is_counted_by_as_at_and_year_as_the_das
 def test_a_letter_only_visit_exports_empty_stated_counts_and_no_dataset_row(client):
     path = make_path(make_area("Medway", gss_code="E06000035"), weaknesses=3, sufficient=2)
     header, rows = _csv(client, "/exports/inspections.csv", sort="date")
-    assert header[-len(NEW_INSPECTION_COLUMNS):] == NEW_INSPECTION_COLUMNS
+    assert header == OLD_INSPECTION_COLUMNS + NEW_INSPECTION_COLUMNS + PROVENANCE_COLUMNS
     assert len(rows) == 2
     for row in rows:
         assert row["source_kind"] == "letter" and row["source_file"] == path["document"].original_name
         assert {c: row[c] for c in NEW_INSPECTION_COLUMNS[2:]} == dict.fromkeys(NEW_INSPECTION_COLUMNS[2:], "")
     # Weaknesses: read from the letter; no dataset states the inspection's count.
     header, weaknesses = _csv(client, "/exports/weaknesses.csv")
-    assert header == OLD_WEAKNESS_COLUMNS + NEW_WEAKNESS_COLUMNS
+    assert header == OLD_WEAKNESS_COLUMNS + NEW_WEAKNESS_COLUMNS + PROVENANCE_COLUMNS + ["judgement_corrected_fields"]
     assert {(w["source_kind"], w["source_label"], w["inspection_stated_weaknesses"]) for w in weaknesses} == {("letter", "", "")}
+    # Each weakness names the sentence it is read from, in the letter's text.
+    for w in weaknesses:
+        assert w["source_document_id"] == str(path["document"].pk)
+        assert int(w["span_start"]) < int(w["span_end"]) and w["corrected_fields"] == ""
 
 
 def test_a_month_only_visit_made_by_hand_exports_period_and_precision(client):
@@ -184,7 +196,7 @@ def test_workbook_keeps_the_new_columns_and_their_types(client, england):
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     _, header, *rows = list(book["Inspections"].values)
-    assert list(header) == OLD_INSPECTION_COLUMNS + NEW_INSPECTION_COLUMNS
+    assert list(header) == OLD_INSPECTION_COLUMNS + NEW_INSPECTION_COLUMNS + PROVENANCE_COLUMNS
     by_kind = {r[header.index("kind")]: dict(zip(header, r)) for r in rows}
     initial, revisit = by_kind["initial_inspection"], by_kind["revisit"]
     assert (initial["stated_weaknesses"], initial["source_row"], initial["stated_sufficient"]) == (5, 10, None)

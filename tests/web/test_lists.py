@@ -285,11 +285,16 @@ def test_inspections_list_links_documents_only_for_readers_who_may_open_them(cli
 
 def test_an_area_named_whole_is_that_area_not_every_name_containing_it():
     """`area=York` is York, not North Yorkshire; `area=Hull` (an alternative name) is Kingston upon Hull, not
-    Solihull; a part of a name still finds every area it is part of. The same on the areas, inspections and
-    weaknesses lists."""
+    Solihull; a name brings the authorities the area replaced or that replaced it (the place's history); a part of
+    a name still finds every area it is part of. The same on the areas, inspections and weaknesses lists."""
     for name, alt in (("York", []), ("North Yorkshire", []), ("Kingston upon Hull", ["Hull", "Hull City Council"]),
-                      ("Solihull", []), ("Derby", []), ("Derbyshire", [])):
+                      ("Solihull", []), ("Derby", []), ("Derbyshire", []), ("Dorset", []),
+                      ("Dorset County", ["Dorset County Council"]), ("Bournemouth, Christchurch and Poole", [])):
         make_path(make_area(name, alt_names=alt), weaknesses=1, sufficient=1)
+    from areas.models import LocalArea
+
+    county = LocalArea.objects.get(name="Dorset County")
+    county.replaced_by.set(LocalArea.objects.filter(name__in=["Dorset", "Bournemouth, Christchurch and Poole"]))
 
     def everywhere(value):
         areas = set(_areas(area=value))
@@ -301,6 +306,8 @@ def test_an_area_named_whole_is_that_area_not_every_name_containing_it():
     assert everywhere("York") == everywhere("york ") == {"York"}
     assert everywhere("Hull") == everywhere("hull city council") == {"Kingston upon Hull"}
     assert everywhere("Derby") == {"Derby"}
+    assert everywhere("Dorset") == {"Dorset", "Dorset County"}  # the council and the county it replaced
+    assert everywhere("Dorset County Council") == {"Dorset County", "Dorset", "Bournemouth, Christchurch and Poole"}
     assert everywhere("yorkshire") == {"North Yorkshire"}  # a part of a name: every area it is part of
     assert everywhere("derb") == {"Derby", "Derbyshire"}
     assert everywhere(_areas()["Solihull"]["gss_code"]) == {"Solihull"}
