@@ -131,5 +131,12 @@ def test_the_dashboard_shows_figures_as_at_a_date_and_each_sources_currency(area
     page = client.get("/?as_at=2017-03-31").content.decode()
     assert "1 of 152 local areas inspected" in page and "1 required a written statement of action" in page
     assert "reports published by 31 March 2017" in page
+    # The lists as at the same date are a click away; the parts of the page that are today's say so.
+    assert 'href="/areas/?as_at=2017-03-31"' in page and 'href="/inspections/?as_at=2017-03-31"' in page
+    assert "is today's" in page and "is today's" not in client.get("/").content.decode()
+    # The list counts visits carried out by then (Middlesbrough's began on 20 March 2017, its report came later),
+    # as its link says; the card above counts reports published by then.
+    listed = client.get("/inspections/?as_at=2017-03-31")
+    assert {r["area_name"] for r in listed.context["rows"]} == {"Hartlepool", "Middlesbrough"}
     assert "0 of 152 local areas inspected" in client.get("/?as_at=2017-01-17").content.decode()  # published the 18th
     assert client.get("/?as_at=yesterday").status_code == 400
