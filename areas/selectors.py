@@ -6,6 +6,7 @@ import json
 import re
 from collections import defaultdict
 
+from django.db import connections, router
 from django.db.models import Exists, Q, TextField
 from django.db.models.functions import Cast
 from django.utils.text import slugify
@@ -119,20 +120,22 @@ def area_named(value: str, *, code: str, name: str) -> Q:
     """The condition "the row's area is the one `value` names", for lists filtered by `area=`.
 
     A GSS code names exactly that area. A name, official name or alternative name of the register written whole
-    (any case) names that area and the authorities it replaced or that replaced it — the place's history:
-    "Dorset" is Dorset Council and the former Dorset County, "Northamptonshire" the former county and North and West
-    Northamptonshire; but "York" is not North Yorkshire, "Derby" is not Derbyshire, "Lincolnshire" is not North
-    Lincolnshire, and "Hull" is Kingston upon Hull, not Solihull. Any other text is a part of a name ("yorkshire",
-    "derb"): every area whose name contains it. `code` and `name` are the lookups of the row's area's GSS code and
-    name ("area__gss_code", or an annotation). Subqueries only: no query of its own."""
+    (any case) names the areas so called and those whose name begins with it as a word ("Dorset": Dorset and the
+    former Dorset County; "Bournemouth": Bournemouth and Bournemouth, Christchurch and Poole) — never one whose name
+    merely contains it: "York" is not North Yorkshire, "Derby" not Derbyshire, "Lincolnshire" not North
+    Lincolnshire, and "Hull" (an alternative name) is Kingston upon Hull, not Solihull. Any other text is a part of
+    a name ("yorkshire", "derb"): every area whose name contains it. `code` and `name` are the lookups of the row's
+    area's GSS code and name ("area__gss_code", or an annotation). Subqueries only: no query of its own."""
     value = " ".join(value.split())
     by_code = LocalArea.objects.filter(gss_code__iexact=value)
+    # An alternative name is an element of the JSON list, matched whole: its quotes bound it ("Hull", not
+    # "Solihull"). The list's text escapes non-ASCII letters on SQLite (Django writes it with json.dumps) but not
+    # on PostgreSQL (jsonb's text form).
+    escaped = connections[router.db_for_read(LocalArea)].vendor != "postgresql"
     by_name = LocalArea.objects.alias(_alt=Cast("alt_names", TextField())).filter(
-        Q(name__iexact=value) | Q(official_name__iexact=value)
-        # an element of the JSON list, whole: its quotes bound it ("Hull", not "Solihull")
-        | Q(_alt__icontains=json.dumps(value))
+        Q(name__iexact=value) | Q(official_name__iexact=value) | Q(_alt__icontains=json.dumps(value, ensure_ascii=escaped))
     )
-    named = by_name.values("pk")
-    history = LocalArea.objects.filter(Q(pk__in=named) | Q(replaced_by__in=named) | Q(replaced__in=named))
-    return (Q(**{f"{code}__in": by_code.values("gss_code")}) | Q(**{f"{code}__in": history.values("gss_code")})
+    begins = Q(**{f"{name}__istartswith": f"{value} "}) | Q(**{f"{name}__istartswith": f"{value},"})
+    return (Q(**{f"{code}__in": by_code.values("gss_code")}) | Q(**{f"{code}__in": by_name.values("gss_code")})
+            | (Q(Exists(by_name)) & begins)
             | (Q(~Exists(by_code)) & Q(~Exists(by_name)) & Q(**{f"{name}__icontains": value})))

@@ -10,8 +10,8 @@ URL parameters (stable; the dashboard links to them):
                  q, area, include_former, as_at, sort, page
   /inspections/  area, region, framework, kind, outcome, year, as_at, source_kind, needs_review, held, sort, page
   /weaknesses/   area, region, framework, kind, judgement, outcome, year, as_at, text, theme, sort, page
-`area` takes a GSS code, a whole name (the area and the authorities it replaced or that replaced it) or part of
-a name (areas.selectors.area_named); boolean filters take true/false; `as_at` an ISO date (2021-03-31):
+`area` takes a GSS code, a whole name (that area, and those whose name begins with it as a word) or part of a
+name (areas.selectors.area_named); boolean filters take true/false; `as_at` an ISO date (2021-03-31):
 each list as it stood that day (AS_AT_NOTE of each FilterSet says what that means for its rows).
 """
 

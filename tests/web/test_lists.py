@@ -285,11 +285,13 @@ def test_inspections_list_links_documents_only_for_readers_who_may_open_them(cli
 
 def test_an_area_named_whole_is_that_area_not_every_name_containing_it():
     """`area=York` is York, not North Yorkshire; `area=Hull` (an alternative name) is Kingston upon Hull, not
-    Solihull; a name brings the authorities the area replaced or that replaced it (the place's history); a part of
-    a name still finds every area it is part of. The same on the areas, inspections and weaknesses lists."""
+    Solihull; a whole name also finds the areas whose name begins with it as a word (Dorset and the former Dorset
+    County), never one only linked to it (the county covered part of Bournemouth, Christchurch and Poole); a part
+    of a name still finds every area it is part of. The same on the areas, inspections and weaknesses lists."""
     for name, alt in (("York", []), ("North Yorkshire", []), ("Kingston upon Hull", ["Hull", "Hull City Council"]),
                       ("Solihull", []), ("Derby", []), ("Derbyshire", []), ("Dorset", []),
-                      ("Dorset County", ["Dorset County Council"]), ("Bournemouth, Christchurch and Poole", [])):
+                      ("Dorset County", ["Dorset County Council"]), ("Bournemouth, Christchurch and Poole", ["BCP"]),
+                      ("Lincolnshire", []), ("North Lincolnshire", [])):
         make_path(make_area(name, alt_names=alt), weaknesses=1, sufficient=1)
     from areas.models import LocalArea
 
@@ -306,8 +308,11 @@ def test_an_area_named_whole_is_that_area_not_every_name_containing_it():
     assert everywhere("York") == everywhere("york ") == {"York"}
     assert everywhere("Hull") == everywhere("hull city council") == {"Kingston upon Hull"}
     assert everywhere("Derby") == {"Derby"}
-    assert everywhere("Dorset") == {"Dorset", "Dorset County"}  # the council and the county it replaced
-    assert everywhere("Dorset County Council") == {"Dorset County", "Dorset", "Bournemouth, Christchurch and Poole"}
+    assert everywhere("Lincolnshire") == {"Lincolnshire"}
+    assert everywhere("Dorset") == {"Dorset", "Dorset County"}  # the council and the county named after it
+    assert everywhere("BCP") == {"Bournemouth, Christchurch and Poole"}  # not the county that covered part of it
+    assert everywhere("Dorset County Council") == {"Dorset County"}
     assert everywhere("yorkshire") == {"North Yorkshire"}  # a part of a name: every area it is part of
     assert everywhere("derb") == {"Derby", "Derbyshire"}
+    assert everywhere("50%") == set()  # LIKE's wildcards are the text's own characters
     assert everywhere(_areas()["Solihull"]["gss_code"]) == {"Solihull"}
