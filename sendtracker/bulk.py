@@ -86,6 +86,8 @@ def insert_rows(model: type[Model], objs: Iterable[Model], *,
     pk = meta.pk
     if any(obj.pk is not None for obj in objs):
         raise ValueError("insert_rows inserts new rows: a primary key is set")
+    for obj in objs:  # as bulk_create: a related object not saved yet is an error, never a NULL key
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
     computed = {meta.get_field(name): spec for name, spec in (computed or {}).items()}
     if any(len(texts) != len(objs) for _, texts in computed.values()):
         raise ValueError("insert_rows: a computed field needs one text per object")

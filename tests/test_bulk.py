@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from areas.models import LocalArea
 from inspections.models import Inspection
 from sendtracker import bulk
 from tests.factories import make_area, make_document, make_inspection
@@ -102,6 +103,8 @@ def test_insert_rows_stores_what_bulk_create_stores_and_sets_the_keys():
     assert bulk.insert_rows(Inspection, []) == []
     with pytest.raises(ValueError):
         bulk.insert_rows(Inspection, fresh[:1])
+    with pytest.raises(ValueError):  # a related object not saved yet, as bulk_create refuses it
+        bulk.insert_rows(Inspection, [Inspection(area=LocalArea(name="unsaved"), framework="2016", kind="initial_inspection")])
     with pytest.raises(ValueError):  # a computed column needs one text per row
         bulk.insert_rows(Inspection, rows(area), computed={"period_text": ("upper({})", ["a"])})
 

@@ -134,6 +134,9 @@ def test_the_dashboard_shows_figures_as_at_a_date_and_each_sources_currency(area
     # The lists as at the same date are a click away; the parts of the page that are today's say so.
     assert 'href="/areas/?as_at=2017-03-31"' in page and 'href="/inspections/?as_at=2017-03-31"' in page
     assert "is today's" in page and "is today's" not in client.get("/").content.decode()
+    # Trends count by the same date as the card: publication, or the first day of the visit.
+    assert "trends/?as_at=2017-03-31&amp;basis=publication" in page
+    assert "basis=inspection" in client.get("/?as_at=2017-03-31&basis=carried_out").content.decode()
     # The list counts visits carried out by then (Middlesbrough's began on 20 March 2017, its report came later),
     # as its link says; the card above counts reports published by then.
     listed = client.get("/inspections/?as_at=2017-03-31")
