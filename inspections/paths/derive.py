@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 
 from inspections.analysis.due import Event, NextVisit, next_visit
+from inspections.analysis.periods import visit_day
 
 # Bump when a rule below changes: services re-derive every area whose stored path has another version.
 VERSION = "3"  # 3: re-derive paths left "no inspection known" by the datasets import (it now derives them)
@@ -157,6 +158,7 @@ class RevisitFact:
     # Counts a dataset states (Ofsted's statistics: weaknesses with / without sufficient progress); None: not given.
     stated_sufficient: int | None = None
     stated_insufficient: int | None = None
+    period: str = ""  # the period as written when the day is not known ("February 2019")
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ class InspectionFact:
     wsoa_fit_on: dt.date | None = None
     wsoa_held: bool = False
     document: str = ""
+    period: str = ""  # the period as written when the day is not known ("May 2017", from a note of the statistics)
 
 
 @dataclass(frozen=True)
@@ -417,9 +420,12 @@ def next_visit_from_json(data: dict) -> NextVisit:
 
 
 def _by(fact, as_at: dt.date | None) -> bool:
+    """Whether the fact counts as at `as_at`: by the day the visit began, or for a visit known only to the month
+    its first day (analysis/periods.py: the national figures and the lists' rule), else by its letter's or
+    publication's date."""
     if as_at is None:
         return True
-    day = fact.start or getattr(fact, "letter", None) or getattr(fact, "published", None)
+    day = visit_day(fact.start, fact.period) or getattr(fact, "letter", None) or getattr(fact, "published", None)
     return day is not None and day <= as_at
 
 

@@ -27,7 +27,7 @@ def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
     inspections = list(Inspection.objects.filter(area_id__in=ids).order_by().values(
         "id", "area_id", "framework", "kind", "start_date", "end_date", "published_date", "letter_date", "outcome",
         "next_inspection_text", "source_kind", "needs_review", "is_placeholder", "previous_inspection_start",
-        "previous_inspection_id", "source_document__original_name", "stated_weaknesses"))
+        "previous_inspection_id", "source_document__original_name", "stated_weaknesses", "period_text"))
     inspection_ids = [i["id"] for i in inspections]
     weakness_counts = defaultdict(dict)
     for row in (SignificantWeakness.objects.filter(inspection_id__in=inspection_ids).order_by()
@@ -37,7 +37,8 @@ def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
         inspection_id__in=inspection_ids).order_by().values("inspection_id", "fit_for_purpose_on")}
     revisits = list(Revisit.objects.filter(inspection_id__in=inspection_ids).order_by().values(
         "id", "inspection_id", "kind", "start_date", "end_date", "letter_date", "overall", "next_steps",
-        "source_kind", "needs_review", "source_document__original_name", "stated_sufficient", "stated_insufficient"))
+        "source_kind", "needs_review", "source_document__original_name", "stated_sufficient", "stated_insufficient",
+        "period_text"))
     judgements = defaultdict(list)
     for j in ProgressJudgement.objects.filter(revisit_id__in=[r["id"] for r in revisits], weakness__rejected=False
                                               ).order_by().values("revisit_id", "weakness_id", "sufficient_progress",
@@ -63,7 +64,7 @@ def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
             previous_held=bool(previous is None or i["previous_inspection_id"]
                                or (i["area_id"], previous) in placeholder_starts),
             wsoa_fit_on=wsoas.get(i["id"], {}).get("fit_for_purpose_on"), wsoa_held=i["id"] in wsoas,
-            document=i["source_document__original_name"] or "",
+            document=i["source_document__original_name"] or "", period=i["period_text"] or "",
         ))
     for r in revisits:
         by_area[area_of[r["inspection_id"]]][1].append(RevisitFact(
@@ -72,6 +73,7 @@ def area_facts(area_ids: Iterable[int]) -> dict[int, AreaFacts]:
             source_kind=r["source_kind"], needs_review=r["needs_review"], judgements=tuple(judgements[r["id"]]),
             document=r["source_document__original_name"] or "",
             stated_sufficient=r["stated_sufficient"], stated_insufficient=r["stated_insufficient"],
+            period=r["period_text"] or "",
         ))
     return {area_id: AreaFacts(tuple(i), tuple(r)) for area_id, (i, r) in by_area.items()}
 

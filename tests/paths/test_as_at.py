@@ -44,3 +44,18 @@ def test_paths_as_at_read_six_queries_whatever_the_number_of_areas_and_one_when_
     make_path(make_area("Later"))  # a fact changes: its area's path is re-derived, so the stamp moves
     with django_assert_num_queries(6):
         assert paths_as_at(ids, as_at=D(2019, 6, 30)) is not paths
+
+
+def test_a_visit_known_only_to_the_month_counts_as_at_a_date_from_the_first_of_that_month():
+    """Northamptonshire's 2016 inspection is dated "May 2017" only (a note of Ofsted's statistics) and no
+    publication date: the areas list as at 31 March 2021 showed it "No inspection known" while the inspections list
+    and the dashboard counted it (analysis/periods.py's rule, which the path as at a date now follows too)."""
+    area = make_area("Northamptonshire")
+    inspection = make_inspection(area, start_date=None, period_text="May 2017", date_precision="month",
+                                 outcome="wsoa_required", source_kind="official")
+    make_revisit(inspection, start_date=None, letter_date=None, period_text="February 2019", overall="sufficient_all")
+    assert paths_as_at([area.pk], as_at=D(2017, 4, 30))[area.pk].stage == "not_inspected"
+    assert paths_as_at([area.pk], as_at=D(2017, 5, 1))[area.pk].stage == "wsoa_open"
+    assert paths_as_at([area.pk], as_at=D(2019, 1, 31))[area.pk].stage == "wsoa_open"
+    assert paths_as_at([area.pk], as_at=D(2019, 2, 1))[area.pk].stage == "revisit_sufficient"
+    assert AreaPath.objects.get(area=area).stage == "revisit_sufficient"
