@@ -173,3 +173,21 @@ def test_rejected_inspections_leave_the_trends_and_paths(client, facts):
     assert full[("2023/24", "positive")] == "1"
     cells = {(r["path_2016"], r["outcome_2023"]): r["area_gss_codes"] for r in _csv(client.get("/analysis/paths.csv"))}
     assert cells[("no_wsoa", "not_inspected")] == "E06000922"
+
+
+@pytest.mark.django_db
+def test_a_revisit_known_from_its_publication_date_is_counted_by_publication():
+    """A revisit from Ofsted's statistics has a start and a publication date, no letter date or last day: trends by
+    publication date left 46 of 47 such revisits out ("no date on this basis") and the dashboard's link showed
+    none, where the national card counted 21."""
+    from inspections.analysis.figures import outcome_trends
+
+    inspection = make_inspection(make_area("Bedford"), start_date=dt.date(2017, 3, 6), outcome="wsoa_required",
+                                 published_date=dt.date(2017, 5, 1))
+    make_revisit(inspection, start_date=dt.date(2019, 5, 13), letter_date=None, published_date=dt.date(2019, 7, 2),
+                 overall="sufficient_all")
+    series, _ = outcome_trends(period="academic_year", basis="publication")
+    revisits = next(t for t in series if t.kind == "revisit")
+    assert (revisits.total, revisits.left_out, revisits.dated_by) == (1, 0, {"publication": 1})
+    series, _ = outcome_trends(period="academic_year", basis="publication", as_at=dt.date(2019, 7, 1))
+    assert next(t for t in series if t.kind == "revisit").total == 0  # published the day after
