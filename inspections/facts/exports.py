@@ -266,8 +266,10 @@ _SHARED_NOTES = {
 }
 _PROVENANCE_NOTES = {
     "source_document_id": "The document the fact is read from (its page: /documents/<id>/); empty when none is held.",
-    "span_start": "Where the fact is read: a character offset in its document's text (the sentence is "
-                  "text[span_start:span_end]).",
+    "span_start": "Where the fact is read: a character offset in its document's text as sendtracker reads it (the "
+                  "text its document page shows; for a dataset, its rows written as lines, not the file's bytes). "
+                  "An inspection's or revisit's span is the passage naming the visit (area and dates: its outcome's "
+                  "own sentence is on its fact page); a weakness's span is its words.",
     "span_end": "The end of that span (exclusive).",
     "corrected_fields": "The fields an analyst corrected or locked, separated by ';'; empty when none.",
     "judgement_corrected_fields": "The judgement's fields an analyst corrected or locked, separated by ';'.",
