@@ -74,10 +74,13 @@ def finish_report(report: IngestReport, changes: Changes | None, document: Docum
         report.created += changes.created
         report.updated += changes.updated
         report.skipped += [line for doc_id, line in changes.notes if doc_id == document.pk]
-    reasons = _review_reasons(document, stored)
+    reasons, flagged = _review_reasons(document, stored)
     if reasons:
         report.status = Document.Status.NEEDS_REVIEW
-        report.message = "Needs review: " + " ".join(reasons[:3]) + (f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else "")
+        # How many of its facts: a table of Ofsted's figures with a few rows of a scrape is not "from the scrape".
+        report.message = (f"Needs review: {flagged} fact{'s' if flagged != 1 else ''} or letter{'s' if flagged != 1 else ''}"
+                          f" read from it {'are' if flagged != 1 else 'is'} flagged. " + " ".join(reasons[:3])
+                          + (f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else ""))
     return report
 
 
@@ -140,15 +143,19 @@ def _store_letter(document: Document, position: int, resolved: ResolvedLetter, a
     )
 
 
-def _review_reasons(document: Document, stored: list[SourceLetter]) -> list[str]:
+def _review_reasons(document: Document, stored: list[SourceLetter]) -> tuple[list[str], int]:
+    """The document's distinct review reasons, and how many of its facts (and letters without an area) carry one."""
     # A letter that produced facts handed its doubts to them (project.py), where analysts settle them: only a
     # letter with no area (so no facts) keeps its own. Otherwise re-processing would bring "Needs review" back to
     # a document whose every flagged fact was settled (review/services.py: document_settle_if_reviewed).
-    reasons = [r for letter in stored if not letter.duplicate_of_id and letter.area_id is None for r in letter.review_reasons]
+    unplaced = [letter for letter in stored if not letter.duplicate_of_id and letter.area_id is None and letter.review_reasons]
+    reasons = [r for letter in unplaced for r in letter.review_reasons]
+    flagged = len(unplaced)
     for model in (Inspection, WrittenStatementOfAction, Revisit, SignificantWeakness, ProgressJudgement):
         for fact_reasons in model.objects.filter(source_document=document, needs_review=True).values_list("review_reasons", flat=True):
             reasons += fact_reasons or []
-    return list(dict.fromkeys(r for r in reasons if r))
+            flagged += 1
+    return list(dict.fromkeys(r for r in reasons if r)), flagged
 
 
 # --- projection -------------------------------------------------------------------------------------------

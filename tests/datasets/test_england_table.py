@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from inspections.analysis.national import national_figures, source_currency
 from inspections.datasets.kinds import TABLE
-from inspections.models import Dataset, Inspection
+from inspections.models import Dataset, Inspection, Revisit, WrittenStatementOfAction
 from tests.conftest import PROJECT_ROOT, SHARED
 
 TABLE_FILE = PROJECT_ROOT / "inspections/datasets/data/england.csv"
@@ -39,6 +39,13 @@ def test_the_shipped_table_alone_gives_englands_2016_paths_and_ofsteds_figures(a
     assert currency["Ofsted statistics"] == "inspections and revisits as at 31 August 2022"
     assert currency["data-to-insight summary"] == "summary of 29 June 2026"
     assert "identical" in ingest(TABLE_FILE)  # serve runs it every time: a repeat is skipped
+    # The table is mostly Ofsted's own figures: its status says how many of its facts a scrape's doubt touches.
+    from inspections.models import Document
+
+    flagged = sum(m.objects.filter(source_document__original_name=TABLE_FILE.name, needs_review=True).count()
+                  for m in (Inspection, Revisit, WrittenStatementOfAction))
+    message = Document.objects.get(original_name=TABLE_FILE.name).error
+    assert 0 < flagged < Inspection.objects.count() and f"Needs review: {flagged} facts or letters read from it" in message
 
 
 def test_the_shipped_table_alone_gives_every_area_its_stored_path(areas):
