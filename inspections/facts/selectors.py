@@ -46,6 +46,7 @@ from django.db.models.functions import Coalesce, Greatest, NullIf, Substr
 from django.http import Http404, QueryDict
 
 from areas.models import LocalArea
+from inspections.analysis.periods import visit_day
 from inspections.models import (
     Document,
     Framework,
@@ -699,6 +700,9 @@ class LaterMention:
     start: dt.date
     end: dt.date | None
     certain: bool  # the successor replaced only this area, so the inspection named can only be this area's
+    # An inspection on this area's own path dated only to the month the report names (Ofsted's statistics give
+    # Dorset County's as "January 2017"): most likely the same visit, whose outcome is then held.
+    same_month: Inspection | None = None
 
     @property
     def kind_label(self) -> str:
@@ -860,7 +864,14 @@ def _later_mentions(area: LocalArea, successors: list[LocalArea]) -> list[LaterM
     # How many authorities each reporting successor replaced: one, and the inspection named can only be ours.
     replaced = Counter(Area.replaced_by.through.objects.filter(to_localarea_id__in={r.area_id for r in reports})
                        .values_list("to_localarea_id", flat=True))
-    return [LaterMention(r, r.area, r.previous_inspection_start, r.previous_inspection_end, replaced[r.area_id] == 1)
+    # This area's visits known only to the month: the page must not say "its outcome is not known" beside one.
+    by_month = {}
+    for held in Inspection.objects.filter(area=area, start_date__isnull=True).exclude(period_text=""):
+        day = visit_day(None, held.period_text)
+        if day is not None:
+            by_month.setdefault((day.year, day.month), held)
+    return [LaterMention(r, r.area, r.previous_inspection_start, r.previous_inspection_end, replaced[r.area_id] == 1,
+                         by_month.get((r.previous_inspection_start.year, r.previous_inspection_start.month)))
             for r in reports]
 
 

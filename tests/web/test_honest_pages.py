@@ -199,9 +199,24 @@ def test_a_former_authority_shows_the_inspection_a_later_report_names(client, do
     assert "an inspection of Dorset County" in page
     assert "No inspection on record for Dorset County" not in page
 
+    assert "its outcome is not known here" in page  # nothing of that visit is held on the county's path
+
     successor = _text(client.get("/areas/E06000059/").content.decode())
     assert "are shown below" not in successor and "No letter about Dorset County is held" in successor
     assert "Before Dorset existed: an inspection of Dorset County" in successor
+
+
+def test_a_named_inspection_beside_one_held_to_the_month_does_not_say_its_outcome_is_unknown(client, dorset,
+                                                                                            django_assert_max_num_queries):
+    """Ofsted's statistics date Dorset County's inspection "January 2017" only, with its outcome; the Dorset report
+    names 23 to 27 January 2017. The page said "its outcome is not known here" beside "WSOA required"."""
+    make_inspection(dorset["county"], start_date=None, period_text="January 2017", date_precision="month",
+                    outcome="wsoa_required", source_kind="official")
+    with django_assert_max_num_queries(TIMELINE_MAX_QUERIES):
+        page = _text(client.get("/areas/E10000009/").content.decode())
+    assert "names an earlier inspection, 23 January 2017 to 27 January 2017" in page
+    assert "Most likely the inspection held below as January 2017 (Written statement of action required)" in page
+    assert "its outcome is not known here" not in page
 
 
 def test_a_predecessors_inspections_show_on_the_successors_page_and_links_both_ways_in_exports(client, dorset):
