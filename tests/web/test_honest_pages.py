@@ -212,7 +212,8 @@ def test_a_named_inspection_beside_one_held_to_the_month_does_not_say_its_outcom
     names 23 to 27 January 2017. The page said "its outcome is not known here" beside "WSOA required"."""
     make_inspection(dorset["county"], start_date=None, period_text="January 2017", date_precision="month",
                     outcome="wsoa_required", source_kind="official")
-    with django_assert_max_num_queries(TIMELINE_MAX_QUERIES):
+    # + 1: the area's visits known only to the month, read when a later report names one of its inspections.
+    with django_assert_max_num_queries(TIMELINE_MAX_QUERIES + 1):
         page = _text(client.get("/areas/E10000009/").content.decode())
     assert "names an earlier inspection, 23 January 2017 to 27 January 2017" in page
     assert "Most likely the inspection held below as January 2017 (Written statement of action required)" in page
