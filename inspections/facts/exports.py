@@ -138,8 +138,8 @@ INSPECTIONS = Export(
         ("source_sheet", _key("row_source_sheet")),
         ("source_row", _key("row_source_row")),
         ("source_columns", _key("row_source_columns")),
-        # Appended: the sentence a fact rests on (its span of its document's text, /documents/<id>/), and what an
-        # analyst changed of it — as the API gives them.
+        # Appended: where the row is read (its span of its document's text, /documents/<id>/: the passage naming
+        # the visit) and what an analyst changed of it — as the API gives them.
         ("source_document_id", _key("row_source_document_id")),
         ("span_start", _key("row_span_start")),
         ("span_end", _key("row_span_end")),
