@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -42,6 +43,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, NullIf, Substr
 from django.http import Http404, QueryDict
 
@@ -109,7 +111,30 @@ def with_stage(qs: QuerySet[LocalArea], *, as_at: dt.date | None = None) -> Quer
     from inspections.paths.selectors import paths_as_at
 
     ids = list(qs.order_by().values_list("pk", flat=True))
-    return qs.filter(pk__in=ids).annotate(**_constant_columns(paths_as_at(ids, as_at=as_at)))
+    paths = paths_as_at(ids, as_at=as_at)
+    if connection.vendor == "postgresql":
+        return qs.filter(pk__in=ids).annotate(**_array_columns(paths))
+    return qs.filter(pk__in=ids).annotate(**_constant_columns(paths))
+
+
+def _array_columns(paths: dict) -> dict:
+    """PostgreSQL: {column: `(values)[array_position(ids, id)]`} giving each area its value in `paths` — two array
+    parameters per column whatever the number of areas. The CASE of `_constant_columns` carried every area's id
+    once per column (~37,000 parameters at ten times today's areas: 470 ms a page, bench/README.md issue 24)."""
+    from inspections.models import AreaPath
+
+    ids = sorted(paths)
+    table = connection.ops.quote_name(LocalArea._meta.db_table)
+    key = connection.ops.quote_name(LocalArea._meta.pk.column)
+    columns = {}
+    for name, column in _PATH_COLUMNS.items():
+        field = AreaPath._meta.get_field(column)
+        output = _OUTPUT_FIELDS[field.get_internal_type()]()
+        db_type = field.db_type(connection).split("(")[0]
+        values = [getattr(paths[area_id], column) for area_id in ids]
+        columns[name] = RawSQL(f"(%s::{db_type}[])[array_position(%s::bigint[], {table}.{key})]", (values, ids),
+                               output_field=output)
+    return columns
 
 
 def _constant_columns(paths: dict) -> dict:
