@@ -15,11 +15,11 @@ database values (`Field.get_db_prep_save`, as bulk_update uses), so what is stor
 - SQLite (3.33+ for UPDATE … FROM): `… FROM (VALUES (%s, %s, %s), …) AS v WHERE t.id = v.column1`.
 
 `insert_rows` is `bulk_create` (the same rows, the same primary keys set on the instances) bound the same way on
-PostgreSQL, where a dataset's 200 letters carry 300 kB of JSON that client-side binding escaped value by value;
+PostgreSQL, where a dataset's 200 letters carry their JSON that client-side binding escaped value by value;
 on SQLite the statement bulk_create sends there, built without its compiler; elsewhere `bulk_create` itself.
 
 No package on our registry mirror does this for both backends (django-bulk-load is PostgreSQL-only and
-unmaintained since 2023), so it is these lines; tests/test_bulk.py checks them against bulk_update.
+unmaintained since 2023), so it is these lines; tests/test_bulk.py checks them against bulk_update and bulk_create.
 """
 
 from __future__ import annotations
