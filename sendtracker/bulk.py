@@ -111,9 +111,7 @@ def insert_rows(model: type[Model], objs: Iterable[Model], *,
             cursor.execute(sql, values)
             # PostgreSQL returns an INSERT … SELECT's rows in the order it inserts them, the order of UNNEST's
             # arrays (Django's own UNNEST bulk_create relies on the same).
-            for obj, (key,) in zip(batch, cursor.fetchall(), strict=True):
-                setattr(obj, pk.attname, key)
-                obj._state.adding, obj._state.db = False, connection.alias
+            _saved(batch, cursor.fetchall(), pk, connection.alias)
     return objs
 
 
@@ -132,10 +130,15 @@ def _sqlite_insert(connection, meta, fields, objs: list[Model]) -> list[Model]:
             batch = objs[start:start + per]
             cursor.execute(f"{head}{', '.join([row] * len(batch))} RETURNING {table}.{quote(pk.column)}",
                            [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for obj in batch for f in fields])
-            for obj, (key,) in zip(batch, cursor.fetchall(), strict=True):
-                setattr(obj, pk.attname, key)
-                obj._state.adding, obj._state.db = False, connection.alias
+            _saved(batch, cursor.fetchall(), pk, connection.alias)
     return objs
+
+
+def _saved(objs: list[Model], keys: list[tuple], pk, alias: str) -> None:
+    """Set each object's primary key from RETURNING's rows (in the order given) and mark it saved, as bulk_create."""
+    for obj, (key,) in zip(objs, keys, strict=True):
+        setattr(obj, pk.attname, key)
+        obj._state.adding, obj._state.db = False, alias
 
 
 def _binary_cursor(connection):

@@ -279,7 +279,7 @@ DATASET_SOURCE_COLUMNS = ("row_source_label", "row_source_sheet", "row_source_ro
 
 def _span_columns(prefix: str = "") -> dict:
     """The fact's character span in its source document's text and the fields an analyst corrected or locked
-    (`locked_fields`: {field: value}): the API's provenance (the CSV links the document instead)."""
+    (`locked_fields`: {field: value}): the provenance the API and the CSV give (exports.py)."""
     return {"row_span_start": F(f"{prefix}span_start"), "row_span_end": F(f"{prefix}span_end"),
             "row_locked_fields": F(f"{prefix}locked_fields")}
 

@@ -78,8 +78,8 @@ def finish_report(report: IngestReport, changes: Changes | None, document: Docum
     if reasons:
         report.status = Document.Status.NEEDS_REVIEW
         # How many of its facts: a table of Ofsted's figures with a few rows of a scrape is not "from the scrape".
-        report.message = (f"Needs review: {flagged} fact{'s' if flagged != 1 else ''} or letter{'s' if flagged != 1 else ''}"
-                          f" read from it {'are' if flagged != 1 else 'is'} flagged. " + " ".join(reasons[:3])
+        counted = "1 fact or letter read from it is" if flagged == 1 else f"{flagged} facts or letters read from it are"
+        report.message = (f"Needs review: {counted} flagged. " + " ".join(reasons[:3])
                           + (f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else ""))
     return report
 
